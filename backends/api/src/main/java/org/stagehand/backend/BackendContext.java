@@ -1,0 +1,17 @@
+package org.stagehand.backend;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+
+/**
+ * What the service lends a backend when it is built.
+ *
+ * @param serviceName the service's name, for thread and metric names
+ * @param stagingRoot the absolute, real path of the staging area; temporary files handed to the
+ *     backend always lie below it
+ * @param metrics the service's metric registry; prefix metric names with the backend type
+ * @param objectMapper the service's JSON mapper, for backends that speak JSON to an upstream
+ */
+public record BackendContext(String serviceName, Path stagingRoot, MetricRegistry metrics, ObjectMapper objectMapper) {
+}
