@@ -1,0 +1,101 @@
+package org.stagehand.app;
+
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.migrations.MigrationsBundle;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.area.StagingArea;
+import org.stagehand.area.StagingAreaHealthCheck;
+import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.BackendContext;
+import org.stagehand.catalog.CatalogImporter;
+import org.stagehand.catalog.ImportCatalogCommand;
+import org.stagehand.staging.StagingResource;
+import org.stagehand.staging.StagingService;
+import org.stagehand.work.WorkDao;
+import org.stagehand.work.WorkDispatcher;
+
+/** Stagehand: restores archived files into a staging area when the DTS asks for them. */
+public class StagehandApplication extends Application<StagehandConfiguration> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StagehandApplication.class);
+
+    public static void main(String[] args) throws Exception {
+        new StagehandApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "stagehand";
+    }
+
+    @Override
+    public void initialize(Bootstrap<StagehandConfiguration> bootstrap) {
+        // ${VAR} and ${VAR:-default} in config.yml; an unset variable without default is an error.
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
+        bootstrap.addBundle(new MigrationsBundle<>() {
+            @Override
+            public DataSourceFactory getDataSourceFactory(StagehandConfiguration configuration) {
+                return configuration.getDatabase();
+            }
+
+            @Override
+            public String getMigrationsFileName() {
+                return DatabaseSetup.MIGRATIONS;
+            }
+        });
+        bootstrap.addCommand(new ImportCatalogCommand());
+    }
+
+    @Override
+    public void run(StagehandConfiguration config, Environment environment) throws Exception {
+        Clock clock = Clock.systemUTC();
+        if (config.isAutoMigrate()) {
+            DatabaseSetup.migrate(config.getDatabase(), environment.metrics());
+        }
+        Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "database");
+        StagingArea area = StagingArea.open(Path.of(config.getStaging().getRoot()), config.getStaging().isCreateRoot());
+
+        if (config.getCatalog().getImportAtStartup().isPresent()) {
+            new CatalogImporter(jdbi, environment.getObjectMapper(), config.getStaging().getIdPrefix(), clock)
+                    .importFile(Path.of(config.getCatalog().getImportAtStartup().get()));
+        }
+
+        ArchiveBackend backend = config.getBackend().build(new BackendContext(getName(), area.root(),
+                environment.metrics(), environment.getObjectMapper()));
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() throws Exception {
+                backend.close();
+            }
+        });
+
+        String instanceName = config.getWork().getInstanceName() != null
+                ? config.getWork().getInstanceName() : InetAddress.getLocalHost().getHostName();
+        WorkDispatcher dispatcher = new WorkDispatcher(jdbi.onDemand(WorkDao.class), area, backend, config.getWork(),
+                instanceName, environment.metrics(), clock);
+        environment.lifecycle().manage(dispatcher);
+
+        StagingService staging = new StagingService(jdbi, area, config.getStaging(), dispatcher::signal, clock);
+        environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
+        environment.jersey().register(new ApiExceptionMapper());
+        environment.jersey().register(new StagingResource(staging));
+
+        environment.healthChecks().register("staging-area", new StagingAreaHealthCheck(area));
+        environment.healthChecks().register("backend", new BackendHealthCheck(backend));
+        LOG.info("staging into {} with the '{}' backend as instance '{}'", area.root(),
+                config.getBackend().getClass().getSimpleName(), instanceName);
+    }
+}

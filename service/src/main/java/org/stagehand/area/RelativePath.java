@@ -1,0 +1,52 @@
+package org.stagehand.area;
+
+import java.util.Objects;
+
+/**
+ * A file's path relative to the staging root (the DTS's Frictionless {@code path}): non-empty,
+ * not absolute, with no {@code .}, {@code ..} or empty segments, so it can never point outside the
+ * staging root.
+ */
+public record RelativePath(String value) {
+
+    /** The longest path accepted, in characters; the catalog column holds this much. */
+    public static final int MAX_LENGTH = 1024;
+
+    public RelativePath {
+        Objects.requireNonNull(value, "value");
+        String problem = problemWith(value);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    /** Why {@code value} is not an acceptable relative path, or null when it is. */
+    public static String problemWith(String value) {
+        if (value == null || value.isEmpty()) {
+            return "path is empty";
+        }
+        if (value.length() > MAX_LENGTH) {
+            return "path is longer than " + MAX_LENGTH + " characters";
+        }
+        if (value.startsWith("/")) {
+            return "path '" + value + "' is absolute; it must be relative to the staging root";
+        }
+        if (value.indexOf('\0') >= 0) {
+            return "path contains a NUL character";
+        }
+        for (String segment : value.split("/", -1)) {
+            if (segment.equals("..")) {
+                return "path '" + value + "' contains '..'";
+            }
+            if (segment.isEmpty() || segment.equals(".")) {
+                return "path '" + value + "' has an empty or '.' segment";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

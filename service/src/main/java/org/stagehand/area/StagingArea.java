@@ -1,0 +1,237 @@
+package org.stagehand.area;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.backend.Checksum;
+
+/**
+ * The staging area: the directory tree the DTS reads through Globus. A file appears at its path
+ * only complete and verified: it is written under a temporary name in the same directory, checked,
+ * flushed to disk and renamed into place.
+ */
+public final class StagingArea {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StagingArea.class);
+
+    /** Temporary files: {@code .<name>.<32 hex token>.stagehand-part}, hidden from a casual listing. */
+    private static final String TEMPORARY_SUFFIX = ".stagehand-part";
+    private static final Pattern TEMPORARY_NAME = Pattern.compile("^\\..*\\.([0-9a-f]{32})\\.stagehand-part$");
+    /** Keeps temporary names within the usual 255-byte limit on a file name. */
+    private static final int MAX_NAME_PREFIX = 120;
+
+    private final Path root;
+
+    private StagingArea(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * Opens the staging area at {@code root}.
+     *
+     * @param create whether a missing root is created
+     * @throws IllegalArgumentException naming {@code staging.root} when the root is unusable
+     */
+    public static StagingArea open(Path root, boolean create) throws IOException {
+        if (!Files.exists(root)) {
+            if (!create) {
+                throw new IllegalArgumentException("staging.root: " + root.toAbsolutePath()
+                        + " does not exist (create it, or set staging.createRoot: true)");
+            }
+            Files.createDirectories(root);
+        }
+        if (!Files.isDirectory(root)) {
+            throw new IllegalArgumentException("staging.root: " + root.toAbsolutePath() + " is not a directory");
+        }
+        if (!Files.isWritable(root)) {
+            throw new IllegalArgumentException("staging.root: " + root.toAbsolutePath() + " is not writable");
+        }
+        return new StagingArea(root.toRealPath());
+    }
+
+    /** The real, absolute path of the staging root. */
+    public Path root() {
+        return root;
+    }
+
+    /** Where the file with this relative path appears. */
+    public Path target(RelativePath path) {
+        Path target = root.resolve(path.value()).normalize();
+        if (!target.startsWith(root) || target.equals(root)) {
+            throw new IllegalArgumentException("path leaves the staging root: " + path);
+        }
+        return target;
+    }
+
+    /** The temporary file used for {@code path} by the claim {@code token}; nothing is created. */
+    public Path temporaryFile(RelativePath path, String token) {
+        Path target = target(path);
+        String name = target.getFileName().toString();
+        if (name.length() > MAX_NAME_PREFIX) {
+            name = name.substring(0, MAX_NAME_PREFIX);
+        }
+        return target.resolveSibling("." + name + "." + token + TEMPORARY_SUFFIX);
+    }
+
+    /**
+     * Creates the directories for {@code path} and returns its temporary file for the claim
+     * {@code token}.
+     *
+     * @throws IOException when the directories cannot be made, or lead out of the root through a
+     *     symbolic link
+     */
+    public Path prepareTemporaryFile(RelativePath path, String token) throws IOException {
+        Path temporary = temporaryFile(path, token);
+        Path directory = temporary.getParent();
+        Files.createDirectories(directory);
+        if (!directory.toRealPath().startsWith(root)) {
+            throw new IOException("directory " + directory + " leads out of the staging root through a symbolic link");
+        }
+        return temporary;
+    }
+
+    /**
+     * Checks a file against the catalog's size and checksum.
+     *
+     * @param observed a checksum the writer computed over the bytes it wrote; used instead of
+     *     reading the file again when it is in the expected algorithm
+     * @return why the file does not match, or empty when it does
+     */
+    public Optional<String> verify(Path file, OptionalLong expectedBytes, Optional<Checksum> expected,
+                                   Optional<Checksum> observed) throws IOException {
+        long size = Files.size(file);
+        if (expectedBytes.isPresent() && size != expectedBytes.getAsLong()) {
+            return Optional.of("size mismatch: expected " + expectedBytes.getAsLong() + " bytes, got " + size);
+        }
+        if (expected.isEmpty()) {
+            return Optional.empty();
+        }
+        Checksum wanted = expected.get();
+        Checksum actual = observed.filter(o -> o.algorithm().equals(wanted.algorithm()))
+                .orElseGet(() -> checksumOf(file, wanted.algorithm()));
+        if (!actual.equals(wanted)) {
+            return Optional.of("checksum mismatch: expected " + wanted + ", got " + actual);
+        }
+        return Optional.empty();
+    }
+
+    /** Computes a file's checksum. */
+    public static Checksum checksumOf(Path file, String algorithm) {
+        MessageDigest digest = Checksum.newDigest(algorithm);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                digest.update(buffer);
+                buffer.clear();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Checksum.of(algorithm, digest);
+    }
+
+    /**
+     * Whether a complete, verified copy already stands at {@code path}'s place: a regular file (not
+     * a link) of the catalog's size and checksum.
+     */
+    public boolean holdsVerifiedCopy(RelativePath path, OptionalLong expectedBytes, Optional<Checksum> expected) {
+        Path target = target(path);
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            return verify(target, expectedBytes, expected, Optional.empty()).isEmpty();
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot check existing copy {}: {}", target, e.toString());
+            return false;
+        }
+    }
+
+    /** Whether anything stands at {@code path}'s place (cheap: one stat). */
+    public boolean exists(RelativePath path) {
+        return Files.isRegularFile(target(path), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Makes a verified temporary file durable and moves it to its place in one atomic step: flush
+     * the file, rename it over the target, flush the directory so the rename survives a crash.
+     */
+    public void promote(Path temporary, RelativePath path) throws IOException {
+        Path target = target(path);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the staging file system cannot rename atomically: " + e.getMessage(), e);
+        }
+        syncDirectory(target.getParent());
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open or sync directories; the rename is still atomic there.
+            LOG.debug("cannot sync directory {}: {}", directory, e.toString());
+        }
+    }
+
+    /** Deletes a temporary file if it exists. */
+    public void discard(Path temporary) {
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            LOG.warn("cannot delete temporary file {}: {}", temporary, e.toString());
+        }
+    }
+
+    /**
+     * Deletes the temporary files whose claim token is not live, e.g. left by a crash. Walks the
+     * whole staging area.
+     *
+     * @param isLive whether a claim token still belongs to work under way
+     * @return how many files were deleted
+     */
+    public int sweepTemporaryFiles(Predicate<String> isLive) throws IOException {
+        AtomicInteger deleted = new AtomicInteger();
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(file -> file.getFileName().toString().endsWith(TEMPORARY_SUFFIX)).forEach(file -> {
+                Matcher matcher = TEMPORARY_NAME.matcher(file.getFileName().toString());
+                if (matcher.matches() && !isLive.test(matcher.group(1)) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.deleteIfExists(file);
+                        deleted.incrementAndGet();
+                    } catch (NoSuchFileException e) {
+                        // deleted meanwhile by its own worker
+                    } catch (IOException e) {
+                        LOG.warn("cannot delete leftover temporary file {}: {}", file, e.toString());
+                    }
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return deleted.get();
+    }
+}

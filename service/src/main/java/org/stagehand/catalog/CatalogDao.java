@@ -1,0 +1,46 @@
+package org.stagehand.catalog;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** The catalog table. */
+@RegisterRowMapper(CatalogEntryMapper.class)
+public interface CatalogDao {
+
+    String COLUMNS = "file_id, staging_path, archive_location, bytes, checksum";
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE file_id IN (<ids>)")
+    List<CatalogEntry> findByIds(@BindList("ids") Collection<String> ids);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE staging_path IN (<paths>)")
+    List<CatalogEntry> findByStagingPaths(@BindList("paths") Collection<String> stagingPaths);
+
+    @SqlQuery("SELECT count(*) FROM catalog_entry")
+    long count();
+
+    /** Updates existing entries; returns, per row, how many rows changed (0: not there yet). */
+    @SqlBatch("UPDATE catalog_entry SET staging_path = :stagingPath, archive_location = :archiveLocation,"
+            + " bytes = :bytes, checksum = :checksum, imported_at = :now WHERE file_id = :fileId")
+    int[] update(@BindMethods List<CatalogRow> rows, @Bind("now") Instant now);
+
+    @SqlBatch("INSERT INTO catalog_entry (file_id, staging_path, archive_location, bytes, checksum, imported_at)"
+            + " VALUES (:fileId, :stagingPath, :archiveLocation, :bytes, :checksum, :now)")
+    void insert(@BindMethods List<CatalogRow> rows, @Bind("now") Instant now);
+
+    /** A catalog entry in the shape of its row. */
+    record CatalogRow(String fileId, String stagingPath, String archiveLocation, Long bytes, String checksum) {
+
+        static CatalogRow of(CatalogEntry entry) {
+            return new CatalogRow(entry.fileId(), entry.stagingPath().value(), entry.archiveLocation(),
+                    entry.bytes().isPresent() ? entry.bytes().getAsLong() : null,
+                    entry.checksum().map(Object::toString).orElse(null));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.stagehand.catalog;
+
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.core.cli.ConfiguredCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.db.ManagedDataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.stagehand.app.DatabaseSetup;
+import org.stagehand.app.StagehandConfiguration;
+
+/**
+ * {@code import-catalog config.yml FILE}: imports a catalog file into the configured database,
+ * the same code path as the import at start-up. Exits non-zero when entries were refused.
+ */
+public final class ImportCatalogCommand extends ConfiguredCommand<StagehandConfiguration> {
+
+    public ImportCatalogCommand() {
+        super("import-catalog", "Imports a Frictionless data package or CSV file into the catalog");
+    }
+
+    @Override
+    public void configure(Subparser subparser) {
+        super.configure(subparser);
+        subparser.addArgument("catalog").metavar("FILE")
+                .help("a Frictionless data package (.json) or a CSV file (.csv)");
+    }
+
+    @Override
+    protected void run(Bootstrap<StagehandConfiguration> bootstrap, Namespace namespace,
+                       StagehandConfiguration configuration) throws Exception {
+        MetricRegistry metrics = new MetricRegistry();
+        if (configuration.isAutoMigrate()) {
+            DatabaseSetup.migrate(configuration.getDatabase(), metrics);
+        }
+        ManagedDataSource dataSource = configuration.getDatabase().build(metrics, "import-catalog");
+        dataSource.start();
+        try {
+            Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+            CatalogImporter importer = new CatalogImporter(jdbi, bootstrap.getObjectMapper(),
+                    configuration.getStaging().getIdPrefix(), Clock.systemUTC());
+            CatalogImportReport report = importer.importFile(Path.of(namespace.getString("catalog")));
+            report.rejected().forEach(rejection -> System.err.println("refused: " + rejection));
+            System.out.println(report.summary());
+            if (!report.rejected().isEmpty()) {
+                throw new IllegalStateException(report.rejected().size() + " catalog entries were refused");
+            }
+        } finally {
+            dataSource.stop();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.stagehand.staging;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.Optional;
+
+/** The {@code staging:} section: the staging area and the limits of the DTS-facing API. */
+public class StagingConfiguration {
+
+    @NotEmpty
+    private String root;
+
+    private boolean createRoot = false;
+
+    @Min(1)
+    private int maxFilesPerRequest = 10_000;
+
+    @Min(1)
+    @Max(255)
+    private int maxIdLength = 255;
+
+    @NotNull
+    private DataSize maxRequestBody = DataSize.mebibytes(4);
+
+    private String idPrefix;
+
+    @JsonProperty
+    public String getRoot() {
+        return root;
+    }
+
+    @JsonProperty
+    public void setRoot(String root) {
+        this.root = root;
+    }
+
+    /** Whether a missing staging root is created at start-up (the embedded default does). */
+    @JsonProperty
+    public boolean isCreateRoot() {
+        return createRoot;
+    }
+
+    @JsonProperty
+    public void setCreateRoot(boolean createRoot) {
+        this.createRoot = createRoot;
+    }
+
+    @JsonProperty
+    public int getMaxFilesPerRequest() {
+        return maxFilesPerRequest;
+    }
+
+    @JsonProperty
+    public void setMaxFilesPerRequest(int maxFilesPerRequest) {
+        this.maxFilesPerRequest = maxFilesPerRequest;
+    }
+
+    @JsonProperty
+    public int getMaxIdLength() {
+        return maxIdLength;
+    }
+
+    @JsonProperty
+    public void setMaxIdLength(int maxIdLength) {
+        this.maxIdLength = maxIdLength;
+    }
+
+    @JsonProperty
+    public DataSize getMaxRequestBody() {
+        return maxRequestBody;
+    }
+
+    @JsonProperty
+    public void setMaxRequestBody(DataSize maxRequestBody) {
+        this.maxRequestBody = maxRequestBody;
+    }
+
+    /** A prefix such as {@code JDP:} that the DTS may put before IDs; stripped when present. */
+    @JsonProperty
+    public Optional<String> getIdPrefix() {
+        return Optional.ofNullable(idPrefix).filter(prefix -> !prefix.isEmpty());
+    }
+
+    @JsonProperty
+    public void setIdPrefix(String idPrefix) {
+        this.idPrefix = idPrefix;
+    }
+}

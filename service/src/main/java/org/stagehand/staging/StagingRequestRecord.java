@@ -1,0 +1,14 @@
+package org.stagehand.staging;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A row of {@code staging_request}.
+ *
+ * @param requestId the UUID given to the client
+ * @param createdAt when it was accepted
+ * @param fileCount how many distinct files it asked for
+ */
+public record StagingRequestRecord(UUID requestId, Instant createdAt, int fileCount) {
+}

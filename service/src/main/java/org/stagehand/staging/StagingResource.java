@@ -1,0 +1,76 @@
+package org.stagehand.staging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.util.UUID;
+import org.stagehand.app.ApiException;
+
+/** The DTS staging contract: {@code POST /dts/staging} and its status, by query or by path. */
+@Path("/dts/staging")
+@Produces(MediaType.APPLICATION_JSON)
+public class StagingResource {
+
+    private final StagingService service;
+
+    public StagingResource(StagingService service) {
+        this.service = service;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response stage(JsonNode body, @Context UriInfo uriInfo) {
+        StagingAccepted accepted = service.submit(body);
+        return Response.created(uriInfo.getBaseUriBuilder().path(StagingResource.class)
+                        .path(accepted.requestId().toString()).build())
+                .entity(accepted)
+                .build();
+    }
+
+    /** The DTS's form: {@code GET /dts/staging?id=<uuid>}. */
+    @GET
+    public StagingStatus statusByQuery(@QueryParam("id") String id) {
+        if (id == null || id.isBlank()) {
+            throw ApiException.badRequest("the query parameter 'id' (a request UUID) is required");
+        }
+        return status(id);
+    }
+
+    @GET
+    @Path("{id}")
+    public StagingStatus statusByPath(@PathParam("id") String id) {
+        return status(id);
+    }
+
+    private StagingStatus status(String id) {
+        UUID requestId = parseUuid(id);
+        return service.status(requestId)
+                .orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
+    }
+
+    static UUID parseUuid(String id) {
+        try {
+            UUID uuid = UUID.fromString(id.trim());
+            // fromString accepts shortened groups such as 1-1-1-1-1; insist on the canonical form.
+            if (!uuid.toString().equalsIgnoreCase(id.trim())) {
+                throw new IllegalArgumentException();
+            }
+            return uuid;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("'" + abbreviate(id) + "' is not a request UUID");
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 61) + "...";
+    }
+}

@@ -1,0 +1,44 @@
+package org.stagehand.staging;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The answer to a status query. The DTS reads {@code status}; the rest is for operators.
+ *
+ * @param requestId the request
+ * @param status {@code staging} while any file is pending, then {@code ready} when every file is in
+ *     place, or {@code failed} when any file failed for good
+ * @param files counts of the request's files by state
+ * @param bytes sizes, as the catalog records them
+ * @param createdAt when the request was accepted (ISO-8601)
+ * @param updatedAt when a file of the request last settled, or {@code createdAt}
+ * @param completedAt when the last file settled; absent while staging
+ * @param errors up to 100 failed files with their errors
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StagingStatus(UUID requestId, String status, FileCounts files, ByteCounts bytes, String createdAt,
+                            String updatedAt, String completedAt, List<FileError> errors) {
+
+    /** The most errors listed in a status answer. */
+    public static final int MAX_ERRORS = 100;
+
+    /** Counts of a request's files. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record FileCounts(long total, long ready, long staging, long failed) {
+    }
+
+    /** Byte totals of a request's files. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ByteCounts(long total, long ready) {
+    }
+
+    /** A file that failed for good. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record FileError(String id, String path, String message) {
+    }
+}

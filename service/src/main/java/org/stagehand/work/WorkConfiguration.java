@@ -1,0 +1,130 @@
+package org.stagehand.work;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code work:} section: how staging work is claimed, run and retried. */
+public class WorkConfiguration {
+
+    @Min(1)
+    @Max(1024)
+    private int workers = 4;
+
+    @Min(1)
+    @Max(10_000)
+    private int maxBatchSize = 32;
+
+    @Min(1)
+    private int maxAttempts = 5;
+
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    private Duration initialBackoff = Duration.seconds(5);
+
+    @NotNull
+    private Duration maxBackoff = Duration.minutes(10);
+
+    @NotNull
+    @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
+    private Duration leaseDuration = Duration.minutes(2);
+
+    @NotNull
+    @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    private Duration pollInterval = Duration.seconds(1);
+
+    private String instanceName;
+
+    /** How many batches run at the same time. */
+    @JsonProperty
+    public int getWorkers() {
+        return workers;
+    }
+
+    @JsonProperty
+    public void setWorkers(int workers) {
+        this.workers = workers;
+    }
+
+    /** The most files handed to the backend in one batch. */
+    @JsonProperty
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    @JsonProperty
+    public void setMaxBatchSize(int maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    /** Attempts per file before a transient failure becomes permanent. */
+    @JsonProperty
+    public int getMaxAttempts() {
+        return maxAttempts;
+    }
+
+    @JsonProperty
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+
+    @JsonProperty
+    public Duration getInitialBackoff() {
+        return initialBackoff;
+    }
+
+    @JsonProperty
+    public void setInitialBackoff(Duration initialBackoff) {
+        this.initialBackoff = initialBackoff;
+    }
+
+    @JsonProperty
+    public Duration getMaxBackoff() {
+        return maxBackoff;
+    }
+
+    @JsonProperty
+    public void setMaxBackoff(Duration maxBackoff) {
+        this.maxBackoff = maxBackoff;
+    }
+
+    /** How long a claim on a file lasts without renewal; a dead instance's claims expire after it. */
+    @JsonProperty
+    public Duration getLeaseDuration() {
+        return leaseDuration;
+    }
+
+    @JsonProperty
+    public void setLeaseDuration(Duration leaseDuration) {
+        this.leaseDuration = leaseDuration;
+    }
+
+    /** How often the database is asked for work when nothing signals new work. */
+    @JsonProperty
+    public Duration getPollInterval() {
+        return pollInterval;
+    }
+
+    @JsonProperty
+    public void setPollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    /**
+     * This instance's name in leases; unique among live instances, stable across restarts so that a
+     * restarted instance takes its own unfinished claims back at once. Defaults to the host name.
+     */
+    @JsonProperty
+    public String getInstanceName() {
+        return instanceName;
+    }
+
+    @JsonProperty
+    public void setInstanceName(String instanceName) {
+        this.instanceName = instanceName;
+    }
+}

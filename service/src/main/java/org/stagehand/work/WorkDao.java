@@ -1,0 +1,121 @@
+package org.stagehand.work;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.sqlobject.transaction.Transaction;
+import org.stagehand.catalog.CatalogEntryMapper;
+
+/**
+ * The {@code staged_file} work queue: claims under leases, and the recording of outcomes, which
+ * also settles the file for every request waiting on it.
+ */
+@RegisterRowMapper(WorkDao.ClaimedFileMapper.class)
+@RegisterConstructorMapper(ExpiredLease.class)
+public interface WorkDao {
+
+    /** Locks due work, skipping rows another instance is claiming at this moment. */
+    @SqlQuery("SELECT file_id FROM staged_file WHERE state = 'PENDING' AND not_before <= :now"
+            + " ORDER BY not_before, file_id LIMIT :limit FOR UPDATE SKIP LOCKED")
+    List<String> lockDue(@Bind("now") Instant now, @Bind("limit") int limit);
+
+    @SqlUpdate("UPDATE staged_file SET state = 'ACTIVE', attempts = attempts + 1, lease_owner = :owner,"
+            + " lease_token = :token, lease_expires_at = :expires, updated_at = :now"
+            + " WHERE file_id IN (<ids>) AND state = 'PENDING'")
+    int lease(@BindList("ids") Collection<String> fileIds, @Bind("owner") String owner, @Bind("token") String token,
+              @Bind("expires") Instant expires, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT s.file_id, s.attempts, s.lease_token, c.staging_path, c.archive_location, c.bytes, c.checksum"
+            + " FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id"
+            + " WHERE s.lease_token = :token ORDER BY s.not_before, s.file_id")
+    List<ClaimedFile> claimedBy(@Bind("token") String token);
+
+    /** Claims up to {@code limit} due files under one lease token. */
+    @Transaction
+    default List<ClaimedFile> claim(String owner, String token, Instant now, Instant expires, int limit) {
+        List<String> due = lockDue(now, limit);
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        lease(due, owner, token, expires, now);
+        return claimedBy(token);
+    }
+
+    @SqlUpdate("UPDATE staged_file SET lease_expires_at = :expires WHERE state = 'ACTIVE' AND lease_token IN (<tokens>)")
+    int renewLeases(@BindList("tokens") Collection<String> tokens, @Bind("expires") Instant expires);
+
+    @SqlUpdate("UPDATE staged_file SET state = :state, last_error = :error, lease_owner = NULL, lease_token = NULL,"
+            + " lease_expires_at = NULL, updated_at = :now WHERE file_id = :fileId AND lease_token = :token")
+    int finish(@Bind("fileId") String fileId, @Bind("token") String token, @Bind("state") FileState state,
+               @Bind("error") String error, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE request_file SET state = :state, error = :error, completed_at = :now"
+            + " WHERE file_id = :fileId AND state = 'WAITING'")
+    int settleWaitingRequests(@Bind("fileId") String fileId, @Bind("state") String requestFileState,
+                              @Bind("error") String error, @Bind("now") Instant now);
+
+    /**
+     * Records a verified copy in place, for the file and for every request waiting on it. Returns
+     * false when the claim was lost (another instance took the file over).
+     */
+    @Transaction
+    default boolean recordReady(String fileId, String token, Instant now) {
+        if (finish(fileId, token, FileState.READY, null, now) == 0) {
+            return false;
+        }
+        settleWaitingRequests(fileId, "READY", null, now);
+        return true;
+    }
+
+    /** Records a permanent failure; returns false when the claim was lost. */
+    @Transaction
+    default boolean recordFailed(String fileId, String token, String error, Instant now) {
+        if (finish(fileId, token, FileState.FAILED, error, now) == 0) {
+            return false;
+        }
+        settleWaitingRequests(fileId, "FAILED", error, now);
+        return true;
+    }
+
+    /** Puts a claimed file back in the queue, due at {@code notBefore}; false when the claim was lost. */
+    @SqlUpdate("UPDATE staged_file SET state = 'PENDING', not_before = :notBefore, last_error = :error,"
+            + " lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = :now"
+            + " WHERE file_id = :fileId AND lease_token = :token")
+    int reschedule(@Bind("fileId") String fileId, @Bind("token") String token, @Bind("notBefore") Instant notBefore,
+                   @Bind("error") String error, @Bind("now") Instant now);
+
+    /**
+     * Claims whose lease ran out, and every claim of {@code owner}: the caller keeps those of its own
+     * that are still under way and takes back the rest.
+     */
+    @SqlQuery("SELECT s.file_id, c.staging_path, s.lease_token FROM staged_file s"
+            + " JOIN catalog_entry c ON c.file_id = s.file_id"
+            + " WHERE s.state = 'ACTIVE' AND (s.lease_expires_at < :now OR s.lease_owner = :owner)")
+    List<ExpiredLease> expiredOrOwnLeases(@Bind("now") Instant now, @Bind("owner") String owner);
+
+    @SqlQuery("SELECT DISTINCT lease_token FROM staged_file WHERE state = 'ACTIVE'")
+    List<String> activeLeaseTokens();
+
+    @SqlQuery("SELECT count(*) FROM staged_file WHERE state = :state")
+    long countInState(@Bind("state") FileState state);
+
+    /** Maps a claim: the catalog columns plus {@code attempts} and {@code lease_token}. */
+    final class ClaimedFileMapper implements RowMapper<ClaimedFile> {
+        private final CatalogEntryMapper entries = new CatalogEntryMapper();
+
+        @Override
+        public ClaimedFile map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new ClaimedFile(entries.map(rs, ctx), rs.getInt("attempts"), rs.getString("lease_token"));
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package org.stagehand.work;
+
+import io.dropwizard.lifecycle.Managed;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.area.StagingArea;
+import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.StagingBatch;
+import org.stagehand.backend.StagingItem;
+
+/**
+ * Runs the staging work: claims due files from the database under a lease, hands them to the
+ * backend in batches on a fixed pool of workers, renews the leases of work under way and takes back
+ * claims abandoned by stopped or dead instances.
+ *
+ * <p>All state lives in the database: stopping (or crashing) at any moment leaves claims that this
+ * instance takes back when it starts again, and that other instances take over when they expire.
+ */
+public final class WorkDispatcher implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkDispatcher.class);
+
+    private final WorkDao dao;
+    private final StagingArea area;
+    private final ArchiveBackend backend;
+    private final WorkConfiguration config;
+    private final String owner;
+    private final Clock clock;
+    private final WorkMetrics metrics;
+    private final OutcomeRecorder.RetryPolicy retryPolicy;
+
+    /** Tokens of the claims this instance is working on: their leases are renewed, never reaped. */
+    private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger batchesInFlight = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private boolean signalled;
+    private volatile boolean running;
+
+    private ExecutorService workers;
+    private ScheduledExecutorService housekeeping;
+    private Thread dispatcherThread;
+
+    public WorkDispatcher(WorkDao dao, StagingArea area, ArchiveBackend backend, WorkConfiguration config,
+                          String owner, MetricRegistry metricRegistry, Clock clock) {
+        this.dao = dao;
+        this.area = area;
+        this.backend = backend;
+        this.config = config;
+        this.owner = owner;
+        this.clock = clock;
+        this.metrics = new WorkMetrics(metricRegistry);
+        this.retryPolicy = new OutcomeRecorder.RetryPolicy(config.getMaxAttempts(),
+                new Backoff(config.getInitialBackoff().toJavaDuration(), config.getMaxBackoff().toJavaDuration()));
+    }
+
+    @Override
+    public void start() throws Exception {
+        int takenBack = takeBackAbandonedClaims();
+        Set<String> othersTokens = new HashSet<>(dao.activeLeaseTokens());
+        int swept = area.sweepTemporaryFiles(othersTokens::contains);
+        LOG.info("work dispatcher '{}' starting: took back {} unfinished claims, removed {} leftover temporary files",
+                owner, takenBack, swept);
+
+        running = true;
+        AtomicInteger threadNumber = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(config.getWorkers(),
+                runnable -> new Thread(runnable, "stagehand-worker-" + threadNumber.incrementAndGet()));
+        housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "stagehand-leases"));
+        long period = Math.max(config.getPollInterval().toMilliseconds(), config.getLeaseDuration().toMilliseconds() / 3);
+        housekeeping.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.MILLISECONDS);
+        dispatcherThread = new Thread(this::dispatchLoop, "stagehand-dispatcher");
+        dispatcherThread.start();
+    }
+
+    /**
+     * Stops claiming, interrupts the batches under way and leaves their claims as a crash would:
+     * the next start takes them back.
+     */
+    @Override
+    public void stop() throws Exception {
+        running = false;
+        signal();
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        if (dispatcherThread != null) {
+            dispatcherThread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        if (workers != null) {
+            workers.shutdownNow();
+            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("staging workers did not stop within 30 s");
+            }
+        }
+    }
+
+    /** Wakes the dispatcher: new work may be due. */
+    public void signal() {
+        lock.lock();
+        try {
+            signalled = true;
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dispatchLoop() {
+        while (running) {
+            try {
+                while (running && batchesInFlight.get() < config.getWorkers() && claimAndSubmitBatch()) {
+                    // keep claiming while there are free workers and due work
+                }
+            } catch (RuntimeException e) {
+                LOG.error("cannot claim work (will try again): {}", e.toString());
+            }
+            awaitSignal(config.getPollInterval().toJavaDuration());
+        }
+    }
+
+    private void awaitSignal(Duration timeout) {
+        lock.lock();
+        try {
+            long nanos = timeout.toNanos();
+            while (!signalled && running && nanos > 0) {
+                nanos = wake.awaitNanos(nanos);
+            }
+            signalled = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Claims one batch and hands it to a worker; false when nothing was due. */
+    private boolean claimAndSubmitBatch() {
+        String token = UUID.randomUUID().toString().replace("-", "");
+        liveTokens.add(token);
+        List<ClaimedFile> claimed;
+        try {
+            Instant now = clock.instant();
+            claimed = dao.claim(owner, token, now, now.plus(config.getLeaseDuration().toJavaDuration()),
+                    config.getMaxBatchSize());
+        } catch (RuntimeException e) {
+            liveTokens.remove(token);
+            throw e;
+        }
+        if (claimed.isEmpty()) {
+            liveTokens.remove(token);
+            return false;
+        }
+        batchesInFlight.incrementAndGet();
+        workers.execute(() -> {
+            try {
+                runBatch(token, claimed);
+            } finally {
+                liveTokens.remove(token);
+                batchesInFlight.decrementAndGet();
+                signal();
+            }
+        });
+        return true;
+    }
+
+    private void runBatch(String token, List<ClaimedFile> claimed) {
+        Map<String, ClaimedFile> claims = new LinkedHashMap<>();
+        claimed.forEach(claim -> claims.put(claim.entry().fileId(), claim));
+        OutcomeRecorder recorder = new OutcomeRecorder(dao, area, claims, retryPolicy, metrics, clock);
+        List<StagingItem> items = new ArrayList<>();
+        for (ClaimedFile claim : claimed) {
+            StagingItem item;
+            try {
+                Path temporary = area.prepareTemporaryFile(claim.entry().stagingPath(), token);
+                item = new StagingItem(claim.entry().fileId(), claim.entry().archiveLocation(),
+                        claim.entry().stagingPath().value(), temporary, claim.entry().bytes(),
+                        claim.entry().checksum(), claim.attempt());
+            } catch (IOException | RuntimeException e) {
+                recordUnstageable(claim, token, "cannot prepare its place in the staging area: " + e.getMessage());
+                continue;
+            }
+            if (claim.attempt() > retryPolicy.maxAttempts()) {
+                recorder.retry(item, claim, "its last attempt ended without an outcome (the service stopped or crashed)",
+                        Optional.empty());
+            } else if (area.holdsVerifiedCopy(claim.entry().stagingPath(), claim.entry().bytes(), claim.entry().checksum())) {
+                if (!dao.recordReady(claim.entry().fileId(), token, clock.instant())) {
+                    LOG.warn("claim on {} was taken over", claim.entry().fileId());
+                }
+            } else {
+                items.add(item);
+            }
+        }
+        if (items.isEmpty()) {
+            return;
+        }
+        StagingBatch batch = new StagingBatch(token, items);
+        Timer.Context timing = metrics.batchStarted();
+        try {
+            backend.stage(batch, recorder);
+        } catch (InterruptedException e) {
+            // Shutting down: the claims stay and are taken back at the next start.
+            Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("backend failed on {}: {}", batch, e.toString(), e);
+        } finally {
+            metrics.batchEnded(timing);
+        }
+        if (Thread.currentThread().isInterrupted() || !running) {
+            return;
+        }
+        for (StagingItem item : items) {
+            if (!recorder.wasReported(item.fileId())) {
+                recorder.retry(item, claims.get(item.fileId()), "the backend returned without an outcome for it",
+                        Optional.empty());
+            }
+        }
+    }
+
+    private void recordUnstageable(ClaimedFile claim, String token, String message) {
+        LOG.warn("staging of {} failed: {}", claim.entry().fileId(), message);
+        try {
+            dao.recordFailed(claim.entry().fileId(), token, message, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.error("cannot record the failure of {}: {}", claim.entry().fileId(), e.toString());
+        }
+    }
+
+    private void housekeep() {
+        try {
+            Instant now = clock.instant();
+            Set<String> tokens = Set.copyOf(liveTokens);
+            if (!tokens.isEmpty()) {
+                dao.renewLeases(tokens, now.plus(config.getLeaseDuration().toJavaDuration()));
+            }
+            if (takeBackAbandonedClaims() > 0) {
+                signal();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot renew or take back claims (will try again): {}", e.toString());
+        }
+    }
+
+    /**
+     * Puts back in the queue the claims whose lease expired, and this instance's own claims that no
+     * worker holds (left by its previous run, or by a batch whose outcome could not be recorded),
+     * deleting their temporary files first.
+     */
+    private int takeBackAbandonedClaims() {
+        Instant now = clock.instant();
+        int takenBack = 0;
+        for (ExpiredLease lease : dao.expiredOrOwnLeases(now, owner)) {
+            if (liveTokens.contains(lease.leaseToken())) {
+                continue;
+            }
+            try {
+                area.discard(area.temporaryFile(new org.stagehand.area.RelativePath(lease.stagingPath()), lease.leaseToken()));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("claim on {} names an unusable staging path: {}", lease.fileId(), e.getMessage());
+            }
+            takenBack += dao.reschedule(lease.fileId(), lease.leaseToken(), now, "its claim was abandoned", now);
+        }
+        if (takenBack > 0) {
+            LOG.info("took back {} abandoned claims", takenBack);
+        }
+        return takenBack;
+    }
+}
