@@ -1,11 +1,13 @@
 package org.stagehand.catalog;
 
 import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.stream.Collectors;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
@@ -30,6 +32,27 @@ public final class ImportCatalogCommand extends ConfiguredCommand<StagehandConfi
                 .help("a Frictionless data package (.json) or a CSV file (.csv)");
     }
 
+    /** Lists every refused entry, one a line, instead of a stack trace. */
+    @Override
+    public void onError(Cli cli, Namespace namespace, Throwable e) {
+        if (e instanceof EntriesRefusedException) {
+            cli.getStdErr().println(e.getMessage());
+        } else {
+            super.onError(cli, namespace, e);
+        }
+    }
+
+    /** Some entries were refused; the others were imported. */
+    static final class EntriesRefusedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        EntriesRefusedException(CatalogImportReport report) {
+            super(report.summary() + System.lineSeparator() + report.rejected().stream()
+                    .map(rejection -> "refused: " + rejection)
+                    .collect(Collectors.joining(System.lineSeparator())), null, false, false);
+        }
+    }
+
     @Override
     protected void run(Bootstrap<StagehandConfiguration> bootstrap, Namespace namespace,
                        StagehandConfiguration configuration) throws Exception {
@@ -44,10 +67,8 @@ public final class ImportCatalogCommand extends ConfiguredCommand<StagehandConfi
             CatalogImporter importer = new CatalogImporter(jdbi, bootstrap.getObjectMapper(),
                     configuration.getStaging().getIdPrefix(), Clock.systemUTC());
             CatalogImportReport report = importer.importFile(Path.of(namespace.getString("catalog")));
-            report.rejected().forEach(rejection -> System.err.println("refused: " + rejection));
-            System.out.println(report.summary());
             if (!report.rejected().isEmpty()) {
-                throw new IllegalStateException(report.rejected().size() + " catalog entries were refused");
+                throw new EntriesRefusedException(report);
             }
         } finally {
             dataSource.stop();

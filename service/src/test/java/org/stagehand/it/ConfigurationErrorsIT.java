@@ -1,0 +1,56 @@
+package org.stagehand.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.testing.ConfigOverride;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stagehand.testing.StagehandTestApp;
+import org.stagehand.testing.TestArchive;
+import org.stagehand.testing.TestDatabase;
+
+/** A wrong configuration stops the start with a message naming the key at fault. */
+class ConfigurationErrorsIT {
+
+    @TempDir
+    Path directory;
+
+    private List<ConfigOverride> overrides(Path archiveRoot, Path stagingRoot, ConfigOverride... more) throws Exception {
+        TestArchive archive = new TestArchive(directory.resolve("archive")).file("a", "a.bin", 10);
+        return StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")), stagingRoot,
+                archiveRoot == null ? archive.root() : archiveRoot,
+                archive.writeCatalog(directory.resolve("catalog.json")), more);
+    }
+
+    @Test
+    void unknownBackendTypeNamesTheKeyAndTheKnownTypes() throws Exception {
+        StagehandTestApp app = new StagehandTestApp(overrides(null, directory.resolve("staging"),
+                ConfigOverride.config("backend.type", "tape-robot")));
+
+        assertThatThrownBy(app::start)
+                .hasMessageContaining("backend")
+                .hasMessageContaining("tape-robot")
+                .hasMessageContaining("posix");
+    }
+
+    @Test
+    void missingArchiveRootNamesBackendRoot() throws Exception {
+        StagehandTestApp app = new StagehandTestApp(overrides(
+                directory.resolve("no-such-archive"), directory.resolve("staging")));
+
+        assertThatThrownBy(app::start).hasMessageContaining("backend.root").hasMessageContaining("no-such-archive");
+    }
+
+    @Test
+    void missingStagingRootNamesStagingRootWhenNotToBeCreated() throws Exception {
+        StagehandTestApp app = new StagehandTestApp(overrides(null, directory.resolve("no-such-staging"),
+                ConfigOverride.config("staging.createRoot", "false")));
+
+        assertThatThrownBy(app::start).hasMessageContaining("staging.root");
+        assertThat(Files.exists(directory.resolve("no-such-staging"))).isFalse();
+    }
+}
