@@ -1,6 +1,7 @@
 package org.stagehand.staging;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.app.ApiException;
@@ -70,7 +72,7 @@ public final class StagingService {
                     unknown.subList(0, Math.min(MAX_UNKNOWN_LISTED, unknown.size())));
         }
         UUID requestId = UUID.randomUUID();
-        jdbi.useTransaction(handle -> store(handle, requestId, entries));
+        storeRetryingConflicts(requestId, entries);
         LOG.info("request {} accepted with {} files", requestId, ids.size());
         workSignal.run();
         return new StagingAccepted(requestId);
@@ -120,6 +122,33 @@ public final class StagingService {
             }
         });
         return entries;
+    }
+
+    /**
+     * Stores the request; PostgreSQL may abort one of two requests that lock shared files at the
+     * same moment (deadlock or serialization failure), and then it is simply run again.
+     */
+    private void storeRetryingConflicts(UUID requestId, Map<String, CatalogEntry> entries) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbi.useTransaction(handle -> store(handle, requestId, entries));
+                return;
+            } catch (JdbiException e) {
+                if (attempt >= 3 || !isConflict(e)) {
+                    throw e;
+                }
+                LOG.info("request {} met a concurrent request on shared files; storing it again", requestId);
+            }
+        }
+    }
+
+    private static boolean isConflict(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void store(Handle handle, UUID requestId, Map<String, CatalogEntry> entries) {
