@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -100,12 +101,33 @@ public final class StagingArea {
      */
     public Path prepareTemporaryFile(RelativePath path, String token) throws IOException {
         Path temporary = temporaryFile(path, token);
-        Path directory = temporary.getParent();
-        Files.createDirectories(directory);
-        if (!directory.toRealPath().startsWith(root)) {
-            throw new IOException("directory " + directory + " leads out of the staging root through a symbolic link");
-        }
+        createDirectoriesInsideRoot(temporary.getParent());
         return temporary;
+    }
+
+    /**
+     * Creates the directories down to {@code directory} one at a time, refusing to go through a
+     * symbolic link that leads out of the root, so nothing is ever created outside it.
+     */
+    private void createDirectoriesInsideRoot(Path directory) throws IOException {
+        Path current = root;
+        for (Path segment : root.relativize(directory)) {
+            current = current.resolve(segment);
+            if (Files.isSymbolicLink(current)) {
+                if (!current.toRealPath().startsWith(root)) {
+                    throw new IOException(current + " is a symbolic link leading out of the staging root");
+                }
+            } else if (!Files.exists(current)) {
+                try {
+                    Files.createDirectory(current);
+                } catch (FileAlreadyExistsException e) {
+                    // made meanwhile by another worker; checked below
+                }
+            }
+            if (!Files.isDirectory(current)) {
+                throw new IOException(current + " is in the way: it is not a directory");
+            }
+        }
     }
 
     /**
