@@ -53,3 +53,9 @@ CREATE TABLE request_file (
 CREATE INDEX request_file_by_file ON request_file (file_id, state);
 CREATE INDEX request_file_by_request_state ON request_file (request_id, state);
 --rollback DROP TABLE request_file;
+
+--changeset stagehand:5-cancel
+-- A cancelled request's waiting files become CANCELLED; a work row that no request wants any more
+-- becomes IDLE (never claimed) until a request asks for the file again.
+ALTER TABLE staging_request ADD cancelled_at timestamp with time zone;
+--rollback ALTER TABLE staging_request DROP COLUMN cancelled_at;

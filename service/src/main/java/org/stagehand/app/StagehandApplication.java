@@ -13,7 +13,17 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
+import io.dropwizard.auth.AuthDynamicFeature;
+import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
+import java.util.Optional;
 import org.slf4j.Logger;
+import org.stagehand.auth.ApiClient;
+import org.stagehand.auth.BearerTokenAuthenticator;
+import org.stagehand.auth.JsonUnauthorizedHandler;
+import org.stagehand.admin.CancelRequestTask;
+import org.stagehand.admin.ImportCatalogTask;
+import org.stagehand.admin.PauseWorkTask;
+import org.stagehand.admin.RetryRequestTask;
 import org.slf4j.LoggerFactory;
 import org.stagehand.area.StagingArea;
 import org.stagehand.area.StagingAreaHealthCheck;
@@ -59,6 +69,23 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         bootstrap.addCommand(new ImportCatalogCommand());
     }
 
+    /** Bearer tokens on the DTS endpoints when any is configured; open, and said so, otherwise. */
+    private static void registerAuthentication(StagehandConfiguration config, Environment environment) {
+        Optional<BearerTokenAuthenticator> authenticator = BearerTokenAuthenticator.from(config.getAuth(), System.getenv());
+        if (authenticator.isEmpty()) {
+            LOG.warn("no API tokens are configured (auth.tokenSha256, or the environment variable {}):"
+                    + " the staging endpoints are open to anyone who can reach them",
+                    config.getAuth().getTokensEnvironmentVariable());
+            return;
+        }
+        environment.jersey().register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<ApiClient>()
+                .setAuthenticator(authenticator.get())
+                .setPrefix("Bearer")
+                .setRealm("stagehand")
+                .setUnauthorizedHandler(new JsonUnauthorizedHandler())
+                .buildAuthFilter()));
+    }
+
     @Override
     public void run(StagehandConfiguration config, Environment environment) throws Exception {
         Clock clock = Clock.systemUTC();
@@ -68,9 +95,10 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "database");
         StagingArea area = StagingArea.open(Path.of(config.getStaging().getRoot()), config.getStaging().isCreateRoot());
 
+        CatalogImporter importer = new CatalogImporter(jdbi, environment.getObjectMapper(),
+                config.getStaging().getIdPrefix(), clock);
         if (config.getCatalog().getImportAtStartup().isPresent()) {
-            new CatalogImporter(jdbi, environment.getObjectMapper(), config.getStaging().getIdPrefix(), clock)
-                    .importFile(Path.of(config.getCatalog().getImportAtStartup().get()));
+            importer.importFile(Path.of(config.getCatalog().getImportAtStartup().get()));
         }
 
         ArchiveBackend backend = config.getBackend().build(new BackendContext(getName(), area.root(),
@@ -88,11 +116,19 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
                 instanceName, environment.metrics(), clock);
         environment.lifecycle().manage(dispatcher);
 
-        StagingService staging = new StagingService(jdbi, area, config.getStaging(), dispatcher::signal, clock);
+        StagingService staging = new StagingService(jdbi, area, config.getStaging(), dispatcher::signal,
+                dispatcher::cancelUnwantedWork, clock);
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new DatabaseExceptionMapper());
         environment.jersey().register(new StagingResource(staging));
+        registerAuthentication(config, environment);
+
+        environment.admin().addTask(new CancelRequestTask(staging));
+        environment.admin().addTask(new RetryRequestTask(staging));
+        environment.admin().addTask(PauseWorkTask.pause(dispatcher));
+        environment.admin().addTask(PauseWorkTask.resume(dispatcher));
+        environment.admin().addTask(new ImportCatalogTask(importer));
 
         environment.healthChecks().register("staging-area", new StagingAreaHealthCheck(area));
         environment.healthChecks().register("backend", new BackendHealthCheck(backend));

@@ -5,6 +5,7 @@ import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import org.stagehand.auth.AuthConfiguration;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.catalog.CatalogConfiguration;
 import org.stagehand.staging.StagingConfiguration;
@@ -30,6 +31,10 @@ public class StagehandConfiguration extends Configuration {
     @Valid
     @NotNull
     private CatalogConfiguration catalog = new CatalogConfiguration();
+
+    @Valid
+    @NotNull
+    private AuthConfiguration auth = new AuthConfiguration();
 
     @Valid
     @NotNull
@@ -84,6 +89,16 @@ public class StagehandConfiguration extends Configuration {
     @JsonProperty
     public void setCatalog(CatalogConfiguration catalog) {
         this.catalog = catalog;
+    }
+
+    @JsonProperty
+    public AuthConfiguration getAuth() {
+        return auth;
+    }
+
+    @JsonProperty
+    public void setAuth(AuthConfiguration auth) {
+        this.auth = auth;
     }
 
     @JsonProperty

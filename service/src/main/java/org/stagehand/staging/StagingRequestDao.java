@@ -5,7 +5,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.KeyColumn;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -38,9 +44,9 @@ public interface StagingRequestDao {
     @ValueColumn("state")
     Map<String, String> lockWork(@BindList("ids") Collection<String> fileIds);
 
-    /** Queues again files that failed before, or whose copy has gone from the staging area. */
+    /** Queues again files that failed before, nobody wanted any more, or whose copy has gone. */
     @SqlUpdate("UPDATE staged_file SET state = 'PENDING', attempts = 0, not_before = :now, last_error = NULL,"
-            + " updated_at = :now WHERE file_id IN (<ids>) AND state IN ('READY', 'FAILED')")
+            + " updated_at = :now WHERE file_id IN (<ids>) AND state IN ('READY', 'FAILED', 'IDLE')")
     int requeue(@BindList("ids") Collection<String> fileIds, @Bind("now") Instant now);
 
     @SqlBatch("INSERT INTO request_file (request_id, file_id, state, completed_at)"
@@ -48,14 +54,61 @@ public interface StagingRequestDao {
     void insertRequestFiles(@Bind("requestId") UUID requestId, @Bind("fileId") List<String> fileIds,
                             @Bind("state") List<String> states, @Bind("completedAt") List<Instant> completedAt);
 
-    @SqlQuery("SELECT request_id, created_at, file_count FROM staging_request WHERE request_id = :id")
+    @SqlQuery("SELECT request_id, created_at, file_count, cancelled_at FROM staging_request WHERE request_id = :id")
     Optional<StagingRequestRecord> findRequest(@Bind("id") UUID requestId);
+
+    /** Reads and locks a request, so cancel and retry of one request run one after the other. */
+    @SqlQuery("SELECT request_id, created_at, file_count, cancelled_at FROM staging_request WHERE request_id = :id FOR UPDATE")
+    Optional<StagingRequestRecord> lockRequest(@Bind("id") UUID requestId);
+
+    @SqlUpdate("UPDATE staging_request SET cancelled_at = :cancelledAt WHERE request_id = :id")
+    void setCancelledAt(@Bind("id") UUID requestId, @Bind("cancelledAt") Instant cancelledAt);
+
+    @SqlUpdate("UPDATE request_file SET state = 'CANCELLED', completed_at = :now WHERE request_id = :id AND state = 'WAITING'")
+    int cancelWaitingFiles(@Bind("id") UUID requestId, @Bind("now") Instant now);
+
+    /** Locks the queued work rows of a request's files. */
+    @SqlQuery("SELECT file_id FROM staged_file WHERE state = 'PENDING'"
+            + " AND file_id IN (SELECT file_id FROM request_file WHERE request_id = :id) ORDER BY file_id FOR UPDATE")
+    List<String> lockPendingWorkOf(@Bind("id") UUID requestId);
+
+    /** Sets aside queued files that no request waits for any more. */
+    @SqlUpdate("UPDATE staged_file SET state = 'IDLE', updated_at = :now WHERE file_id IN (<ids>) AND state = 'PENDING'"
+            + " AND NOT EXISTS (SELECT 1 FROM request_file w WHERE w.file_id = staged_file.file_id AND w.state = 'WAITING')")
+    int idleUnwanted(@BindList("ids") Collection<String> fileIds, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT file_id FROM request_file WHERE request_id = :id AND state IN (<states>) ORDER BY file_id")
+    List<String> fileIdsInStates(@Bind("id") UUID requestId, @BindList("states") Collection<String> states);
+
+    @SqlBatch("UPDATE request_file SET state = :state, error = NULL, completed_at = :completedAt"
+            + " WHERE request_id = :requestId AND file_id = :fileId")
+    void resetRequestFiles(@Bind("requestId") UUID requestId, @Bind("fileId") List<String> fileIds,
+                           @Bind("state") List<String> states, @Bind("completedAt") List<Instant> completedAt);
 
     @SqlQuery("SELECT rf.state, count(*) AS files, coalesce(sum(c.bytes), 0) AS bytes,"
             + " max(rf.completed_at) AS last_completed_at"
             + " FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id"
             + " WHERE rf.request_id = :id GROUP BY rf.state")
     List<RequestFileSummary> summarize(@Bind("id") UUID requestId);
+
+    @SqlQuery("SELECT rf.file_id, c.staging_path, rf.state, c.bytes, rf.error, rf.completed_at"
+            + " FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id"
+            + " WHERE rf.request_id = :id AND rf.file_id > :after ORDER BY rf.file_id LIMIT :limit")
+    @RegisterRowMapper(RequestFileMapper.class)
+    List<RequestFile> files(@Bind("id") UUID requestId, @Bind("after") String after, @Bind("limit") int limit);
+
+    /** Maps request_file rows to the per-file view, with the API's lower-case state names. */
+    final class RequestFileMapper implements RowMapper<RequestFile> {
+        @Override
+        public RequestFile map(ResultSet rs, StatementContext ctx) throws SQLException {
+            long bytes = rs.getLong("bytes");
+            Long size = rs.wasNull() ? null : bytes;
+            Timestamp completed = rs.getTimestamp("completed_at");
+            return new RequestFile(rs.getString("file_id"), rs.getString("staging_path"),
+                    RequestFileState.valueOf(rs.getString("state")).apiName(), size, rs.getString("error"),
+                    completed == null ? null : completed.toInstant().toString());
+        }
+    }
 
     @SqlQuery("SELECT rf.file_id AS id, c.staging_path AS path, rf.error AS message"
             + " FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id"

@@ -9,6 +9,7 @@ import java.util.UUID;
  * @param requestId the UUID given to the client
  * @param createdAt when it was accepted
  * @param fileCount how many distinct files it asked for
+ * @param cancelledAt when it was cancelled, or null
  */
-public record StagingRequestRecord(UUID requestId, Instant createdAt, int fileCount) {
+public record StagingRequestRecord(UUID requestId, Instant createdAt, int fileCount, Instant cancelledAt) {
 }

@@ -1,6 +1,7 @@
 package org.stagehand.staging;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,7 +19,11 @@ import org.stagehand.app.ApiException;
 /** The DTS staging contract: {@code POST /dts/staging} and its status, by query or by path. */
 @Path("/dts/staging")
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll
 public class StagingResource {
+
+    private static final int DEFAULT_PAGE = 100;
+    private static final int MAX_PAGE = 1000;
 
     private final StagingService service;
 
@@ -49,6 +54,32 @@ public class StagingResource {
     @Path("{id}")
     public StagingStatus statusByPath(@PathParam("id") String id) {
         return status(id);
+    }
+
+    /** The request's files, a page at a time in ID order: {@code ?limit=100&after=<last id of the previous page>}. */
+    @GET
+    @Path("{id}/files")
+    public RequestFilePage files(@PathParam("id") String id, @QueryParam("after") String after,
+                                 @QueryParam("limit") String limit) {
+        UUID requestId = parseUuid(id);
+        int pageSize = parseLimit(limit);
+        return service.files(requestId, after, pageSize)
+                .orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
+    }
+
+    static int parseLimit(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return DEFAULT_PAGE;
+        }
+        try {
+            int value = Integer.parseInt(limit.trim());
+            if (value >= 1 && value <= MAX_PAGE) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("'limit' must be a whole number from 1 to " + MAX_PAGE);
     }
 
     private StagingStatus status(String id) {

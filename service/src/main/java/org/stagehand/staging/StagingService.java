@@ -41,16 +41,20 @@ public final class StagingService {
     private final StagingArea area;
     private final StagingConfiguration config;
     private final Runnable workSignal;
+    private final Runnable cancellationSignal;
     private final Clock clock;
 
     /**
      * @param workSignal told when new work has been stored
+     * @param cancellationSignal told when a request was cancelled, to stop work no one wants
      */
-    public StagingService(Jdbi jdbi, StagingArea area, StagingConfiguration config, Runnable workSignal, Clock clock) {
+    public StagingService(Jdbi jdbi, StagingArea area, StagingConfiguration config, Runnable workSignal,
+                          Runnable cancellationSignal, Clock clock) {
         this.jdbi = jdbi;
         this.area = area;
         this.config = config;
         this.workSignal = workSignal;
+        this.cancellationSignal = cancellationSignal;
         this.clock = clock;
     }
 
@@ -158,25 +162,118 @@ public final class StagingService {
         // Sorted, so concurrent requests lock shared rows in the same order and cannot deadlock.
         List<String> sorted = entries.keySet().stream().sorted().toList();
         for (List<String> chunk : chunks(sorted)) {
-            dao.insertMissingWork(chunk, now);
-            Map<String, String> states = dao.lockWork(chunk);
-            List<String> again = new ArrayList<>();
-            List<String> requestStates = new ArrayList<>(chunk.size());
-            List<Instant> completedAt = new ArrayList<>(chunk.size());
-            for (String id : chunk) {
-                String state = states.get(id);
-                boolean ready = "READY".equals(state) && area.exists(entries.get(id).stagingPath());
-                if ("FAILED".equals(state) || ("READY".equals(state) && !ready)) {
-                    again.add(id);
-                }
-                requestStates.add(ready ? "READY" : "WAITING");
-                completedAt.add(ready ? now : null);
-            }
-            if (!again.isEmpty()) {
-                dao.requeue(again, now);
-            }
-            dao.insertRequestFiles(requestId, chunk, requestStates, completedAt);
+            List<String> states = attachWork(dao, chunk, entries, now);
+            dao.insertRequestFiles(requestId, chunk, states, completionTimes(states, now));
         }
+    }
+
+    /**
+     * Makes sure each file has a work row that will bring it into place, and locks it: files never
+     * asked for are queued; files that failed, that nobody wanted any more, or whose copy has gone
+     * are queued again. The lock orders this transaction against a worker settling the file, so
+     * the request cannot miss the file's outcome.
+     *
+     * @return per file, in order, the request's state for it: READY when a copy is in place, else WAITING
+     */
+    private List<String> attachWork(StagingRequestDao dao, List<String> sortedChunk, Map<String, CatalogEntry> entries,
+                                    Instant now) {
+        dao.insertMissingWork(sortedChunk, now);
+        Map<String, String> states = dao.lockWork(sortedChunk);
+        List<String> again = new ArrayList<>();
+        List<String> requestStates = new ArrayList<>(sortedChunk.size());
+        for (String id : sortedChunk) {
+            String state = states.get(id);
+            boolean ready = "READY".equals(state) && area.exists(entries.get(id).stagingPath());
+            if (!ready && !"PENDING".equals(state) && !"ACTIVE".equals(state)) {
+                again.add(id);
+            }
+            requestStates.add(ready ? "READY" : "WAITING");
+        }
+        if (!again.isEmpty()) {
+            dao.requeue(again, now);
+        }
+        return requestStates;
+    }
+
+    private static List<Instant> completionTimes(List<String> states, Instant now) {
+        List<Instant> times = new ArrayList<>(states.size());
+        states.forEach(state -> times.add("READY".equals(state) ? now : null));
+        return times;
+    }
+
+    /**
+     * Cancels a request: its files not yet in place stop waiting, and work that no other request
+     * wants is set aside (a batch under way is told by the dispatcher).
+     *
+     * @return what was done, for the operator
+     * @throws ApiException 404 when there is no such request
+     */
+    public String cancel(UUID requestId) {
+        String summary = jdbi.inTransaction(handle -> {
+            StagingRequestDao dao = handle.attach(StagingRequestDao.class);
+            StagingRequestRecord request = dao.lockRequest(requestId)
+                    .orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
+            if (request.cancelledAt() != null) {
+                return "request " + requestId + " was already cancelled at " + request.cancelledAt();
+            }
+            Instant now = clock.instant();
+            int cancelled = dao.cancelWaitingFiles(requestId, now);
+            if (cancelled == 0) {
+                return "request " + requestId + " has no files left to stage; nothing to cancel";
+            }
+            dao.setCancelledAt(requestId, now);
+            int setAside = 0;
+            for (List<String> chunk : chunks(dao.lockPendingWorkOf(requestId))) {
+                setAside += dao.idleUnwanted(chunk, now);
+            }
+            return "request " + requestId + " cancelled: " + cancelled + " files stopped waiting, "
+                    + setAside + " queued files no other request wants were set aside";
+        });
+        LOG.info("{}", summary);
+        cancellationSignal.run();
+        return summary;
+    }
+
+    /**
+     * Tries a request's failed and cancelled files again (and un-cancels it).
+     *
+     * @return what was done, for the operator
+     * @throws ApiException 404 when there is no such request
+     */
+    public String retry(UUID requestId) {
+        String summary = jdbi.inTransaction(handle -> {
+            StagingRequestDao dao = handle.attach(StagingRequestDao.class);
+            dao.lockRequest(requestId).orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
+            List<String> again = dao.fileIdsInStates(requestId, List.of("FAILED", "CANCELLED"));
+            dao.setCancelledAt(requestId, null);
+            if (again.isEmpty()) {
+                return "request " + requestId + " has no failed or cancelled files; nothing to retry";
+            }
+            Map<String, CatalogEntry> entries = new HashMap<>();
+            CatalogDao catalog = handle.attach(CatalogDao.class);
+            Instant now = clock.instant();
+            int readyAtOnce = 0;
+            for (List<String> chunk : chunks(again)) {
+                catalog.findByIds(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
+                List<String> states = attachWork(dao, chunk, entries, now);
+                dao.resetRequestFiles(requestId, chunk, states, completionTimes(states, now));
+                readyAtOnce += (int) states.stream().filter("READY"::equals).count();
+            }
+            return "request " + requestId + ": " + again.size() + " files queued again ("
+                    + readyAtOnce + " were already in place)";
+        });
+        LOG.info("{}", summary);
+        workSignal.run();
+        return summary;
+    }
+
+    /** A page of a request's files in ID order, after the file ID {@code after}. */
+    public Optional<RequestFilePage> files(UUID requestId, String after, int limit) {
+        return jdbi.withExtension(StagingRequestDao.class, dao -> dao.findRequest(requestId).map(request -> {
+            List<RequestFile> files = dao.files(requestId, after == null ? "" : after, limit);
+            String next = files.size() == limit ? files.get(files.size() - 1).id() : null;
+            return new RequestFilePage(requestId, files, next);
+        }));
     }
 
     /** The status of a request, or empty when there is no such request. */
@@ -187,13 +284,15 @@ public final class StagingService {
             long waiting = files(byState, "WAITING");
             long ready = files(byState, "READY");
             long failed = files(byState, "FAILED");
-            String status = waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
+            long cancelled = files(byState, "CANCELLED");
+            String status = request.cancelledAt() != null ? "cancelled"
+                    : waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
             Instant lastSettled = byState.values().stream().map(RequestFileSummary::lastCompletedAt)
                     .filter(at -> at != null).max(Instant::compareTo).orElse(null);
             long bytesTotal = byState.values().stream().mapToLong(RequestFileSummary::bytes).sum();
             long bytesReady = Optional.ofNullable(byState.get("READY")).map(RequestFileSummary::bytes).orElse(0L);
             return new StagingStatus(requestId, status,
-                    new FileCounts(waiting + ready + failed, ready, waiting, failed),
+                    new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled),
                     new ByteCounts(bytesTotal, bytesReady),
                     request.createdAt().toString(),
                     (lastSettled == null ? request.createdAt() : lastSettled).toString(),

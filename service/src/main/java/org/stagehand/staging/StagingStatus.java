@@ -11,7 +11,7 @@ import java.util.UUID;
  *
  * @param requestId the request
  * @param status {@code staging} while any file is pending, then {@code ready} when every file is in
- *     place, or {@code failed} when any file failed for good
+ *     place, or {@code failed} when any file failed for good; {@code cancelled} once cancelled
  * @param files counts of the request's files by state
  * @param bytes sizes, as the catalog records them
  * @param createdAt when the request was accepted (ISO-8601)
@@ -29,7 +29,7 @@ public record StagingStatus(UUID requestId, String status, FileCounts files, Byt
 
     /** Counts of a request's files. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record FileCounts(long total, long ready, long staging, long failed) {
+    public record FileCounts(long total, long ready, long staging, long failed, long cancelled) {
     }
 
     /** Byte totals of a request's files. */

@@ -9,5 +9,7 @@ public enum FileState {
     /** Verified in place in the staging area. */
     READY,
     /** Failed for good; a new request for the file tries again. */
-    FAILED
+    FAILED,
+    /** No request wants the file any more (all were cancelled); a new request queues it again. */
+    IDLE
 }

@@ -66,9 +66,9 @@ final class OutcomeRecorder implements OutcomeListener {
             } else if (outcome instanceof StagingOutcome.Retry retry) {
                 retry(item, claim, retry.message(), retry.notBefore());
             } else {
-                // Cancelled: the file goes back to the queue for whoever still wants it.
+                // Cancelled: the file goes back to the queue if a request still wants it.
                 area.discard(item.temporaryFile());
-                dao.reschedule(item.fileId(), claim.leaseToken(), clock.instant(), null, clock.instant());
+                dao.releaseCancelled(item.fileId(), claim.leaseToken(), clock.instant());
             }
         } catch (RuntimeException e) {
             // Typically the database is unreachable. The claim then expires and is taken back; a copy

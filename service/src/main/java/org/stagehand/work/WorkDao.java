@@ -103,6 +103,38 @@ public interface WorkDao {
             + " WHERE s.state = 'ACTIVE' AND (s.lease_expires_at < :now OR s.lease_owner = :owner)")
     List<ExpiredLease> expiredOrOwnLeases(@Bind("now") Instant now, @Bind("owner") String owner);
 
+    /** Files of these claims that no request waits for any more (their requests were cancelled). */
+    @SqlQuery("SELECT s.file_id FROM staged_file s WHERE s.state = 'ACTIVE' AND s.lease_token IN (<tokens>)"
+            + " AND NOT EXISTS (SELECT 1 FROM request_file w WHERE w.file_id = s.file_id AND w.state = 'WAITING')")
+    List<String> unwantedClaims(@BindList("tokens") Collection<String> tokens);
+
+    @SqlQuery("SELECT file_id FROM staged_file WHERE file_id = :fileId AND lease_token = :token FOR UPDATE")
+    List<String> lockClaim(@Bind("fileId") String fileId, @Bind("token") String token);
+
+    @SqlQuery("SELECT count(*) FROM request_file WHERE file_id = :fileId AND state = 'WAITING'")
+    long waitingRequests(@Bind("fileId") String fileId);
+
+    @SqlUpdate("UPDATE staged_file SET state = 'IDLE', lease_owner = NULL, lease_token = NULL,"
+            + " lease_expires_at = NULL, updated_at = :now WHERE file_id = :fileId AND lease_token = :token")
+    int idle(@Bind("fileId") String fileId, @Bind("token") String token, @Bind("now") Instant now);
+
+    /**
+     * Gives back a cancelled claim: queued again if a request still waits for the file, else idle.
+     * The claim's row is locked first, so a request being stored for the file at the same moment
+     * either is seen here or sees the idle row and queues it again itself.
+     */
+    @Transaction
+    default void releaseCancelled(String fileId, String token, Instant now) {
+        if (lockClaim(fileId, token).isEmpty()) {
+            return;
+        }
+        if (waitingRequests(fileId) > 0) {
+            reschedule(fileId, token, now, null, now);
+        } else {
+            idle(fileId, token, now);
+        }
+    }
+
     @SqlQuery("SELECT DISTINCT lease_token FROM staged_file WHERE state = 'ACTIVE'")
     List<String> activeLeaseTokens();
 

@@ -26,6 +26,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.StagingBatch;
@@ -59,6 +60,9 @@ public final class WorkDispatcher implements Managed {
     private final Condition wake = lock.newCondition();
     private boolean signalled;
     private volatile boolean running;
+    private volatile boolean paused;
+    /** The batches under way here, by lease token, so their items can be cancelled. */
+    private final Map<String, StagingBatch> liveBatches = new ConcurrentHashMap<>();
 
     private ExecutorService workers;
     private ScheduledExecutorService housekeeping;
@@ -129,10 +133,54 @@ public final class WorkDispatcher implements Managed {
         }
     }
 
+    /** Stops claiming new work; batches under way finish. Requests are still accepted and queued. */
+    public void pause() {
+        paused = true;
+        LOG.info("work paused: no new work is claimed until resumed");
+    }
+
+    /** Claims work again after {@link #pause()}. */
+    public void resume() {
+        paused = false;
+        LOG.info("work resumed");
+        signal();
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** How many batches run on this instance now. */
+    public int batchesInFlight() {
+        return batchesInFlight.get();
+    }
+
+    /**
+     * Cancels, in the batches under way here, the files no request waits for any more. Called after
+     * a request is cancelled here, and periodically for cancellations made on other instances.
+     */
+    public void cancelUnwantedWork() {
+        if (liveBatches.isEmpty()) {
+            return;
+        }
+        try {
+            Set<String> unwanted = Set.copyOf(dao.unwantedClaims(Set.copyOf(liveBatches.keySet())));
+            if (unwanted.isEmpty()) {
+                return;
+            }
+            for (StagingBatch batch : liveBatches.values()) {
+                batch.cancel(batch.items().stream().filter(item -> unwanted.contains(item.fileId())).toList());
+            }
+            LOG.info("cancelled {} files under way that no request wants any more", unwanted.size());
+        } catch (RuntimeException e) {
+            LOG.error("cannot check for cancelled work (will try again): {}", e.toString());
+        }
+    }
+
     private void dispatchLoop() {
         while (running) {
             try {
-                while (running && batchesInFlight.get() < config.getWorkers() && claimAndSubmitBatch()) {
+                while (running && !paused && batchesInFlight.get() < config.getWorkers() && claimAndSubmitBatch()) {
                     // keep claiming while there are free workers and due work
                 }
             } catch (RuntimeException e) {
@@ -219,6 +267,7 @@ public final class WorkDispatcher implements Managed {
             return;
         }
         StagingBatch batch = new StagingBatch(token, items);
+        liveBatches.put(token, batch);
         Timer.Context timing = metrics.batchStarted();
         try {
             backend.stage(batch, recorder);
@@ -229,6 +278,7 @@ public final class WorkDispatcher implements Managed {
         } catch (RuntimeException e) {
             LOG.error("backend failed on {}: {}", batch, e.toString(), e);
         } finally {
+            liveBatches.remove(token);
             metrics.batchEnded(timing);
         }
         if (Thread.currentThread().isInterrupted() || !running) {
@@ -261,6 +311,7 @@ public final class WorkDispatcher implements Managed {
             if (takeBackAbandonedClaims() > 0) {
                 signal();
             }
+            cancelUnwantedWork();
         } catch (RuntimeException e) {
             LOG.error("cannot renew or take back claims (will try again): {}", e.toString());
         }
@@ -279,7 +330,7 @@ public final class WorkDispatcher implements Managed {
                 continue;
             }
             try {
-                area.discard(area.temporaryFile(new org.stagehand.area.RelativePath(lease.stagingPath()), lease.leaseToken()));
+                area.discard(area.temporaryFile(new RelativePath(lease.stagingPath()), lease.leaseToken()));
             } catch (IllegalArgumentException e) {
                 LOG.warn("claim on {} names an unusable staging path: {}", lease.fileId(), e.getMessage());
             }

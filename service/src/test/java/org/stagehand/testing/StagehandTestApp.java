@@ -91,6 +91,17 @@ public final class StagehandTestApp {
         return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }
 
+    /** Sends a request built by the caller against the application port, e.g. with extra headers. */
+    public Reply send(HttpRequest.Builder request, String path) {
+        return send(request.uri(uri(path)).build());
+    }
+
+    /** Runs an admin task: {@code POST /tasks/<name>?<query>} on the admin port. */
+    public Reply runTask(String nameAndQuery) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + support.getAdminPort() + "/tasks/" + nameAndQuery))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     /** Polls the DTS status form until the request's status is {@code wanted}; returns the last answer. */
     public JsonNode awaitStatus(String requestId, String wanted, Duration timeout) {
         JsonNode[] last = new JsonNode[1];

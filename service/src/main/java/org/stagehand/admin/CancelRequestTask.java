@@ -1,0 +1,23 @@
+package org.stagehand.admin;
+
+import io.dropwizard.servlets.tasks.Task;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import org.stagehand.staging.StagingService;
+
+/** {@code POST /tasks/cancel?id=<uuid>}: cancels a request; its files stop unless another request needs them. */
+public final class CancelRequestTask extends Task {
+
+    private final StagingService staging;
+
+    public CancelRequestTask(StagingService staging) {
+        super("cancel");
+        this.staging = staging;
+    }
+
+    @Override
+    public void execute(Map<String, List<String>> parameters, PrintWriter output) {
+        output.println(TaskOutcome.of(() -> staging.cancel(TaskParameters.requestId(parameters))));
+    }
+}

@@ -1,0 +1,68 @@
+package org.stagehand.auth;
+
+import io.dropwizard.auth.Authenticator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.stagehand.backend.Checksum;
+
+/**
+ * Accepts bearer tokens by their SHA-256: only hashes are kept in memory, and every presented
+ * token is compared with every accepted hash in constant time.
+ */
+public final class BearerTokenAuthenticator implements Authenticator<String, ApiClient> {
+
+    private final List<byte[]> acceptedHashes;
+
+    private BearerTokenAuthenticator(List<byte[]> acceptedHashes) {
+        this.acceptedHashes = List.copyOf(acceptedHashes);
+    }
+
+    /**
+     * The authenticator for the configured tokens, or empty when none is configured.
+     *
+     * @param environment the process environment, where the plain tokens may be
+     * @throws IllegalArgumentException naming {@code auth.tokenSha256} when a hash is malformed
+     */
+    public static Optional<BearerTokenAuthenticator> from(AuthConfiguration config, Map<String, String> environment) {
+        List<byte[]> hashes = new ArrayList<>();
+        String plain = config.getTokensEnvironmentVariable() == null ? null
+                : environment.get(config.getTokensEnvironmentVariable());
+        if (plain != null) {
+            for (String token : plain.split(",")) {
+                if (!token.isBlank()) {
+                    hashes.add(sha256(token.trim()));
+                }
+            }
+        }
+        for (String hex : config.getTokenSha256()) {
+            String normalized = hex.trim().toLowerCase(Locale.ROOT);
+            if (!normalized.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("auth.tokenSha256: each entry must be 64 hex digits");
+            }
+            hashes.add(HexFormat.of().parseHex(normalized));
+        }
+        return hashes.isEmpty() ? Optional.empty() : Optional.of(new BearerTokenAuthenticator(hashes));
+    }
+
+    @Override
+    public Optional<ApiClient> authenticate(String token) {
+        byte[] presented = sha256(token);
+        boolean accepted = false;
+        for (byte[] hash : acceptedHashes) {
+            // No early exit: the time taken does not depend on which token matched.
+            accepted |= MessageDigest.isEqual(presented, hash);
+        }
+        return accepted ? Optional.of(new ApiClient("token-" + HexFormat.of().formatHex(presented).substring(0, 8)))
+                : Optional.empty();
+    }
+
+    static byte[] sha256(String token) {
+        return Checksum.newDigest("sha256").digest(token.getBytes(StandardCharsets.UTF_8));
+    }
+}
