@@ -59,3 +59,16 @@ CREATE INDEX request_file_by_request_state ON request_file (request_id, state);
 -- becomes IDLE (never claimed) until a request asks for the file again.
 ALTER TABLE staging_request ADD cancelled_at timestamp with time zone;
 --rollback ALTER TABLE staging_request DROP COLUMN cancelled_at;
+
+--changeset stagehand:6-lifecycle
+-- released_at: the client said it no longer needs the copies (DELETE /dts/staging/<id>).
+-- last_requested_at: for least-recently-used eviction. waiting_for_space: due, but the staging
+-- area's capacity is reached.
+ALTER TABLE staging_request ADD released_at timestamp with time zone;
+ALTER TABLE staged_file ADD last_requested_at timestamp with time zone;
+ALTER TABLE staged_file ADD waiting_for_space boolean DEFAULT false NOT NULL;
+CREATE INDEX staging_request_created ON staging_request (created_at);
+--rollback ALTER TABLE staging_request DROP COLUMN released_at;
+--rollback ALTER TABLE staged_file DROP COLUMN last_requested_at;
+--rollback ALTER TABLE staged_file DROP COLUMN waiting_for_space;
+--rollback DROP INDEX staging_request_created;

@@ -21,6 +21,7 @@ import org.stagehand.auth.ApiClient;
 import org.stagehand.auth.BearerTokenAuthenticator;
 import org.stagehand.auth.JsonUnauthorizedHandler;
 import org.stagehand.admin.CancelRequestTask;
+import org.stagehand.admin.EvictTask;
 import org.stagehand.admin.ImportCatalogTask;
 import org.stagehand.admin.PauseWorkTask;
 import org.stagehand.admin.RetryRequestTask;
@@ -31,6 +32,8 @@ import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendContext;
 import org.stagehand.catalog.CatalogImporter;
 import org.stagehand.catalog.ImportCatalogCommand;
+import org.stagehand.lifecycle.StagingAreaCleaner;
+import org.stagehand.lifecycle.StagingAreaCleanup;
 import org.stagehand.staging.StagingResource;
 import org.stagehand.staging.StagingService;
 import org.stagehand.work.WorkDao;
@@ -112,9 +115,11 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
 
         String instanceName = config.getWork().getInstanceName() != null
                 ? config.getWork().getInstanceName() : InetAddress.getLocalHost().getHostName();
+        StagingAreaCleaner cleaner = new StagingAreaCleaner(jdbi, area, config.getLifecycle(), clock);
         WorkDispatcher dispatcher = new WorkDispatcher(jdbi.onDemand(WorkDao.class), area, backend, config.getWork(),
-                instanceName, environment.metrics(), clock);
+                cleaner, instanceName, environment.metrics(), clock);
         environment.lifecycle().manage(dispatcher);
+        environment.lifecycle().manage(new StagingAreaCleanup(cleaner, config.getLifecycle()));
 
         StagingService staging = new StagingService(jdbi, area, config.getStaging(), dispatcher::signal,
                 dispatcher::cancelUnwantedWork, clock);
@@ -129,8 +134,10 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.admin().addTask(PauseWorkTask.pause(dispatcher));
         environment.admin().addTask(PauseWorkTask.resume(dispatcher));
         environment.admin().addTask(new ImportCatalogTask(importer));
+        environment.admin().addTask(new EvictTask(cleaner));
 
-        environment.healthChecks().register("staging-area", new StagingAreaHealthCheck(area));
+        environment.healthChecks().register("staging-area", new StagingAreaHealthCheck(area,
+                config.getStaging().getMinFreeSpace().toBytes()));
         environment.healthChecks().register("backend", new BackendHealthCheck(backend));
         LOG.info("staging into {} with the '{}' backend as instance '{}'", area.root(),
                 config.getBackend().getClass().getSimpleName(), instanceName);

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import org.stagehand.auth.AuthConfiguration;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.catalog.CatalogConfiguration;
+import org.stagehand.lifecycle.LifecycleConfiguration;
 import org.stagehand.staging.StagingConfiguration;
 import org.stagehand.work.WorkConfiguration;
 
@@ -35,6 +36,10 @@ public class StagehandConfiguration extends Configuration {
     @Valid
     @NotNull
     private AuthConfiguration auth = new AuthConfiguration();
+
+    @Valid
+    @NotNull
+    private LifecycleConfiguration lifecycle = new LifecycleConfiguration();
 
     @Valid
     @NotNull
@@ -89,6 +94,16 @@ public class StagehandConfiguration extends Configuration {
     @JsonProperty
     public void setCatalog(CatalogConfiguration catalog) {
         this.catalog = catalog;
+    }
+
+    @JsonProperty
+    public LifecycleConfiguration getLifecycle() {
+        return lifecycle;
+    }
+
+    @JsonProperty
+    public void setLifecycle(LifecycleConfiguration lifecycle) {
+        this.lifecycle = lifecycle;
     }
 
     @JsonProperty

@@ -219,6 +219,11 @@ public final class StagingArea {
         }
     }
 
+    /** Deletes the copy at {@code path}'s place, if any (a link there is removed, not followed). */
+    public void removeCopy(RelativePath path) throws IOException {
+        Files.deleteIfExists(target(path));
+    }
+
     /** Deletes a temporary file if it exists. */
     public void discard(Path temporary) {
         try {

@@ -3,13 +3,15 @@ package org.stagehand.area;
 import com.codahale.metrics.health.HealthCheck;
 import java.nio.file.Files;
 
-/** The staging area exists and the service can write to it. */
+/** The staging area exists, the service can write to it, and it has the configured free space. */
 public final class StagingAreaHealthCheck extends HealthCheck {
 
     private final StagingArea area;
+    private final long minFreeBytes;
 
-    public StagingAreaHealthCheck(StagingArea area) {
+    public StagingAreaHealthCheck(StagingArea area, long minFreeBytes) {
         this.area = area;
+        this.minFreeBytes = minFreeBytes;
     }
 
     @Override
@@ -21,6 +23,10 @@ public final class StagingAreaHealthCheck extends HealthCheck {
             return Result.unhealthy("staging root " + area.root() + " is not writable by the service's user");
         }
         long free = Files.getFileStore(area.root()).getUsableSpace();
+        if (free < minFreeBytes) {
+            return Result.unhealthy("staging root " + area.root() + " has " + free + " bytes free, below staging.minFreeSpace ("
+                    + minFreeBytes + "); evict copies (POST /tasks/evict) or add space");
+        }
         return Result.healthy("staging root " + area.root() + " is writable, " + free + " bytes free");
     }
 }

@@ -28,6 +28,9 @@ public class StagingConfiguration {
 
     private String idPrefix;
 
+    @NotNull
+    private DataSize minFreeSpace = DataSize.gibibytes(1);
+
     @JsonProperty
     public String getRoot() {
         return root;
@@ -77,6 +80,17 @@ public class StagingConfiguration {
     @JsonProperty
     public void setMaxRequestBody(DataSize maxRequestBody) {
         this.maxRequestBody = maxRequestBody;
+    }
+
+    /** Below this much free space on the staging file system, the health check fails. */
+    @JsonProperty
+    public DataSize getMinFreeSpace() {
+        return minFreeSpace;
+    }
+
+    @JsonProperty
+    public void setMinFreeSpace(DataSize minFreeSpace) {
+        this.minFreeSpace = minFreeSpace;
     }
 
     /** A prefix such as {@code JDP:} that the DTS may put before IDs; stripped when present. */

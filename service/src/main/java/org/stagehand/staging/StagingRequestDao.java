@@ -31,8 +31,8 @@ public interface StagingRequestDao {
     void insertRequest(@Bind("id") UUID requestId, @Bind("now") Instant now, @Bind("fileCount") int fileCount);
 
     /** Adds work rows for files never asked for before; existing rows are left to the next steps. */
-    @SqlBatch("INSERT INTO staged_file (file_id, state, attempts, not_before, updated_at)"
-            + " VALUES (:fileId, 'PENDING', 0, :now, :now) ON CONFLICT DO NOTHING")
+    @SqlBatch("INSERT INTO staged_file (file_id, state, attempts, not_before, updated_at, last_requested_at)"
+            + " VALUES (:fileId, 'PENDING', 0, :now, :now, :now) ON CONFLICT DO NOTHING")
     void insertMissingWork(@Bind("fileId") List<String> sortedFileIds, @Bind("now") Instant now);
 
     /**
@@ -44,6 +44,14 @@ public interface StagingRequestDao {
     @ValueColumn("state")
     Map<String, String> lockWork(@BindList("ids") Collection<String> fileIds);
 
+    /** Records that these files were asked for now, for least-recently-used eviction. */
+    @SqlUpdate("UPDATE staged_file SET last_requested_at = :now WHERE file_id IN (<ids>)")
+    int touch(@BindList("ids") Collection<String> fileIds, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT count(*) FROM request_file rf JOIN staged_file s ON s.file_id = rf.file_id"
+            + " WHERE rf.request_id = :id AND rf.state = 'WAITING' AND s.waiting_for_space")
+    long filesWaitingForSpace(@Bind("id") UUID requestId);
+
     /** Queues again files that failed before, nobody wanted any more, or whose copy has gone. */
     @SqlUpdate("UPDATE staged_file SET state = 'PENDING', attempts = 0, not_before = :now, last_error = NULL,"
             + " updated_at = :now WHERE file_id IN (<ids>) AND state IN ('READY', 'FAILED', 'IDLE')")
@@ -54,12 +62,16 @@ public interface StagingRequestDao {
     void insertRequestFiles(@Bind("requestId") UUID requestId, @Bind("fileId") List<String> fileIds,
                             @Bind("state") List<String> states, @Bind("completedAt") List<Instant> completedAt);
 
-    @SqlQuery("SELECT request_id, created_at, file_count, cancelled_at FROM staging_request WHERE request_id = :id")
+    @SqlQuery("SELECT request_id, created_at, file_count, cancelled_at, released_at FROM staging_request WHERE request_id = :id")
     Optional<StagingRequestRecord> findRequest(@Bind("id") UUID requestId);
 
     /** Reads and locks a request, so cancel and retry of one request run one after the other. */
-    @SqlQuery("SELECT request_id, created_at, file_count, cancelled_at FROM staging_request WHERE request_id = :id FOR UPDATE")
+    @SqlQuery("SELECT request_id, created_at, file_count, cancelled_at, released_at FROM staging_request"
+            + " WHERE request_id = :id FOR UPDATE")
     Optional<StagingRequestRecord> lockRequest(@Bind("id") UUID requestId);
+
+    @SqlUpdate("UPDATE staging_request SET released_at = :now WHERE request_id = :id AND released_at IS NULL")
+    int release(@Bind("id") UUID requestId, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE staging_request SET cancelled_at = :cancelledAt WHERE request_id = :id")
     void setCancelledAt(@Bind("id") UUID requestId, @Bind("cancelledAt") Instant cancelledAt);

@@ -10,6 +10,8 @@ import java.util.UUID;
  * @param createdAt when it was accepted
  * @param fileCount how many distinct files it asked for
  * @param cancelledAt when it was cancelled, or null
+ * @param releasedAt when the client released its copies, or null
  */
-public record StagingRequestRecord(UUID requestId, Instant createdAt, int fileCount, Instant cancelledAt) {
+public record StagingRequestRecord(UUID requestId, Instant createdAt, int fileCount, Instant cancelledAt,
+                                   Instant releasedAt) {
 }

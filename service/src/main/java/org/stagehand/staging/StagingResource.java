@@ -3,6 +3,7 @@ package org.stagehand.staging;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -54,6 +55,14 @@ public class StagingResource {
     @Path("{id}")
     public StagingStatus statusByPath(@PathParam("id") String id) {
         return status(id);
+    }
+
+    /** Releases the request's copies before their pin lifetime ends; idempotent. */
+    @DELETE
+    @Path("{id}")
+    public Response release(@PathParam("id") String id) {
+        service.release(parseUuid(id));
+        return Response.noContent().build();
     }
 
     /** The request's files, a page at a time in ID order: {@code ?limit=100&after=<last id of the previous page>}. */

@@ -178,7 +178,14 @@ public final class StagingService {
     private List<String> attachWork(StagingRequestDao dao, List<String> sortedChunk, Map<String, CatalogEntry> entries,
                                     Instant now) {
         dao.insertMissingWork(sortedChunk, now);
-        Map<String, String> states = dao.lockWork(sortedChunk);
+        Map<String, String> states = new HashMap<>(dao.lockWork(sortedChunk));
+        // A row evicted between the insert and the lock is gone: insert it again and lock it.
+        List<String> gone = sortedChunk.stream().filter(id -> !states.containsKey(id)).toList();
+        if (!gone.isEmpty()) {
+            dao.insertMissingWork(gone, now);
+            states.putAll(dao.lockWork(gone));
+        }
+        dao.touch(sortedChunk, now);
         List<String> again = new ArrayList<>();
         List<String> requestStates = new ArrayList<>(sortedChunk.size());
         for (String id : sortedChunk) {
@@ -267,6 +274,22 @@ public final class StagingService {
         return summary;
     }
 
+    /**
+     * Releases a request's copies early: they stay pinned only by other requests. Idempotent.
+     *
+     * @throws ApiException 404 when there is no such request
+     */
+    public void release(UUID requestId) {
+        jdbi.useExtension(StagingRequestDao.class, dao -> {
+            if (dao.findRequest(requestId).isEmpty()) {
+                throw ApiException.notFound("no staging request " + requestId);
+            }
+            if (dao.release(requestId, clock.instant()) > 0) {
+                LOG.info("request {} released its copies", requestId);
+            }
+        });
+    }
+
     /** A page of a request's files in ID order, after the file ID {@code after}. */
     public Optional<RequestFilePage> files(UUID requestId, String after, int limit) {
         return jdbi.withExtension(StagingRequestDao.class, dao -> dao.findRequest(requestId).map(request -> {
@@ -292,7 +315,8 @@ public final class StagingService {
             long bytesTotal = byState.values().stream().mapToLong(RequestFileSummary::bytes).sum();
             long bytesReady = Optional.ofNullable(byState.get("READY")).map(RequestFileSummary::bytes).orElse(0L);
             return new StagingStatus(requestId, status,
-                    new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled),
+                    new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled,
+                            waiting == 0 ? 0 : dao.filesWaitingForSpace(requestId)),
                     new ByteCounts(bytesTotal, bytesReady),
                     request.createdAt().toString(),
                     (lastSettled == null ? request.createdAt() : lastSettled).toString(),

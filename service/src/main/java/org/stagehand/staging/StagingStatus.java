@@ -27,9 +27,12 @@ public record StagingStatus(UUID requestId, String status, FileCounts files, Byt
     /** The most errors listed in a status answer. */
     public static final int MAX_ERRORS = 100;
 
-    /** Counts of a request's files. */
+    /**
+     * Counts of a request's files; {@code waitingForSpace} of the {@code staging} ones are due but
+     * wait until the staging area has room.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record FileCounts(long total, long ready, long staging, long failed, long cancelled) {
+    public record FileCounts(long total, long ready, long staging, long failed, long cancelled, long waitingForSpace) {
     }
 
     /** Byte totals of a request's files. */

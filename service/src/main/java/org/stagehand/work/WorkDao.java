@@ -4,10 +4,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.KeyColumn;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
@@ -29,8 +33,16 @@ public interface WorkDao {
             + " ORDER BY not_before, file_id LIMIT :limit FOR UPDATE SKIP LOCKED")
     List<String> lockDue(@Bind("now") Instant now, @Bind("limit") int limit);
 
+    @SqlQuery("SELECT file_id, coalesce(bytes, 0) FROM catalog_entry WHERE file_id IN (<ids>)")
+    @KeyColumn("file_id")
+    @ValueColumn("coalesce")
+    Map<String, Long> sizes(@BindList("ids") Collection<String> fileIds);
+
+    @SqlUpdate("UPDATE staged_file SET waiting_for_space = :waiting WHERE file_id IN (<ids>)")
+    int markWaitingForSpace(@BindList("ids") Collection<String> fileIds, @Bind("waiting") boolean waiting);
+
     @SqlUpdate("UPDATE staged_file SET state = 'ACTIVE', attempts = attempts + 1, lease_owner = :owner,"
-            + " lease_token = :token, lease_expires_at = :expires, updated_at = :now"
+            + " lease_token = :token, lease_expires_at = :expires, updated_at = :now, waiting_for_space = false"
             + " WHERE file_id IN (<ids>) AND state = 'PENDING'")
     int lease(@BindList("ids") Collection<String> fileIds, @Bind("owner") String owner, @Bind("token") String token,
               @Bind("expires") Instant expires, @Bind("now") Instant now);
@@ -40,15 +52,48 @@ public interface WorkDao {
             + " WHERE s.lease_token = :token ORDER BY s.not_before, s.file_id")
     List<ClaimedFile> claimedBy(@Bind("token") String token);
 
-    /** Claims up to {@code limit} due files under one lease token. */
+    /**
+     * The result of a claim.
+     *
+     * @param files the files claimed
+     * @param bytesNeeded when nothing could be claimed for want of space, the size of the first due
+     *     file; 0 otherwise
+     */
+    record Claim(List<ClaimedFile> files, long bytesNeeded) {
+    }
+
+    /**
+     * Claims, under one lease token, up to {@code limit} due files whose sizes together fit in
+     * {@code freeBytes}. Due files that do not fit are marked as waiting for space.
+     */
     @Transaction
-    default List<ClaimedFile> claim(String owner, String token, Instant now, Instant expires, int limit) {
+    default Claim claim(String owner, String token, Instant now, Instant expires, int limit, long freeBytes) {
         List<String> due = lockDue(now, limit);
         if (due.isEmpty()) {
-            return List.of();
+            return new Claim(List.of(), 0);
         }
-        lease(due, owner, token, expires, now);
-        return claimedBy(token);
+        List<String> fitting = due;
+        if (freeBytes != Long.MAX_VALUE) {
+            Map<String, Long> sizes = sizes(due);
+            fitting = new ArrayList<>();
+            long total = 0;
+            for (String fileId : due) {
+                long size = sizes.getOrDefault(fileId, 0L);
+                if (total + size > freeBytes) {
+                    break;
+                }
+                total += size;
+                fitting.add(fileId);
+            }
+            if (fitting.size() < due.size()) {
+                markWaitingForSpace(due.subList(fitting.size(), due.size()), true);
+            }
+            if (fitting.isEmpty()) {
+                return new Claim(List.of(), sizes.getOrDefault(due.get(0), 0L));
+            }
+        }
+        lease(fitting, owner, token, expires, now);
+        return new Claim(claimedBy(token), 0);
     }
 
     @SqlUpdate("UPDATE staged_file SET lease_expires_at = :expires WHERE state = 'ACTIVE' AND lease_token IN (<tokens>)")

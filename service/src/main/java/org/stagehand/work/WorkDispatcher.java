@@ -48,6 +48,7 @@ public final class WorkDispatcher implements Managed {
     private final StagingArea area;
     private final ArchiveBackend backend;
     private final WorkConfiguration config;
+    private final SpaceGuard space;
     private final String owner;
     private final Clock clock;
     private final WorkMetrics metrics;
@@ -61,6 +62,7 @@ public final class WorkDispatcher implements Managed {
     private boolean signalled;
     private volatile boolean running;
     private volatile boolean paused;
+    private volatile boolean waitingForSpace;
     /** The batches under way here, by lease token, so their items can be cancelled. */
     private final Map<String, StagingBatch> liveBatches = new ConcurrentHashMap<>();
 
@@ -69,8 +71,9 @@ public final class WorkDispatcher implements Managed {
     private Thread dispatcherThread;
 
     public WorkDispatcher(WorkDao dao, StagingArea area, ArchiveBackend backend, WorkConfiguration config,
-                          String owner, MetricRegistry metricRegistry, Clock clock) {
+                          SpaceGuard space, String owner, MetricRegistry metricRegistry, Clock clock) {
         this.dao = dao;
+        this.space = space;
         this.area = area;
         this.backend = backend;
         this.config = config;
@@ -212,9 +215,12 @@ public final class WorkDispatcher implements Managed {
         liveTokens.add(token);
         List<ClaimedFile> claimed;
         try {
-            Instant now = clock.instant();
-            claimed = dao.claim(owner, token, now, now.plus(config.getLeaseDuration().toJavaDuration()),
-                    config.getMaxBatchSize());
+            WorkDao.Claim claim = claim(token);
+            if (claim.bytesNeeded() > 0 && space.makeRoom(claim.bytesNeeded())) {
+                claim = claim(token);
+            }
+            waitingForSpace = claim.bytesNeeded() > 0;
+            claimed = claim.files();
         } catch (RuntimeException e) {
             liveTokens.remove(token);
             throw e;
@@ -234,6 +240,17 @@ public final class WorkDispatcher implements Managed {
             }
         });
         return true;
+    }
+
+    private WorkDao.Claim claim(String token) {
+        Instant now = clock.instant();
+        return dao.claim(owner, token, now, now.plus(config.getLeaseDuration().toJavaDuration()),
+                config.getMaxBatchSize(), space.freeBytes());
+    }
+
+    /** Whether due work waits because the staging area is at capacity. */
+    public boolean isWaitingForSpace() {
+        return waitingForSpace;
     }
 
     private void runBatch(String token, List<ClaimedFile> claimed) {

@@ -1,0 +1,63 @@
+package org.stagehand.lifecycle;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * Pins, eviction and retention. A ready copy is pinned by a request that is neither released nor
+ * cancelled and either still waits for some file or completed less than the pin lifetime ago.
+ */
+@RegisterConstructorMapper(EvictionCandidate.class)
+public interface LifecycleDao {
+
+    /** The condition under which a request pins the copy {@code s.file_id}; {@code :pinnedSince} = now - lifetime. */
+    String PINNED = "EXISTS (SELECT 1 FROM request_file rf JOIN staging_request r ON r.request_id = rf.request_id"
+            + " WHERE rf.file_id = s.file_id AND r.released_at IS NULL AND r.cancelled_at IS NULL"
+            + " AND (EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state = 'WAITING')"
+            + " OR (SELECT max(d.completed_at) FROM request_file d WHERE d.request_id = r.request_id) > :pinnedSince))";
+
+    /** Unpinned ready copies, least recently requested first. */
+    @SqlQuery("SELECT s.file_id, c.staging_path, coalesce(c.bytes, 0) AS bytes FROM staged_file s"
+            + " JOIN catalog_entry c ON c.file_id = s.file_id WHERE s.state = 'READY' AND NOT " + PINNED
+            + " ORDER BY s.last_requested_at, s.file_id LIMIT :limit")
+    List<EvictionCandidate> evictionCandidates(@Bind("pinnedSince") Instant pinnedSince, @Bind("limit") int limit);
+
+    /** Locks a ready copy's row if it is still unpinned; empty when it is pinned or gone meanwhile. */
+    @SqlQuery("SELECT s.file_id FROM staged_file s WHERE s.file_id = :fileId AND s.state = 'READY' AND NOT " + PINNED
+            + " FOR UPDATE")
+    List<String> lockIfUnpinned(@Bind("fileId") String fileId, @Bind("pinnedSince") Instant pinnedSince);
+
+    /** Forgets an evicted copy; a later request queues the file afresh. */
+    @SqlUpdate("DELETE FROM staged_file WHERE file_id = :fileId AND state = 'READY'")
+    int forgetCopy(@Bind("fileId") String fileId);
+
+    /** Bytes the staging area holds or is about to: ready copies and copies under way. */
+    @SqlQuery("SELECT coalesce(sum(c.bytes), 0) FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id"
+            + " WHERE s.state IN ('READY', 'ACTIVE')")
+    long bytesInUse();
+
+    /** Requests that completed, or were cancelled or released, before {@code cutoff}. */
+    @SqlQuery("SELECT r.request_id FROM staging_request r WHERE r.created_at < :cutoff AND ("
+            + " coalesce(r.cancelled_at, r.released_at) < :cutoff"
+            + " OR (NOT EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state = 'WAITING')"
+            + " AND coalesce((SELECT max(d.completed_at) FROM request_file d WHERE d.request_id = r.request_id),"
+            + " r.created_at) < :cutoff)) LIMIT :limit")
+    List<UUID> expiredRequests(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+
+    @SqlUpdate("DELETE FROM request_file WHERE request_id = :id")
+    int deleteRequestFiles(@Bind("id") UUID requestId);
+
+    @SqlUpdate("DELETE FROM staging_request WHERE request_id = :id")
+    int deleteRequest(@Bind("id") UUID requestId);
+
+    @SqlUpdate("UPDATE staging_request SET released_at = :now WHERE request_id = :id AND released_at IS NULL")
+    int release(@Bind("id") UUID requestId, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT count(*) FROM staging_request WHERE request_id = :id")
+    int requestExists(@Bind("id") UUID requestId);
+}

@@ -1,0 +1,11 @@
+package org.stagehand.work;
+
+/** Keeps staging within the staging area's capacity. */
+public interface SpaceGuard {
+
+    /** Bytes that may still be staged; {@link Long#MAX_VALUE} when there is no limit. */
+    long freeBytes();
+
+    /** Evicts unpinned copies until {@code bytes} fit; returns whether they do. */
+    boolean makeRoom(long bytes);
+}
