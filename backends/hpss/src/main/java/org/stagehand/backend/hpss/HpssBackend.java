@@ -1,0 +1,108 @@
+package org.stagehand.backend.hpss;
+
+import com.codahale.metrics.MetricRegistry;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.BackendHealth;
+import org.stagehand.backend.OutcomeListener;
+import org.stagehand.backend.StagingBatch;
+import org.stagehand.backend.StagingItem;
+import org.stagehand.backend.StagingOutcome;
+
+/**
+ * Recalls files from HPSS with {@code hsi}, in tape order. Every {@code stage()} call hands its
+ * items to one shared {@link RecallPlanner} and waits until each of them has an outcome, so
+ * batches staged at the same time share tape mounts.
+ */
+final class HpssBackend implements ArchiveBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HpssBackend.class);
+
+    private final HpssSettings settings;
+    private final Hsi hsi;
+    private final RecallPlanner planner;
+
+    HpssBackend(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String serviceName) {
+        this.settings = settings;
+        this.hsi = hsi;
+        this.planner = new RecallPlanner(settings, hsi, metrics, serviceName);
+    }
+
+    @Override
+    public void stage(StagingBatch batch, OutcomeListener listener) throws InterruptedException {
+        BatchWaiter waiter = new BatchWaiter(batch.items().size());
+        Map<String, RecallRequest> requestsByFileId = new HashMap<>();
+        List<RecallRequest> requests = new ArrayList<>();
+        List<RecallRequest> rejected = new ArrayList<>();
+        Map<RecallRequest, String> rejections = new HashMap<>();
+        for (StagingItem item : batch.items()) {
+            String remotePath;
+            try {
+                remotePath = HpssPaths.remotePath(settings.archiveRoot(), item.archiveLocation());
+                HpssPaths.requireUsableByHsi(item.temporaryFile().toString(), "staging path");
+            } catch (IllegalArgumentException e) {
+                RecallRequest request = new RecallRequest(item, batch, listener, waiter, null);
+                rejected.add(request);
+                rejections.put(request, e.getMessage());
+                continue;
+            }
+            RecallRequest request = new RecallRequest(item, batch, listener, waiter, remotePath);
+            requests.add(request);
+            requestsByFileId.put(item.fileId(), request);
+        }
+        // Register before looking at cancellation flags, so no cancellation falls between the two.
+        batch.onCancel(item -> {
+            RecallRequest request = requestsByFileId.get(item.fileId());
+            if (request != null) {
+                waiter.cancelled(request);
+            }
+        });
+        for (RecallRequest request : rejected) {
+            request.report(StagingOutcome.failed(rejections.get(request)));
+        }
+        List<RecallRequest> toPlan = new ArrayList<>();
+        for (RecallRequest request : requests) {
+            if (batch.isCancelled(request.item())) {
+                request.report(StagingOutcome.cancelled());
+            } else {
+                toPlan.add(request);
+            }
+        }
+        planner.submit(toPlan);
+        try {
+            while (true) {
+                List<RecallRequest> cancellations = waiter.awaitNews();
+                if (cancellations.isEmpty()) {
+                    return;
+                }
+                cancellations.forEach(planner::cancel);
+            }
+        } catch (InterruptedException e) {
+            planner.abandon(toPlan);
+            LOG.info("staging of {} interrupted; unfinished items are left to the service", batch);
+            throw e;
+        }
+    }
+
+    @Override
+    public BackendHealth checkHealth() {
+        if (!Files.isExecutable(hsi.executable())) {
+            return BackendHealth.unhealthy("hsi at " + hsi.executable() + " is missing or not executable; check backend.hsiPath");
+        }
+        return planner.persistentProblem()
+                .map(problem -> BackendHealth.unhealthy("the last hsi calls failed; latest: " + problem
+                        + " (check HPSS availability and the credentials in backend.hsiArguments)"))
+                .orElseGet(() -> BackendHealth.healthy("hsi at " + hsi.executable() + " is executable; recent hsi calls worked"));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        planner.close();
+    }
+}

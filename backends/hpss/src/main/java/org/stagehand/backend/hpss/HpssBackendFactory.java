@@ -1,0 +1,269 @@
+package org.stagehand.backend.hpss;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.ArchiveBackendFactory;
+import org.stagehand.backend.BackendContext;
+
+/**
+ * {@code backend: {type: hpss, archiveRoot: /home/p/project, ...}}: the archive is HPSS, reached
+ * with the {@code hsi} client; a catalog entry's archive location is a path below
+ * {@code archiveRoot}. Files are recalled in tape order, one {@code hsi} session per volume.
+ *
+ * <p>Secrets never go into this configuration: {@code hsiArguments} and {@code environment}
+ * values may say {@code ${env:NAME}}, filled in from the service's environment when hsi starts,
+ * and only the unexpanded form is ever logged.
+ */
+@JsonTypeName("hpss")
+public class HpssBackendFactory implements ArchiveBackendFactory {
+
+    @NotEmpty
+    private String hsiPath = "hsi";
+
+    @NotNull
+    private List<String> hsiArguments = List.of();
+
+    @NotNull
+    private Map<String, String> environment = Map.of();
+
+    @NotEmpty
+    private String archiveRoot;
+
+    @Min(1)
+    @Max(64)
+    private int maxSessions = 4;
+
+    @NotNull
+    private Duration batchWindow = Duration.seconds(10);
+
+    @NotNull
+    private Duration listTimeout = Duration.minutes(5);
+
+    @NotNull
+    private Duration fetchIdleTimeout = Duration.hours(1);
+
+    @Min(1)
+    @Max(5000)
+    private int maxPathsPerListing = 200;
+
+    private String commandDirectory;
+
+    private String diskVolumePattern;
+
+    @NotNull
+    private Duration progressPollInterval = Duration.milliseconds(200);
+
+    /** The {@code hsi} executable: a path, or a name looked up on {@code PATH}. */
+    @JsonProperty
+    public String getHsiPath() {
+        return hsiPath;
+    }
+
+    @JsonProperty
+    public void setHsiPath(String hsiPath) {
+        this.hsiPath = hsiPath;
+    }
+
+    /** Extra arguments before the command, e.g. {@code [-A, keytab, -k, /etc/hpss.keytab, -l, svc]}. */
+    @JsonProperty
+    public List<String> getHsiArguments() {
+        return hsiArguments;
+    }
+
+    @JsonProperty
+    public void setHsiArguments(List<String> hsiArguments) {
+        this.hsiArguments = hsiArguments;
+    }
+
+    /** Extra environment variables for hsi (e.g. {@code HPSS_NET_FAMILY}); values may say {@code ${env:NAME}}. */
+    @JsonProperty
+    public Map<String, String> getEnvironment() {
+        return environment;
+    }
+
+    @JsonProperty
+    public void setEnvironment(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** Absolute HPSS directory that archive locations are relative to. */
+    @JsonProperty
+    public String getArchiveRoot() {
+        return archiveRoot;
+    }
+
+    @JsonProperty
+    public void setArchiveRoot(String archiveRoot) {
+        this.archiveRoot = archiveRoot;
+    }
+
+    /** How many hsi processes may run at once; sites cap sessions per user. */
+    @JsonProperty
+    public int getMaxSessions() {
+        return maxSessions;
+    }
+
+    @JsonProperty
+    public void setMaxSessions(int maxSessions) {
+        this.maxSessions = maxSessions;
+    }
+
+    /** How long to gather files after the first arrives before planning, so requests share mounts. */
+    @JsonProperty
+    public Duration getBatchWindow() {
+        return batchWindow;
+    }
+
+    @JsonProperty
+    public void setBatchWindow(Duration batchWindow) {
+        this.batchWindow = batchWindow;
+    }
+
+    /** How long one {@code hsi ls -P} call may take. */
+    @JsonProperty
+    public Duration getListTimeout() {
+        return listTimeout;
+    }
+
+    @JsonProperty
+    public void setListTimeout(Duration listTimeout) {
+        this.listTimeout = listTimeout;
+    }
+
+    /** How long a recall session may show no progress (mount waits included) before it is killed. */
+    @JsonProperty
+    public Duration getFetchIdleTimeout() {
+        return fetchIdleTimeout;
+    }
+
+    @JsonProperty
+    public void setFetchIdleTimeout(Duration fetchIdleTimeout) {
+        this.fetchIdleTimeout = fetchIdleTimeout;
+    }
+
+    /** How many paths one {@code ls -P} call names. */
+    @JsonProperty
+    public int getMaxPathsPerListing() {
+        return maxPathsPerListing;
+    }
+
+    @JsonProperty
+    public void setMaxPathsPerListing(int maxPathsPerListing) {
+        this.maxPathsPerListing = maxPathsPerListing;
+    }
+
+    /** Where hsi command files go; default {@code <java.io.tmpdir>/stagehand-hpss}. */
+    @JsonProperty
+    public String getCommandDirectory() {
+        return commandDirectory;
+    }
+
+    @JsonProperty
+    public void setCommandDirectory(String commandDirectory) {
+        this.commandDirectory = commandDirectory;
+    }
+
+    /** A regular expression for {@code ls -P} volume labels that are disk-cache volumes, not tapes. */
+    @JsonProperty
+    public String getDiskVolumePattern() {
+        return diskVolumePattern;
+    }
+
+    @JsonProperty
+    public void setDiskVolumePattern(String diskVolumePattern) {
+        this.diskVolumePattern = diskVolumePattern;
+    }
+
+    /** How often a running session's local files are checked for progress. */
+    @JsonProperty
+    public Duration getProgressPollInterval() {
+        return progressPollInterval;
+    }
+
+    @JsonProperty
+    public void setProgressPollInterval(Duration progressPollInterval) {
+        this.progressPollInterval = progressPollInterval;
+    }
+
+    @Override
+    public ArchiveBackend build(BackendContext context) throws IOException {
+        return build(context, System.getenv());
+    }
+
+    /** Builds with the given process environment standing in for the service's (for tests). */
+    ArchiveBackend build(BackendContext context, Map<String, String> serviceEnvironment) throws IOException {
+        Path executable = resolveExecutable(hsiPath, serviceEnvironment.getOrDefault("PATH", ""));
+        Hsi hsi = new Hsi(executable, hsiArguments, new LinkedHashMap<>(environment), serviceEnvironment);
+        String root = HpssPaths.normalizeRoot(archiveRoot);
+        requirePositive(batchWindow, "batchWindow", true);
+        requirePositive(listTimeout, "listTimeout", false);
+        requirePositive(fetchIdleTimeout, "fetchIdleTimeout", false);
+        requirePositive(progressPollInterval, "progressPollInterval", false);
+        Path commands = commandDirectory == null
+                ? Path.of(System.getProperty("java.io.tmpdir"), "stagehand-hpss")
+                : Path.of(commandDirectory);
+        try {
+            Files.createDirectories(commands);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("backend.commandDirectory: cannot create " + commands + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(commands)) {
+            throw new IllegalArgumentException("backend.commandDirectory: " + commands + " is not writable");
+        }
+        Optional<Pattern> diskPattern;
+        try {
+            diskPattern = diskVolumePattern == null || diskVolumePattern.isEmpty()
+                    ? Optional.empty() : Optional.of(Pattern.compile(diskVolumePattern));
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("backend.diskVolumePattern: not a regular expression: " + e.getDescription(), e);
+        }
+        HpssSettings settings = new HpssSettings(root, maxSessions, batchWindow.toJavaDuration(),
+                listTimeout.toJavaDuration(), fetchIdleTimeout.toJavaDuration(), maxPathsPerListing, commands,
+                diskPattern, progressPollInterval.toJavaDuration());
+        return new HpssBackend(settings, hsi, context.metrics(), context.serviceName());
+    }
+
+    private static void requirePositive(Duration duration, String key, boolean zeroAllowed) {
+        long nanos = duration.toNanoseconds();
+        if (nanos < 0 || (nanos == 0 && !zeroAllowed)) {
+            throw new IllegalArgumentException("backend." + key + ": must be " + (zeroAllowed ? "zero or more" : "more than zero")
+                    + ", not " + duration);
+        }
+    }
+
+    static Path resolveExecutable(String hsiPath, String searchPath) {
+        if (hsiPath.contains("/")) {
+            Path path = Path.of(hsiPath).toAbsolutePath();
+            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
+                throw new IllegalArgumentException("backend.hsiPath: " + path + " is not an executable file");
+            }
+            return path;
+        }
+        for (String directory : searchPath.split(File.pathSeparator)) {
+            if (directory.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(directory, hsiPath);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toAbsolutePath();
+            }
+        }
+        throw new IllegalArgumentException("backend.hsiPath: '" + hsiPath + "' is not on the PATH; give its full path");
+    }
+}

@@ -1,0 +1,537 @@
+package org.stagehand.backend.hpss;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.backend.StagingOutcome;
+
+/**
+ * The one place where all concurrent {@code stage()} calls meet, so that their files share tape
+ * mounts.
+ *
+ * <p>Requests arrive and wait for the batch window; then their files are located with
+ * {@code hsi ls -P}, grouped by volume (disk-resident files in a group of their own, served first)
+ * and queued as {@link VolumeRecall}s, which run as up to {@code maxSessions} concurrent
+ * {@code hsi} sessions, never two on the same volume. A request for a file that is already
+ * waiting, being listed, queued or being recalled joins that file instead of planning it again;
+ * when the file arrives it is copied into every joined request's temporary file.
+ */
+final class RecallPlanner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecallPlanner.class);
+    /** Failures in a row after which the health check reports HPSS as unusable. */
+    private static final int UNHEALTHY_AFTER_FAILURES = 3;
+
+    private final HpssSettings settings;
+    private final Hsi hsi;
+    private final ListingParser listingParser;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Every file not yet done, by HPSS path. */
+    private final Map<String, PlannedFile> files = new HashMap<>();
+    private final List<PlannedFile> waiting = new ArrayList<>();
+    private long windowOpenedNanos;
+    private final List<VolumeRecall> queued = new ArrayList<>();
+    private final Set<VolumeRecall> running = new HashSet<>();
+    private final Set<String> busyVolumes = new HashSet<>();
+    private int activeSessions;
+    private int listingsWaiting;
+    private long recallSequence;
+    private boolean closed;
+
+    private final ExecutorService sessionThreads;
+    private final Thread plannerThread;
+
+    private final Counter listings;
+    private final Counter recalls;
+    private final Counter joined;
+    private final Counter fetched;
+    private final Counter failed;
+    private final Counter retried;
+
+    private final AtomicInteger failuresInARow = new AtomicInteger();
+    private volatile String lastProblem;
+
+    RecallPlanner(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String threadPrefix) {
+        this.settings = settings;
+        this.hsi = hsi;
+        this.listingParser = new ListingParser(settings.diskVolumePattern());
+        this.listings = metrics.counter("hpss.listings");
+        this.recalls = metrics.counter("hpss.recalls");
+        this.joined = metrics.counter("hpss.files.joined");
+        this.fetched = metrics.counter("hpss.files.fetched");
+        this.failed = metrics.counter("hpss.files.failed");
+        this.retried = metrics.counter("hpss.files.retried");
+        metrics.gauge("hpss.files.planned", () -> this::plannedFileCount);
+        this.sessionThreads = Executors.newCachedThreadPool(daemonThreads(threadPrefix + "-hpss-session-"));
+        this.plannerThread = daemonThreads(threadPrefix + "-hpss-planner-").newThread(this::planLoop);
+        this.plannerThread.start();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger number = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private int plannedFileCount() {
+        lock.lock();
+        try {
+            return files.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- requests arriving and leaving ----
+
+    /** Adds requests to the plan: each joins its file if the file is already planned. */
+    void submit(Collection<RecallRequest> requests) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the HPSS backend is closed");
+            }
+            for (RecallRequest request : requests) {
+                PlannedFile file = files.get(request.remotePath());
+                if (file == null) {
+                    file = new PlannedFile(request.remotePath());
+                    files.put(file.remotePath, file);
+                    if (waiting.isEmpty()) {
+                        windowOpenedNanos = System.nanoTime();
+                    }
+                    waiting.add(file);
+                } else {
+                    joined.inc();
+                    LOG.debug("{} joins {}", request, file);
+                }
+                file.subscribers.add(request);
+                request.attachTo(file);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Withdraws a cancelled request and reports it cancelled, except while hsi writes into its
+     * temporary file: then the report waits until hsi is done with the file. A running session
+     * whose remaining files nobody wants any more is ended.
+     */
+    void cancel(RecallRequest request) {
+        boolean reportNow;
+        lock.lock();
+        try {
+            if (request.isSettled()) {
+                return;
+            }
+            PlannedFile file = request.file();
+            if (file.state == PlannedFile.State.IN_FLIGHT && file.target == request) {
+                request.deferCancellation();
+                reportNow = false;
+            } else {
+                file.subscribers.remove(request);
+                reportNow = true;
+            }
+            stopIfUnwanted(file);
+        } finally {
+            lock.unlock();
+        }
+        if (reportNow) {
+            request.report(StagingOutcome.cancelled());
+        }
+    }
+
+    /** Forgets requests whose {@code stage()} call was interrupted; they get no outcome. */
+    void abandon(Collection<RecallRequest> requests) {
+        lock.lock();
+        try {
+            for (RecallRequest request : requests) {
+                if (!request.abandon() || request.file() == null) {
+                    continue;
+                }
+                PlannedFile file = request.file();
+                if (file.target != request) {
+                    file.subscribers.remove(request);
+                }
+                stopIfUnwanted(file);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: ends the file's running session if none of its unfinished files is wanted. */
+    private void stopIfUnwanted(PlannedFile file) {
+        if (file.state != PlannedFile.State.IN_FLIGHT || file.isWanted()) {
+            return;
+        }
+        VolumeRecall recall = file.recall;
+        boolean anyWanted = recall.files.stream()
+                .anyMatch(other -> other.state == PlannedFile.State.IN_FLIGHT && other.isWanted());
+        if (!anyWanted) {
+            recall.requestStop();
+        }
+    }
+
+    // ---- the planner thread: batch window, then listing ----
+
+    private void planLoop() {
+        try {
+            while (true) {
+                List<PlannedFile> toList = new ArrayList<>();
+                lock.lock();
+                try {
+                    while (!closed && waiting.isEmpty()) {
+                        changed.await();
+                    }
+                    long deadline = windowOpenedNanos + settings.batchWindow().toNanos();
+                    long remaining;
+                    while (!closed && (remaining = deadline - System.nanoTime()) > 0) {
+                        changed.awaitNanos(remaining);
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    for (PlannedFile file : waiting) {
+                        if (!dropIfUnwanted(file)) {
+                            file.state = PlannedFile.State.LISTING;
+                            toList.add(file);
+                        }
+                    }
+                    waiting.clear();
+                } finally {
+                    lock.unlock();
+                }
+                List<PlannedFile> located = new ArrayList<>();
+                for (int from = 0; from < toList.size(); from += settings.maxPathsPerListing()) {
+                    located.addAll(list(toList.subList(from, Math.min(toList.size(), from + settings.maxPathsPerListing()))));
+                }
+                queueByVolume(located);
+            }
+        } catch (InterruptedException e) {
+            LOG.debug("planner stops");
+        } catch (RuntimeException e) {
+            LOG.error("the HPSS planner failed; files waiting now will be retried by the service", e);
+        }
+    }
+
+    /** Under the lock: forgets a file that is not being recalled when no request wants it. */
+    private boolean dropIfUnwanted(PlannedFile file) {
+        if (file.state == PlannedFile.State.IN_FLIGHT || file.isWanted()) {
+            return false;
+        }
+        files.remove(file.remotePath, file);
+        file.state = PlannedFile.State.DONE;
+        return true;
+    }
+
+    /**
+     * Locates a chunk of files with one {@code hsi ls -P}. Files it cannot locate get their
+     * outcome now; located ones are returned, to be queued only when the whole window is listed
+     * (queueing a chunk at a time would start a volume's recall before later chunks add to it).
+     */
+    private List<PlannedFile> list(List<PlannedFile> chunk) throws InterruptedException {
+        List<String> paths = chunk.stream().map(file -> file.remotePath).toList();
+        String command = "ls -P " + paths.stream().map(VolumeRecall::quote).collect(Collectors.joining(" "));
+        acquireSessionForListing();
+        Hsi.Result result = null;
+        String startFailure = null;
+        try {
+            listings.inc();
+            LOG.debug("listing {} file(s)", paths.size());
+            result = hsi.run(command, settings.listTimeout());
+        } catch (IOException e) {
+            startFailure = "cannot start hsi: " + e.getMessage();
+        } finally {
+            releaseSession();
+        }
+        Map<String, ListingParser.Entry> entries = result == null ? Map.of() : listingParser.parse(result.lines(), paths);
+        recordHealth(startFailure != null ? startFailure
+                : result.timedOut() ? "hsi ls -P took longer than " + settings.listTimeout() + " and was killed"
+                : entries.isEmpty() && result.exitCode() != 0 && HsiMessages.isTransientExit(result.exitCode())
+                        ? "hsi ls -P ended with " + HsiMessages.describeExit(result.exitCode()) + firstLine(result.lines())
+                        : null);
+        Map<PlannedFile, StagingOutcome> outcomes = new HashMap<>();
+        List<PlannedFile> located = new ArrayList<>();
+        lock.lock();
+        try {
+            for (PlannedFile file : chunk) {
+                ListingParser.Entry entry = entries.get(file.remotePath);
+                if (entry instanceof ListingParser.Found found) {
+                    file.location = found.file();
+                    located.add(file);
+                } else if (entry instanceof ListingParser.Problem problem) {
+                    outcomes.put(file, problem.permanent()
+                            ? StagingOutcome.failed("HPSS: " + problem.message())
+                            : StagingOutcome.retry("hsi ls -P: " + problem.message()));
+                } else if (startFailure != null) {
+                    outcomes.put(file, StagingOutcome.retry(startFailure));
+                } else if (result.timedOut()) {
+                    outcomes.put(file, StagingOutcome.retry("hsi ls -P took longer than " + settings.listTimeout() + " and was killed"));
+                } else {
+                    outcomes.put(file, StagingOutcome.retry("hsi ls -P did not list " + file.remotePath + " ("
+                            + HsiMessages.describeExit(result.exitCode()) + firstLine(result.lines()) + ")"));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        outcomes.forEach(this::finish);
+        return located;
+    }
+
+    /** Queues located files by volume and starts what can start. */
+    private void queueByVolume(List<PlannedFile> located) {
+        lock.lock();
+        try {
+            for (PlannedFile file : located) {
+                if (file.state == PlannedFile.State.LISTING && !dropIfUnwanted(file)) {
+                    enqueue(file);
+                }
+            }
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String firstLine(List<String> lines) {
+        return lines.isEmpty() ? "" : ": " + lines.get(0).trim();
+    }
+
+    private void acquireSessionForListing() throws InterruptedException {
+        lock.lock();
+        try {
+            listingsWaiting++;
+            try {
+                while (!closed && activeSessions >= settings.maxSessions()) {
+                    changed.await();
+                }
+            } finally {
+                listingsWaiting--;
+            }
+            if (closed) {
+                throw new InterruptedException("closing");
+            }
+            activeSessions++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void releaseSession() {
+        lock.lock();
+        try {
+            activeSessions--;
+            changed.signalAll();
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- volume recalls ----
+
+    /** Under the lock: puts a located file into the not-yet-started recall of its volume, or a new one. */
+    private void enqueue(PlannedFile file) {
+        Optional<String> volume = file.location.volume();
+        VolumeRecall recall = queued.stream().filter(candidate -> candidate.volume().equals(volume)).findFirst().orElse(null);
+        if (recall == null) {
+            recall = new VolumeRecall(volume, recallSequence++);
+            queued.add(recall);
+        }
+        recall.files.add(file);
+        file.recall = recall;
+        file.state = PlannedFile.State.QUEUED;
+    }
+
+    /**
+     * Under the lock: starts queued recalls while sessions are free, disk cache first, then in
+     * the order they were planned; never two sessions on one volume, and a waiting listing gets
+     * the next free session.
+     */
+    private void dispatch() {
+        if (closed) {
+            return;
+        }
+        queued.sort(Comparator.comparing((VolumeRecall recall) -> recall.volume().isPresent())
+                .thenComparingLong(VolumeRecall::sequence));
+        var candidates = queued.iterator();
+        while (activeSessions < settings.maxSessions() && listingsWaiting == 0 && candidates.hasNext()) {
+            VolumeRecall recall = candidates.next();
+            if (recall.volume().isPresent() && busyVolumes.contains(recall.volume().get())) {
+                continue;
+            }
+            candidates.remove();
+            recall.files.removeIf(this::dropIfUnwanted);
+            if (recall.files.isEmpty()) {
+                continue;
+            }
+            recall.files.sort(Comparator.comparing(file -> file.location, ArchiveFile.TAPE_ORDER));
+            for (PlannedFile file : recall.files) {
+                file.target = file.subscribers.stream().filter(RecallRequest::isWanted).findFirst().orElseThrow();
+                file.state = PlannedFile.State.IN_FLIGHT;
+            }
+            running.add(recall);
+            recall.volume().ifPresent(busyVolumes::add);
+            activeSessions++;
+            recalls.inc();
+            sessionThreads.execute(() -> runRecall(recall));
+        }
+    }
+
+    private void runRecall(VolumeRecall recall) {
+        try {
+            recordHealth(recall.run(this, hsi, settings));
+        } catch (InterruptedException e) {
+            LOG.info("{} interrupted: the backend is closing", recall);
+        } catch (RuntimeException e) {
+            LOG.error("{} failed", recall, e);
+            recordHealth(recall + " failed: " + e);
+        } finally {
+            boolean closing;
+            lock.lock();
+            try {
+                closing = closed;
+                running.remove(recall);
+                recall.volume().ifPresent(busyVolumes::remove);
+                activeSessions--;
+                changed.signalAll();
+                dispatch();
+            } finally {
+                lock.unlock();
+            }
+            if (!closing) {
+                for (PlannedFile file : recall.files) {
+                    if (file.state != PlannedFile.State.DONE) {
+                        finish(file, StagingOutcome.retry("the recall from " + recall.label() + " ended unexpectedly"));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Delivers a file's outcome to every request waiting for it. A fetched file is first copied
+     * into the temporary file of every other wanted request, because the service renames the
+     * target's temporary file away as soon as it hears of it.
+     */
+    void finish(PlannedFile file, StagingOutcome outcome) {
+        List<RecallRequest> subscribers;
+        RecallRequest target;
+        lock.lock();
+        try {
+            if (file.state == PlannedFile.State.DONE) {
+                return;
+            }
+            files.remove(file.remotePath, file);
+            file.state = PlannedFile.State.DONE;
+            subscribers = List.copyOf(file.subscribers);
+            file.subscribers.clear();
+            target = file.target;
+        } finally {
+            lock.unlock();
+        }
+        count(outcome);
+        if (outcome instanceof StagingOutcome.Fetched && target != null) {
+            Path source = target.item().temporaryFile();
+            for (RecallRequest request : subscribers) {
+                if (request != target) {
+                    request.report(request.isCancelled() ? StagingOutcome.cancelled() : copy(source, request));
+                }
+            }
+            target.report(target.isCancelled() ? StagingOutcome.cancelled() : outcome);
+            return;
+        }
+        for (RecallRequest request : subscribers) {
+            request.report(request.isCancelled() ? StagingOutcome.cancelled() : outcome);
+        }
+    }
+
+    private static StagingOutcome copy(Path source, RecallRequest request) {
+        Path destination = request.item().temporaryFile();
+        if (destination.equals(source)) {
+            return StagingOutcome.fetched();
+        }
+        try {
+            Files.copy(source, destination, StandardCopyOption.REPLACE_EXISTING);
+            return StagingOutcome.fetched();
+        } catch (IOException e) {
+            return StagingOutcome.retry("cannot copy the recalled " + request.remotePath() + " for this request: " + e);
+        }
+    }
+
+    private void count(StagingOutcome outcome) {
+        if (outcome instanceof StagingOutcome.Fetched) {
+            fetched.inc();
+        } else if (outcome instanceof StagingOutcome.Failed) {
+            failed.inc();
+        } else if (outcome instanceof StagingOutcome.Retry) {
+            retried.inc();
+        }
+    }
+
+    // ---- health and shutdown ----
+
+    private void recordHealth(String problem) {
+        if (problem == null) {
+            failuresInARow.set(0);
+            lastProblem = null;
+        } else {
+            failuresInARow.incrementAndGet();
+            lastProblem = problem;
+        }
+    }
+
+    /** The last problem when the last few hsi calls all failed, else empty. */
+    Optional<String> persistentProblem() {
+        String problem = lastProblem;
+        return failuresInARow.get() >= UNHEALTHY_AFTER_FAILURES && problem != null ? Optional.of(problem) : Optional.empty();
+    }
+
+    /** Stops planning, ends every hsi process and lets waiting {@code stage()} calls return. */
+    @Override
+    public void close() throws InterruptedException {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        plannerThread.interrupt();
+        sessionThreads.shutdownNow(); // interrupts sessions, which end their hsi processes
+        if (!sessionThreads.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("hsi sessions still running after 10 s");
+        }
+        plannerThread.join(10_000);
+    }
+}

@@ -1,0 +1,281 @@
+package org.stagehand.backend.hpss;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.backend.StagingOutcome;
+
+/**
+ * The files of one tape volume (or of HPSS's disk cache) recalled in one {@code hsi "in <file>"}
+ * session, in tape order.
+ *
+ * <p>hsi works through the command file one {@code get} after another, so a file is finished as
+ * soon as the local file of a later {@code get} appears, or when hsi exits; its outcome is then
+ * read from the error lines that name it and from its size. A failing file never decides the
+ * outcome of another.
+ */
+final class VolumeRecall {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeRecall.class);
+    /** How far past the last finished file to look for hsi's progress (files that fail leave no local file). */
+    private static final int LOOKAHEAD = 32;
+
+    /** Why a session ended before hsi did. */
+    private enum Stop {
+        NONE, TIMED_OUT, UNWANTED
+    }
+
+    private final Optional<String> volume;
+    private final long sequence;
+    /** Files before the session starts, guarded by the planner's lock; fixed once started. */
+    final List<PlannedFile> files = new ArrayList<>();
+    private volatile boolean stopRequested;
+    private final List<String> unattributedErrors = new CopyOnWriteArrayList<>();
+    private volatile long lastOutputNanos;
+
+    VolumeRecall(Optional<String> volume, long sequence) {
+        this.volume = volume;
+        this.sequence = sequence;
+    }
+
+    Optional<String> volume() {
+        return volume;
+    }
+
+    long sequence() {
+        return sequence;
+    }
+
+    String label() {
+        return volume.map(v -> "volume " + v).orElse("disk cache");
+    }
+
+    /** Asks the running session to end hsi: no request wants its remaining files any more. */
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Runs the session and hands every file's outcome to {@code planner}. Files it leaves without
+     * an outcome (interrupted: the backend is closing) are for the caller to handle.
+     *
+     * @return a problem worth telling the health check about, or null
+     */
+    String run(RecallPlanner planner, Hsi hsi, HpssSettings settings) throws InterruptedException {
+        int count = files.size();
+        Path commandFile;
+        try {
+            for (PlannedFile file : files) {
+                Files.deleteIfExists(file.targetFile()); // its appearance is how we see hsi reach it
+            }
+            commandFile = writeCommandFile(settings.commandDirectory());
+        } catch (IOException e) {
+            for (PlannedFile file : files) {
+                planner.finish(file, StagingOutcome.retry("cannot prepare the hsi session for " + label() + ": " + e));
+            }
+            return "cannot prepare an hsi session: " + e;
+        }
+        String command = "in " + commandFile;
+        long startNanos = System.nanoTime();
+        LOG.info("recalling {} file(s) from {}: {}", count, label(), hsi.describe(command));
+        Process process;
+        try {
+            process = hsi.start(command);
+        } catch (IOException e) {
+            for (PlannedFile file : files) {
+                planner.finish(file, StagingOutcome.retry("cannot start hsi: " + e.getMessage()));
+            }
+            deleteQuietly(commandFile);
+            return "cannot start hsi: " + e.getMessage();
+        }
+        lastOutputNanos = System.nanoTime();
+        Thread reader = Hsi.startReader(process, this::onOutputLine, "hsi-recall-" + process.pid());
+        int finished = 0;
+        Stop stop = Stop.NONE;
+        try {
+            long lastProgressNanos = System.nanoTime();
+            long lastSeenSize = -1;
+            int lastStarted = -1;
+            while (true) {
+                boolean exited = !process.isAlive(); // before looking at files, so the last look sees everything
+                int started = lastStarted(finished, Math.min(count, finished + LOOKAHEAD));
+                for (; finished < started; finished++) {
+                    planner.finish(files.get(finished), outcomeBeforeExit(files.get(finished)));
+                }
+                long size = started >= 0 ? sizeOf(files.get(started).targetFile()) : -1;
+                if (started != lastStarted || size != lastSeenSize || lastOutputNanos > lastProgressNanos) {
+                    lastProgressNanos = Math.max(System.nanoTime(), lastOutputNanos);
+                    lastStarted = started;
+                    lastSeenSize = size;
+                }
+                if (exited) {
+                    break;
+                }
+                if (stopRequested) {
+                    stop = Stop.UNWANTED;
+                    LOG.info("ending hsi for {}: no request wants its remaining files", label());
+                    Hsi.terminate(process);
+                    break;
+                }
+                if (System.nanoTime() - lastProgressNanos > settings.fetchIdleTimeout().toNanos()) {
+                    stop = Stop.TIMED_OUT;
+                    LOG.warn("killing hsi for {}: no progress for {}", label(), settings.fetchIdleTimeout());
+                    Hsi.terminate(process);
+                    break;
+                }
+                process.waitFor(settings.progressPollInterval().toMillis(), TimeUnit.MILLISECONDS);
+            }
+            reader.join(2_000);
+        } catch (InterruptedException e) {
+            Hsi.terminate(process);
+            deleteQuietly(commandFile);
+            throw e;
+        }
+        int exitCode = stop == Stop.NONE ? process.exitValue() : -1;
+        int started = lastStarted(finished, count);
+        boolean othersFailed = files.stream().anyMatch(file -> !file.errorLines.isEmpty());
+        for (int index = finished; index < count; index++) {
+            PlannedFile file = files.get(index);
+            boolean stoppedHere = index == finished;
+            planner.finish(file, outcomeAfterExit(file, exitCode, stop, stoppedHere, othersFailed, settings.fetchIdleTimeout()));
+        }
+        deleteQuietly(commandFile);
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        LOG.info("hsi for {} ended ({}) after {} ms; {} of {} file(s) reached", label(),
+                stop == Stop.NONE ? HsiMessages.describeExit(exitCode) : stop, took.toMillis(), Math.max(started + 1, finished), count);
+        if (stop == Stop.TIMED_OUT) {
+            return "hsi made no progress for " + settings.fetchIdleTimeout() + " recalling from " + label();
+        }
+        if (stop == Stop.NONE && exitCode != 0 && HsiMessages.isTransientExit(exitCode)) {
+            return "hsi ended with " + HsiMessages.describeExit(exitCode) + " recalling from " + label()
+                    + (unattributedErrors.isEmpty() ? "" : ": " + unattributedErrors.get(0));
+        }
+        return null;
+    }
+
+    private Path writeCommandFile(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Path commandFile = Files.createTempFile(directory, "recall-" + volume.orElse("disk") + "-", ".hsi");
+        List<String> lines = new ArrayList<>();
+        lines.add("# Stagehand recall from " + label() + ", in tape order");
+        for (PlannedFile file : files) {
+            lines.add("get " + quote(file.targetFile().toString()) + " : " + quote(file.remotePath));
+        }
+        Files.write(commandFile, lines, StandardCharsets.US_ASCII);
+        return commandFile;
+    }
+
+    static String quote(String path) {
+        return '"' + path + '"';
+    }
+
+    private void onOutputLine(String line) {
+        lastOutputNanos = System.nanoTime();
+        if (!HsiMessages.isError(line)) {
+            LOG.debug("hsi ({}): {}", label(), line);
+            return;
+        }
+        boolean attributed = false;
+        for (PlannedFile file : files) {
+            if (HsiMessages.mentions(line, file.remotePath) || HsiMessages.mentions(line, file.targetFile().toString())) {
+                file.errorLines.add(line.trim());
+                attributed = true;
+            }
+        }
+        if (!attributed) {
+            unattributedErrors.add(line.trim());
+        }
+        LOG.info("hsi ({}): {}", label(), line);
+    }
+
+    /** Index of the last file in [from, to) whose local file exists, or {@code from - 1}. */
+    private int lastStarted(int from, int to) {
+        for (int index = to - 1; index >= from; index--) {
+            if (Files.exists(files.get(index).targetFile())) {
+                return index;
+            }
+        }
+        return from - 1;
+    }
+
+    /** A file hsi has moved past while still running. */
+    private static StagingOutcome outcomeBeforeExit(PlannedFile file) {
+        StagingOutcome fromErrors = outcomeFromErrors(file);
+        if (fromErrors != null) {
+            return fromErrors;
+        }
+        long size = sizeOf(file.targetFile());
+        if (size == file.location.size()) {
+            return StagingOutcome.fetched();
+        }
+        return StagingOutcome.retry("hsi went past " + file.remotePath + " leaving " + Math.max(size, 0)
+                + " of " + file.location.size() + " bytes");
+    }
+
+    private StagingOutcome outcomeAfterExit(PlannedFile file, int exitCode, Stop stop, boolean stoppedHere,
+            boolean othersFailed, Duration idleTimeout) {
+        StagingOutcome fromErrors = outcomeFromErrors(file);
+        if (fromErrors != null) {
+            return fromErrors;
+        }
+        long size = sizeOf(file.targetFile());
+        if (size == file.location.size()) {
+            return StagingOutcome.fetched();
+        }
+        return switch (stop) {
+            case TIMED_OUT -> StagingOutcome.retry("hsi made no progress for " + idleTimeout + " and was killed");
+            case UNWANTED -> StagingOutcome.retry("the recall from " + label() + " was stopped before "
+                    + file.remotePath + " because no request wanted its files any more");
+            case NONE -> {
+                String said = unattributedErrors.isEmpty() ? "" : "; hsi said: " + unattributedErrors.get(0);
+                if (stoppedHere && !HsiMessages.isTransientExit(exitCode) && !othersFailed) {
+                    yield StagingOutcome.failed("hsi stopped at " + file.remotePath + " with "
+                            + HsiMessages.describeExit(exitCode) + said);
+                }
+                yield StagingOutcome.retry("hsi ended (" + HsiMessages.describeExit(exitCode) + ") before "
+                        + file.remotePath + " was complete" + said);
+            }
+        };
+    }
+
+    private static StagingOutcome outcomeFromErrors(PlannedFile file) {
+        if (file.errorLines.isEmpty()) {
+            return null;
+        }
+        String line = file.errorLines.get(0);
+        return HsiMessages.isPermanent(line) ? StagingOutcome.failed("HPSS: " + line) : StagingOutcome.retry("hsi: " + line);
+    }
+
+    private static long sizeOf(Path path) {
+        try {
+            return Files.size(path);
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", path, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "recall #" + sequence + " from " + label() + " (" + files.size() + " files)";
+    }
+}
