@@ -33,6 +33,8 @@ import org.stagehand.backend.BackendContext;
 import org.stagehand.catalog.CatalogImporter;
 import org.stagehand.catalog.ImportCatalogCommand;
 import org.stagehand.lifecycle.StagingAreaCleaner;
+import org.stagehand.metrics.PrometheusTextServlet;
+import org.stagehand.metrics.StagehandGauges;
 import org.stagehand.lifecycle.StagingAreaCleanup;
 import org.stagehand.staging.StagingResource;
 import org.stagehand.staging.StagingService;
@@ -126,7 +128,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new DatabaseExceptionMapper());
-        environment.jersey().register(new StagingResource(staging));
+        environment.jersey().register(new StagingResource(staging, environment.metrics()));
         registerAuthentication(config, environment);
 
         environment.admin().addTask(new CancelRequestTask(staging));
@@ -135,6 +137,10 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.admin().addTask(PauseWorkTask.resume(dispatcher));
         environment.admin().addTask(new ImportCatalogTask(importer));
         environment.admin().addTask(new EvictTask(cleaner));
+
+        StagehandGauges.register(environment.metrics(), jdbi, dispatcher);
+        environment.admin().addServlet("prometheus", new PrometheusTextServlet(environment.metrics()))
+                .addMapping("/prometheus");
 
         environment.healthChecks().register("staging-area", new StagingAreaHealthCheck(area,
                 config.getStaging().getMinFreeSpace().toBytes()));

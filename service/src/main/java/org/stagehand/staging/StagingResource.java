@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import com.codahale.metrics.MetricRegistry;
 import java.util.UUID;
 import org.stagehand.app.ApiException;
 
@@ -27,15 +28,27 @@ public class StagingResource {
     private static final int MAX_PAGE = 1000;
 
     private final StagingService service;
+    private final MetricRegistry metrics;
 
-    public StagingResource(StagingService service) {
+    public StagingResource(StagingService service, MetricRegistry metrics) {
         this.service = service;
+        this.metrics = metrics;
+        metrics.meter("stagehand.requests.accepted");
+        metrics.meter("stagehand.requests.rejected");
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response stage(JsonNode body, @Context UriInfo uriInfo) {
-        StagingAccepted accepted = service.submit(body);
+        StagingAccepted accepted;
+        try {
+            accepted = service.submit(body);
+        } catch (ApiException e) {
+            metrics.meter("stagehand.requests.rejected").mark();
+            metrics.meter("stagehand.requests.rejected." + e.error().code()).mark();
+            throw e;
+        }
+        metrics.meter("stagehand.requests.accepted").mark();
         return Response.created(uriInfo.getBaseUriBuilder().path(StagingResource.class)
                         .path(accepted.requestId().toString()).build())
                 .entity(accepted)

@@ -19,6 +19,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.stagehand.app.ApiException;
 import org.stagehand.area.StagingArea;
 import org.stagehand.catalog.CatalogDao;
@@ -76,8 +77,10 @@ public final class StagingService {
                     unknown.subList(0, Math.min(MAX_UNKNOWN_LISTED, unknown.size())));
         }
         UUID requestId = UUID.randomUUID();
-        storeRetryingConflicts(requestId, entries);
-        LOG.info("request {} accepted with {} files", requestId, ids.size());
+        try (MDC.MDCCloseable logContext = MDC.putCloseable("request_id", requestId.toString())) {
+            storeRetryingConflicts(requestId, entries);
+            LOG.info("request accepted with {} files", ids.size());
+        }
         workSignal.run();
         return new StagingAccepted(requestId);
     }
@@ -216,6 +219,12 @@ public final class StagingService {
      * @throws ApiException 404 when there is no such request
      */
     public String cancel(UUID requestId) {
+        try (MDC.MDCCloseable logContext = MDC.putCloseable("request_id", requestId.toString())) {
+            return cancelLogged(requestId);
+        }
+    }
+
+    private String cancelLogged(UUID requestId) {
         String summary = jdbi.inTransaction(handle -> {
             StagingRequestDao dao = handle.attach(StagingRequestDao.class);
             StagingRequestRecord request = dao.lockRequest(requestId)
@@ -248,6 +257,12 @@ public final class StagingService {
      * @throws ApiException 404 when there is no such request
      */
     public String retry(UUID requestId) {
+        try (MDC.MDCCloseable logContext = MDC.putCloseable("request_id", requestId.toString())) {
+            return retryLogged(requestId);
+        }
+    }
+
+    private String retryLogged(UUID requestId) {
         String summary = jdbi.inTransaction(handle -> {
             StagingRequestDao dao = handle.attach(StagingRequestDao.class);
             dao.lockRequest(requestId).orElseThrow(() -> ApiException.notFound("no staging request " + requestId));

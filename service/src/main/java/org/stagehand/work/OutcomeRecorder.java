@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.stagehand.area.StagingArea;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingItem;
@@ -58,11 +59,11 @@ final class OutcomeRecorder implements OutcomeListener {
             LOG.warn("backend reported a second outcome for {}; ignored", item.fileId());
             return;
         }
-        try {
+        try (MDC.MDCCloseable logContext = MDC.putCloseable("file_id", item.fileId())) {
             if (outcome instanceof StagingOutcome.Fetched fetched) {
                 promote(item, claim, fetched);
             } else if (outcome instanceof StagingOutcome.Failed failed) {
-                fail(item, claim, failed.message());
+                fail(item, claim, failed.message(), "archive");
             } else if (outcome instanceof StagingOutcome.Retry retry) {
                 retry(item, claim, retry.message(), retry.notBefore());
             } else {
@@ -92,7 +93,7 @@ final class OutcomeRecorder implements OutcomeListener {
             Optional<String> mismatch = area.verify(temporary, item.expectedBytes(), item.expectedChecksum(),
                     fetched.observedChecksum());
             if (mismatch.isPresent()) {
-                fail(item, claim, mismatch.get() + " (archive location " + item.archiveLocation() + ")");
+                fail(item, claim, mismatch.get() + " (archive location " + item.archiveLocation() + ")", "verification");
                 return;
             }
             long bytes = Files.size(temporary);
@@ -107,17 +108,24 @@ final class OutcomeRecorder implements OutcomeListener {
         }
     }
 
-    private void fail(StagingItem item, ClaimedFile claim, String message) {
+    private void fail(StagingItem item, ClaimedFile claim, String message, String reason) {
         area.discard(item.temporaryFile());
-        metrics.fileFailed();
+        metrics.fileFailed(reason);
         LOG.warn("staging of {} failed: {}", item.fileId(), message);
         dao.recordFailed(item.fileId(), claim.leaseToken(), truncate(message), clock.instant());
+    }
+
+    /** Records a permanent failure found before the backend was asked. */
+    void failBeforeStaging(ClaimedFile claim, String message) {
+        metrics.fileFailed("staging-area");
+        LOG.warn("staging of {} failed: {}", claim.entry().fileId(), message);
+        dao.recordFailed(claim.entry().fileId(), claim.leaseToken(), truncate(message), clock.instant());
     }
 
     void retry(StagingItem item, ClaimedFile claim, String message, Optional<Duration> notBefore) {
         area.discard(item.temporaryFile());
         if (claim.attempt() >= retryPolicy.maxAttempts()) {
-            fail(item, claim, "gave up after " + claim.attempt() + " attempts: " + message);
+            fail(item, claim, "gave up after " + claim.attempt() + " attempts: " + message, "retries");
             return;
         }
         metrics.fileRetried();

@@ -266,7 +266,11 @@ public final class WorkDispatcher implements Managed {
                         claim.entry().stagingPath().value(), temporary, claim.entry().bytes(),
                         claim.entry().checksum(), claim.attempt());
             } catch (IOException | RuntimeException e) {
-                recordUnstageable(claim, token, "cannot prepare its place in the staging area: " + e.getMessage());
+                try {
+                    recorder.failBeforeStaging(claim, "cannot prepare its place in the staging area: " + e.getMessage());
+                } catch (RuntimeException recordFailure) {
+                    LOG.error("cannot record the failure of {}: {}", claim.entry().fileId(), recordFailure.toString());
+                }
                 continue;
             }
             if (claim.attempt() > retryPolicy.maxAttempts()) {
@@ -306,15 +310,6 @@ public final class WorkDispatcher implements Managed {
                 recorder.retry(item, claims.get(item.fileId()), "the backend returned without an outcome for it",
                         Optional.empty());
             }
-        }
-    }
-
-    private void recordUnstageable(ClaimedFile claim, String token, String message) {
-        LOG.warn("staging of {} failed: {}", claim.entry().fileId(), message);
-        try {
-            dao.recordFailed(claim.entry().fileId(), token, message, clock.instant());
-        } catch (RuntimeException e) {
-            LOG.error("cannot record the failure of {}: {}", claim.entry().fileId(), e.toString());
         }
     }
 

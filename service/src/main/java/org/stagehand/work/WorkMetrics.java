@@ -10,7 +10,7 @@ final class WorkMetrics {
 
     private final Meter filesStaged;
     private final Meter bytesStaged;
-    private final Meter filesFailed;
+    private final MetricRegistry registry;
     private final Meter filesRetried;
     private final Counter batchesRunning;
     private final Timer batches;
@@ -18,7 +18,8 @@ final class WorkMetrics {
     WorkMetrics(MetricRegistry registry) {
         filesStaged = registry.meter("stagehand.work.files-staged");
         bytesStaged = registry.meter("stagehand.work.bytes-staged");
-        filesFailed = registry.meter("stagehand.work.files-failed");
+        this.registry = registry;
+        registry.meter("stagehand.work.files-failed");
         filesRetried = registry.meter("stagehand.work.files-retried");
         batchesRunning = registry.counter("stagehand.work.batches-running");
         batches = registry.timer("stagehand.work.batches");
@@ -29,8 +30,14 @@ final class WorkMetrics {
         bytesStaged.mark(bytes);
     }
 
-    void fileFailed() {
-        filesFailed.mark();
+    /**
+     * Counts a permanent failure, in total and by reason: {@code archive} (the backend refused the
+     * file), {@code verification} (size or checksum), {@code retries} (transient failures ran out),
+     * {@code staging-area} (no place could be made for it).
+     */
+    void fileFailed(String reason) {
+        registry.meter("stagehand.work.files-failed").mark();
+        registry.meter("stagehand.work.files-failed." + reason).mark();
     }
 
     void fileRetried() {

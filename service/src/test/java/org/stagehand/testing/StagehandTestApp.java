@@ -33,8 +33,13 @@ public final class StagehandTestApp {
     private final ObjectMapper mapper = new ObjectMapper();
 
     public StagehandTestApp(List<ConfigOverride> overrides) {
+        this("it-config.yml", overrides);
+    }
+
+    /** Starts from another configuration in the test resources, e.g. one with a different backend section. */
+    public StagehandTestApp(String configResource, List<ConfigOverride> overrides) {
         this.support = new DropwizardTestSupport<>(StagehandApplication.class,
-                ResourceHelpers.resourceFilePath("it-config.yml"), overrides.toArray(ConfigOverride[]::new));
+                ResourceHelpers.resourceFilePath(configResource), overrides.toArray(ConfigOverride[]::new));
     }
 
     /** Overrides common to every test app: database, staging root, archive root and catalog. */
@@ -94,6 +99,11 @@ public final class StagehandTestApp {
     /** Sends a request built by the caller against the application port, e.g. with extra headers. */
     public Reply send(HttpRequest.Builder request, String path) {
         return send(request.uri(uri(path)).build());
+    }
+
+    /** GET on the admin port. */
+    public Reply getAdmin(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + support.getAdminPort() + path)).GET().build());
     }
 
     /** Runs an admin task: {@code POST /tasks/<name>?<query>} on the admin port. */
