@@ -1,0 +1,46 @@
+package org.stagehand.backend.jdp;
+
+import java.util.Optional;
+
+/**
+ * The value of the Authorization header sent upstream. Its {@link #toString()} hides the value so
+ * that it cannot reach a log line or an exception message by accident.
+ */
+final class AuthHeader {
+
+    static final AuthHeader NONE = new AuthHeader(null);
+
+    private final String value;
+
+    private AuthHeader(String value) {
+        this.value = value;
+    }
+
+    /** {@code scheme + " " + secret}, or the secret alone when the scheme is blank. */
+    static AuthHeader of(String scheme, String secret) {
+        return new AuthHeader(scheme == null || scheme.isBlank() ? secret : scheme.strip() + " " + secret);
+    }
+
+    /** The header value to send, if any. */
+    Optional<String> value() {
+        return Optional.ofNullable(value);
+    }
+
+    /** Replaces the header value and the secret in text that came from elsewhere (upstream bodies). */
+    String redact(String text) {
+        if (value == null || text == null) {
+            return text;
+        }
+        String redacted = text.replace(value, "[redacted]");
+        int space = value.indexOf(' ');
+        if (space >= 0 && space + 1 < value.length()) {
+            redacted = redacted.replace(value.substring(space + 1), "[redacted]");
+        }
+        return redacted;
+    }
+
+    @Override
+    public String toString() {
+        return value == null ? "AuthHeader[none]" : "AuthHeader[redacted]";
+    }
+}

@@ -1,0 +1,347 @@
+package org.stagehand.backend.jdp;
+
+import com.fasterxml.jackson.annotation.JsonMerge;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.dropwizard.client.ConfiguredCloseableHttpClient;
+import io.dropwizard.client.DropwizardApacheConnector;
+import io.dropwizard.client.JerseyClientBuilder;
+import io.dropwizard.client.JerseyClientConfiguration;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.client.Client;
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.ArchiveBackendFactory;
+import org.stagehand.backend.BackendContext;
+
+/**
+ * {@code backend: {type: jdp, baseUrl: https://archive.example.org/, ...}}: the archive is a
+ * JDP-style HTTP service with its own restore API. A catalog entry's archive location is the
+ * upstream file ID. Each batch is restored with one upstream request (per {@code maxIdsPerRestore}
+ * IDs), polled until ready, then downloaded file by file.
+ *
+ * <p>The credential is read from the environment variable named by {@code authTokenVariable} and
+ * sent as {@code Authorization: <authScheme> <secret>}; it is never logged.
+ */
+@JsonTypeName("jdp")
+public class JdpBackendFactory implements ArchiveBackendFactory {
+
+    /** The placeholder the path templates must contain. */
+    static final String ID_PLACEHOLDER = "{id}";
+
+    @NotNull
+    private URI baseUrl;
+
+    /** Null or empty: send no Authorization header. */
+    private String authTokenVariable = "JDP_TOKEN";
+
+    /** Empty: the header value is the secret alone. */
+    @NotNull
+    private String authScheme = "Token";
+
+    @NotEmpty
+    private String restorePath = "request_archived_files/";
+
+    @NotEmpty
+    private String statusPath = "request_archived_files/requests/{id}";
+
+    @NotEmpty
+    private String downloadPath = "download_files/{id}/";
+
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    private Duration pollInterval = Duration.seconds(60);
+
+    @Min(1)
+    @Max(100_000)
+    private int maxIdsPerRestore = 750;
+
+    @Min(1)
+    @Max(256)
+    private int concurrentDownloads = 4;
+
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    private Duration maxRestoreWait = Duration.hours(24);
+
+    @Min(1)
+    @Max(100)
+    private int maxDownloadAttempts = 4;
+
+    @NotNull
+    private Duration retryBackoff = Duration.seconds(2);
+
+    @NotNull
+    private Duration maxRetryWait = Duration.minutes(1);
+
+    @Min(4096)
+    @Max(64 << 20)
+    private int bufferBytes = 256 << 10;
+
+    // Merge: a partial client section keeps this backend's defaults for the keys it omits.
+    @Valid
+    @NotNull
+    @JsonMerge
+    private JerseyClientConfiguration client = defaultClientConfiguration();
+
+    /** Dropwizard's client defaults (500 ms timeouts, gzip) do not suit long downloads. */
+    static JerseyClientConfiguration defaultClientConfiguration() {
+        JerseyClientConfiguration configuration = new JerseyClientConfiguration();
+        configuration.setTimeout(Duration.seconds(60));
+        configuration.setConnectionTimeout(Duration.seconds(10));
+        configuration.setConnectionRequestTimeout(Duration.seconds(60));
+        // Dropwizard's 0 closes every connection after one request; reuse them between files.
+        configuration.setKeepAlive(Duration.seconds(30));
+        // Range arithmetic needs the bytes as stored, not a compressed rendition.
+        configuration.setGzipEnabled(false);
+        configuration.setGzipEnabledForRequests(false);
+        // Restore bodies are small; a Content-Length suits more servers than chunked uploads.
+        configuration.setChunkedEncodingEnabled(false);
+        return configuration;
+    }
+
+    @Override
+    public ArchiveBackend build(BackendContext context) {
+        return build(context, System::getenv);
+    }
+
+    /** Builds with {@code environment} in place of {@link System#getenv(String)}, for tests. */
+    JdpBackend build(BackendContext context, UnaryOperator<String> environment) {
+        JdpEndpoints endpoints = endpoints();
+        AuthHeader auth = authHeader(environment);
+        if (maxRetryWait.toMilliseconds() < retryBackoff.toMilliseconds()) {
+            throw new IllegalArgumentException("backend.maxRetryWait (" + maxRetryWait
+                    + ") must not be shorter than backend.retryBackoff (" + retryBackoff + ")");
+        }
+        ExecutorService jerseyExecutor = Executors.newSingleThreadExecutor(
+                new NamedDaemonThreads(context.serviceName() + "-jdp-jersey"));
+        ApacheClientCapturingBuilder builder = new ApacheClientCapturingBuilder(context);
+        Client jersey = builder.using(client).using(jerseyExecutor, context.objectMapper()).build("jdp");
+        JdpClient upstream = new JdpClient(jersey, builder.apacheClient, jerseyExecutor, endpoints, auth,
+                context.objectMapper());
+        JdpSettings settings = new JdpSettings(
+                java.time.Duration.ofMillis(pollInterval.toMilliseconds()),
+                maxIdsPerRestore,
+                concurrentDownloads,
+                java.time.Duration.ofMillis(maxRestoreWait.toMilliseconds()),
+                maxDownloadAttempts,
+                java.time.Duration.ofMillis(retryBackoff.toMilliseconds()),
+                java.time.Duration.ofMillis(maxRetryWait.toMilliseconds()),
+                bufferBytes,
+                authTokenVariable);
+        return new JdpBackend(upstream, settings, context.serviceName(), context.metrics());
+    }
+
+    private JdpEndpoints endpoints() {
+        String scheme = baseUrl.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || baseUrl.getHost() == null) {
+            throw new IllegalArgumentException("backend.baseUrl must be an absolute http or https URL, not '"
+                    + baseUrl + "'");
+        }
+        if (restorePath.startsWith("/") || statusPath.startsWith("/") || downloadPath.startsWith("/")) {
+            // A leading slash would drop the base URL's own path when resolved.
+            throw new IllegalArgumentException(
+                    "backend.restorePath, statusPath and downloadPath are relative to backend.baseUrl: drop the leading '/'");
+        }
+        requirePlaceholder("statusPath", statusPath);
+        requirePlaceholder("downloadPath", downloadPath);
+        return new JdpEndpoints(baseUrl, restorePath, statusPath, downloadPath);
+    }
+
+    private static void requirePlaceholder(String key, String template) {
+        if (!template.contains(ID_PLACEHOLDER)) {
+            throw new IllegalArgumentException("backend." + key + " must contain " + ID_PLACEHOLDER + ", not '"
+                    + template + "'");
+        }
+    }
+
+    private AuthHeader authHeader(UnaryOperator<String> environment) {
+        if (authTokenVariable == null || authTokenVariable.isBlank()) {
+            return AuthHeader.NONE;
+        }
+        String secret = environment.apply(authTokenVariable);
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("backend.authTokenVariable: the environment variable "
+                    + authTokenVariable + " is unset or empty; set it to the upstream's secret, or set "
+                    + "authTokenVariable to an empty string to send no Authorization header");
+        }
+        return AuthHeader.of(authScheme, secret.strip());
+    }
+
+    /** Keeps hold of the Apache client so that close() can release its connection pool. */
+    private static final class ApacheClientCapturingBuilder extends JerseyClientBuilder {
+        private CloseableHttpClient apacheClient;
+
+        ApacheClientCapturingBuilder(BackendContext context) {
+            super(context.metrics());
+        }
+
+        @Override
+        protected DropwizardApacheConnector createDropwizardApacheConnector(ConfiguredCloseableHttpClient configured) {
+            apacheClient = configured.getClient();
+            return super.createDropwizardApacheConnector(configured);
+        }
+    }
+
+    @JsonProperty
+    public URI getBaseUrl() {
+        return baseUrl;
+    }
+
+    @JsonProperty
+    public void setBaseUrl(URI baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    @JsonProperty
+    public String getAuthTokenVariable() {
+        return authTokenVariable;
+    }
+
+    @JsonProperty
+    public void setAuthTokenVariable(String authTokenVariable) {
+        this.authTokenVariable = authTokenVariable;
+    }
+
+    @JsonProperty
+    public String getAuthScheme() {
+        return authScheme;
+    }
+
+    @JsonProperty
+    public void setAuthScheme(String authScheme) {
+        this.authScheme = authScheme;
+    }
+
+    @JsonProperty
+    public String getRestorePath() {
+        return restorePath;
+    }
+
+    @JsonProperty
+    public void setRestorePath(String restorePath) {
+        this.restorePath = restorePath;
+    }
+
+    @JsonProperty
+    public String getStatusPath() {
+        return statusPath;
+    }
+
+    @JsonProperty
+    public void setStatusPath(String statusPath) {
+        this.statusPath = statusPath;
+    }
+
+    @JsonProperty
+    public String getDownloadPath() {
+        return downloadPath;
+    }
+
+    @JsonProperty
+    public void setDownloadPath(String downloadPath) {
+        this.downloadPath = downloadPath;
+    }
+
+    @JsonProperty
+    public Duration getPollInterval() {
+        return pollInterval;
+    }
+
+    @JsonProperty
+    public void setPollInterval(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    @JsonProperty
+    public int getMaxIdsPerRestore() {
+        return maxIdsPerRestore;
+    }
+
+    @JsonProperty
+    public void setMaxIdsPerRestore(int maxIdsPerRestore) {
+        this.maxIdsPerRestore = maxIdsPerRestore;
+    }
+
+    @JsonProperty
+    public int getConcurrentDownloads() {
+        return concurrentDownloads;
+    }
+
+    @JsonProperty
+    public void setConcurrentDownloads(int concurrentDownloads) {
+        this.concurrentDownloads = concurrentDownloads;
+    }
+
+    @JsonProperty
+    public Duration getMaxRestoreWait() {
+        return maxRestoreWait;
+    }
+
+    @JsonProperty
+    public void setMaxRestoreWait(Duration maxRestoreWait) {
+        this.maxRestoreWait = maxRestoreWait;
+    }
+
+    @JsonProperty
+    public int getMaxDownloadAttempts() {
+        return maxDownloadAttempts;
+    }
+
+    @JsonProperty
+    public void setMaxDownloadAttempts(int maxDownloadAttempts) {
+        this.maxDownloadAttempts = maxDownloadAttempts;
+    }
+
+    @JsonProperty
+    public Duration getRetryBackoff() {
+        return retryBackoff;
+    }
+
+    @JsonProperty
+    public void setRetryBackoff(Duration retryBackoff) {
+        this.retryBackoff = retryBackoff;
+    }
+
+    @JsonProperty
+    public Duration getMaxRetryWait() {
+        return maxRetryWait;
+    }
+
+    @JsonProperty
+    public void setMaxRetryWait(Duration maxRetryWait) {
+        this.maxRetryWait = maxRetryWait;
+    }
+
+    @JsonProperty
+    public int getBufferBytes() {
+        return bufferBytes;
+    }
+
+    @JsonProperty
+    public void setBufferBytes(int bufferBytes) {
+        this.bufferBytes = bufferBytes;
+    }
+
+    @JsonProperty
+    public JerseyClientConfiguration getClient() {
+        return client;
+    }
+
+    @JsonProperty
+    public void setClient(JerseyClientConfiguration client) {
+        this.client = client;
+    }
+}

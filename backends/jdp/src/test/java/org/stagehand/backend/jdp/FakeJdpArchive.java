@@ -1,0 +1,394 @@
+package org.stagehand.backend.jdp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * A JDP-style archive on 127.0.0.1 for tests and the benchmark: restore, status and download
+ * endpoints at the JDP's default paths, with restore latency, a lifetime after which a restored
+ * copy expires, optional Range support, and faults injected per file or per request.
+ */
+final class FakeJdpArchive implements AutoCloseable {
+
+    /** A fault for the next download request of one file. */
+    sealed interface DownloadFault {
+        /** Answer with this status (and Retry-After seconds, when not null) instead of the file. */
+        record Status(int code, String retryAfter) implements DownloadFault {
+        }
+
+        /** Send the headers for the whole file, then only this many bytes, then cut the connection. */
+        record DropAfter(long bytes) implements DownloadFault {
+        }
+
+        /** Send the right length with one byte changed. */
+        record Corrupt() implements DownloadFault {
+        }
+
+        /** Wait this long before answering. */
+        record SlowStart(Duration delay) implements DownloadFault {
+        }
+
+        /** Send the body at this many bytes a second. */
+        record Throttle(long bytesPerSecond) implements DownloadFault {
+        }
+    }
+
+    /** A restore request as received. */
+    record RestoreCall(List<String> ids, boolean sendEmail, String apiVersion, String authorization) {
+    }
+
+    /** A download request as received. */
+    record DownloadCall(String fileId, String range, String authorization) {
+    }
+
+    private record StoredFile(byte[] bytes, Path path, long size) {
+    }
+
+    private record UpstreamRequest(List<String> ids, long createdNanos) {
+    }
+
+    private static final int WRITE_CHUNK = 1 << 20;
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Server server = new Server();
+    private final ServerConnector connector = new ServerConnector(server);
+    private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
+    private final Map<String, UpstreamRequest> requests = new ConcurrentHashMap<>();
+    private final Map<String, Deque<DownloadFault>> downloadFaults = new ConcurrentHashMap<>();
+    private final Deque<int[]> restoreFaults = new ConcurrentLinkedDeque<>();
+    private final Deque<String> scriptedStatuses = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger requestSequence = new AtomicInteger(1000);
+    private final AtomicLong bytesServed = new AtomicLong();
+    private final List<RestoreCall> restoreCalls = new CopyOnWriteArrayList<>();
+    private final List<DownloadCall> downloadCalls = new CopyOnWriteArrayList<>();
+    private final List<String> statusCalls = new CopyOnWriteArrayList<>();
+
+    private volatile Duration restoreLatency = Duration.ZERO;
+    private volatile Duration readyLifetime;
+    private volatile boolean rangeSupport = true;
+    private volatile boolean alwaysOnline;
+    private volatile String requiredAuthorization;
+    private volatile String statusMessage;
+
+    private FakeJdpArchive() {
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                serve(request, response, callback);
+                return true;
+            }
+        });
+    }
+
+    static FakeJdpArchive start() throws Exception {
+        FakeJdpArchive archive = new FakeJdpArchive();
+        archive.server.start();
+        return archive;
+    }
+
+    URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/");
+    }
+
+    void addFile(String id, byte[] content) {
+        files.put(id, new StoredFile(content, null, content.length));
+    }
+
+    void addFile(String id, Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file)) {
+            files.put(id, new StoredFile(null, file, channel.size()));
+        }
+    }
+
+    /** Time from a restore request to {@code ready}; {@code new} for the first half, then {@code pending}. */
+    void restoreLatency(Duration latency) {
+        this.restoreLatency = latency;
+    }
+
+    /** Time a restored copy stays; then the request is {@code expired} and downloads are refused. */
+    void readyLifetime(Duration lifetime) {
+        this.readyLifetime = lifetime;
+    }
+
+    void rangeSupport(boolean supported) {
+        this.rangeSupport = supported;
+    }
+
+    /** Every file downloadable without a restore (for the benchmark). */
+    void alwaysOnline(boolean online) {
+        this.alwaysOnline = online;
+    }
+
+    /** Answer 401 to any request without exactly this Authorization header. */
+    void requireAuthorization(String headerValue) {
+        this.requiredAuthorization = headerValue;
+    }
+
+    /** A {@code message} field in every status answer. */
+    void statusMessage(String message) {
+        this.statusMessage = message;
+    }
+
+    /** The next restore request is answered with {@code status} (and Retry-After, if not negative). */
+    void failNextRestore(int status, int retryAfterSeconds) {
+        restoreFaults.add(new int[] {status, retryAfterSeconds});
+    }
+
+    /** The next status polls answer these states, whatever the clock says. */
+    void scriptStatuses(String... statuses) {
+        scriptedStatuses.addAll(List.of(statuses));
+    }
+
+    void injectDownloadFault(String fileId, DownloadFault fault) {
+        downloadFaults.computeIfAbsent(fileId, id -> new ConcurrentLinkedDeque<>()).add(fault);
+    }
+
+    List<RestoreCall> restoreCalls() {
+        return List.copyOf(restoreCalls);
+    }
+
+    List<DownloadCall> downloadCalls() {
+        return List.copyOf(downloadCalls);
+    }
+
+    List<String> statusCalls() {
+        return List.copyOf(statusCalls);
+    }
+
+    long bytesServed() {
+        return bytesServed.get();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private void serve(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String method = request.getMethod();
+        if (method.equals("POST") && path.equals("/request_archived_files/")) {
+            // Parsed and recorded before the credential check, so tests can see what was sent.
+            restore(Content.Source.asString(request, StandardCharsets.UTF_8), authorization, response, callback);
+        } else if (!authorized(authorization)) {
+            json(response, callback, 401, Map.of("error", "invalid token"));
+        } else if (method.equals("GET") && path.startsWith("/request_archived_files/requests/")) {
+            status(path.substring("/request_archived_files/requests/".length()), response, callback);
+        } else if (method.equals("GET") && path.startsWith("/download_files/") && path.endsWith("/")) {
+            String id = URLDecoder.decode(path.substring("/download_files/".length(), path.length() - 1),
+                    StandardCharsets.UTF_8);
+            download(id, request, authorization, response, callback);
+        } else {
+            json(response, callback, 404, Map.of("error", "no such resource " + path));
+        }
+    }
+
+    private boolean authorized(String authorization) {
+        return requiredAuthorization == null || requiredAuthorization.equals(authorization);
+    }
+
+    private void restore(String body, String authorization, Response response, Callback callback) throws IOException {
+        JsonNode json = mapper.readTree(body);
+        List<String> ids = new ArrayList<>();
+        json.path("ids").forEach(id -> ids.add(id.asText()));
+        restoreCalls.add(new RestoreCall(ids, json.path("send_email").asBoolean(true),
+                json.path("api_version").asText(null), authorization));
+        if (!authorized(authorization)) {
+            json(response, callback, 401, Map.of("error", "invalid token"));
+            return;
+        }
+        int[] fault = restoreFaults.poll();
+        if (fault != null) {
+            if (fault[1] >= 0) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(fault[1]));
+            }
+            json(response, callback, fault[0], Map.of("error", "restore service unavailable"));
+            return;
+        }
+        List<String> unknown = ids.stream().filter(id -> !files.containsKey(id)).toList();
+        if (!unknown.isEmpty()) {
+            json(response, callback, 404, Map.of("error", "unknown file ids: " + unknown));
+            return;
+        }
+        String requestId = Integer.toString(requestSequence.incrementAndGet());
+        requests.put(requestId, new UpstreamRequest(List.copyOf(ids), System.nanoTime()));
+        json(response, callback, 201, Map.of("request_id", Integer.parseInt(requestId)));
+    }
+
+    private void status(String requestId, Response response, Callback callback) throws IOException {
+        statusCalls.add(requestId);
+        UpstreamRequest upstream = requests.get(requestId);
+        if (upstream == null) {
+            json(response, callback, 404, Map.of("error", "no request " + requestId));
+            return;
+        }
+        String scripted = scriptedStatuses.poll();
+        String state = scripted != null ? scripted : stateOf(upstream);
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("status", state);
+        body.put("file_ids", upstream.ids());
+        if (statusMessage != null) {
+            body.put("message", statusMessage);
+        }
+        json(response, callback, 200, body);
+    }
+
+    private String stateOf(UpstreamRequest upstream) {
+        long elapsed = System.nanoTime() - upstream.createdNanos();
+        long latency = restoreLatency.toNanos();
+        if (elapsed < latency / 2) {
+            return "new";
+        }
+        if (elapsed < latency) {
+            return "pending";
+        }
+        Duration lifetime = readyLifetime;
+        if (lifetime != null && elapsed >= latency + lifetime.toNanos()) {
+            return "expired";
+        }
+        return "ready";
+    }
+
+    private boolean isRestored(String fileId) {
+        return alwaysOnline || requests.values().stream()
+                .anyMatch(upstream -> upstream.ids().contains(fileId) && stateOf(upstream).equals("ready"));
+    }
+
+    private void download(String id, Request request, String authorization, Response response, Callback callback)
+            throws Exception {
+        String range = request.getHeaders().get(HttpHeader.RANGE);
+        downloadCalls.add(new DownloadCall(id, range, authorization));
+        StoredFile file = files.get(id);
+        if (file == null) {
+            json(response, callback, 404, Map.of("error", "no file " + id));
+            return;
+        }
+        Deque<DownloadFault> faults = downloadFaults.get(id);
+        DownloadFault fault = faults == null ? null : faults.poll();
+        if (fault instanceof DownloadFault.Status status) {
+            if (status.retryAfter() != null) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, status.retryAfter());
+            }
+            json(response, callback, status.code(), Map.of("error", "injected HTTP " + status.code()));
+            return;
+        }
+        if (!isRestored(id)) {
+            json(response, callback, 409, Map.of("error", "file " + id + " is not restored; request a restore first"));
+            return;
+        }
+        if (fault instanceof DownloadFault.SlowStart slow) {
+            Thread.sleep(slow.delay().toMillis());
+        }
+        long from = 0;
+        Matcher rangeMatch = range == null ? null : RANGE.matcher(range);
+        if (rangeSupport && rangeMatch != null && rangeMatch.matches()
+                && Long.parseLong(rangeMatch.group(1)) < file.size()) {
+            from = Long.parseLong(rangeMatch.group(1));
+            response.setStatus(206);
+            response.getHeaders().put(HttpHeader.CONTENT_RANGE,
+                    "bytes " + from + "-" + (file.size() - 1) + "/" + file.size());
+        } else {
+            response.setStatus(200);
+        }
+        if (rangeSupport) {
+            response.getHeaders().put(HttpHeader.ACCEPT_RANGES, "bytes");
+            response.getHeaders().put(HttpHeader.ETAG, "\"" + id + "-v1\"");
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, file.size() - from);
+        writeBody(file, from, fault, request, response, callback);
+    }
+
+    private void writeBody(StoredFile file, long from, DownloadFault fault, Request request, Response response,
+                           Callback callback) throws IOException {
+        long end = file.size();
+        if (fault instanceof DownloadFault.DropAfter drop) {
+            end = Math.min(end, from + drop.bytes());
+        }
+        int chunk = fault instanceof DownloadFault.Throttle ? 16 * 1024 : WRITE_CHUNK;
+        long position = from;
+        try (FileChannel channel = file.path() == null ? null : FileChannel.open(file.path(), StandardOpenOption.READ)) {
+            // One mapping per response; Jetty writes slices of it without copying them.
+            ByteBuffer mapped = channel == null ? null : channel.map(FileChannel.MapMode.READ_ONLY, from, end - from);
+            while (position < end) {
+                int length = (int) Math.min(chunk, end - position);
+                ByteBuffer buffer = mapped == null ? ByteBuffer.wrap(file.bytes(), (int) position, length)
+                        : mapped.slice((int) (position - from), length);
+                if (fault instanceof DownloadFault.Corrupt && position <= file.size() / 2
+                        && file.size() / 2 < position + length) {
+                    ByteBuffer copy = ByteBuffer.allocate(length).put(buffer).flip();
+                    int at = (int) (file.size() / 2 - position);
+                    copy.put(at, (byte) (copy.get(at) ^ 0x5a));
+                    buffer = copy;
+                }
+                try (Blocker.Callback blocker = Blocker.callback()) {
+                    response.write(false, buffer, blocker);
+                    blocker.block();
+                } catch (IOException e) {
+                    callback.failed(e); // the client went away
+                    return;
+                }
+                position += length;
+                bytesServed.addAndGet(length);
+                if (fault instanceof DownloadFault.Throttle throttle) {
+                    sleep(length * 1000L / throttle.bytesPerSecond());
+                }
+            }
+        }
+        if (end < file.size()) {
+            // Cut the connection mid-body: the client sees fewer bytes than Content-Length.
+            request.getConnectionMetaData().getConnection().getEndPoint().close();
+            callback.failed(new IOException("injected connection drop"));
+            return;
+        }
+        response.write(true, ByteBuffer.allocate(0), callback);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void json(Response response, Callback callback, int status, Object body) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        Content.Sink.write(response, true, mapper.writeValueAsString(body), callback);
+    }
+}
