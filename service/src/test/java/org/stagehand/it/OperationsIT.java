@@ -96,6 +96,21 @@ class OperationsIT {
     }
 
     @Test
+    void importCatalogTaskAddsEntriesThatRequestsCanThenName() throws Exception {
+        Files.write(archive.root().resolve("files/added.bin"), new byte[] {9, 8, 7});
+        Path csv = directory.resolve("more.csv");
+        Files.writeString(csv, "id,path\nadded,files/added.bin\n,no-id.bin\n");
+        assertThat(app.requestStaging("added").status()).as("not in the catalog yet").isEqualTo(404);
+
+        Reply reply = app.runTask("import-catalog?file=" + csv);
+
+        assertThat(reply.body()).contains("imported 1 catalog entries, rejected 1").contains("line 3").contains("id is missing");
+        app.awaitStatus(requestId(app.requestStaging("added")), "ready", TIMEOUT);
+        assertThat(app.runTask("import-catalog").body()).startsWith("error: the parameter 'file' is required");
+        assertThat(app.runTask("import-catalog?file=/no/such/catalog.json").body()).startsWith("error: cannot read");
+    }
+
+    @Test
     void tasksExplainAMissingOrUnknownRequest() {
         assertThat(app.runTask("cancel").body()).startsWith("error: the parameter 'id' is required");
         assertThat(app.runTask("retry?id=banana").body()).startsWith("error: 'banana' is not a request UUID");
