@@ -26,14 +26,17 @@ import org.stagehand.testing.TestDatabase;
  * failing or overfilling. Request records are kept for no time at all.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CapacityIT {
+abstract class CapacityIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final String RECORDER = "capacity";
+    private final String recorderName = getClass().getSimpleName() + "-" + "capacity";
 
     private Path staging;
     private StagehandTestApp app;
-    private final Recorder recorder = RecordingBackend.recorder(RECORDER);
+    private final Recorder recorder = RecordingBackend.recorder(recorderName);
+
+    /** The database this run uses, below {@code directory} if it needs files. */
+    abstract TestDatabase database(Path directory);
 
     @BeforeAll
     void startApp(@TempDir Path directory) throws Exception {
@@ -42,10 +45,10 @@ class CapacityIT {
             archive.file(id, "cap/" + id + ".bin", 1_000);
         }
         staging = directory.resolve("staging");
-        app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")), staging,
+        app = new StagehandTestApp(StagehandTestApp.overrides(database(directory), staging,
                 archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
                 ConfigOverride.config("backend.type", "recording"),
-                ConfigOverride.config("backend.name", RECORDER),
+                ConfigOverride.config("backend.name", recorderName),
                 ConfigOverride.config("lifecycle.capacity", "3000B"),
                 ConfigOverride.config("lifecycle.pinLifetime", "0s"),
                 ConfigOverride.config("lifecycle.requestRetention", "0s"),

@@ -23,15 +23,18 @@ import org.stagehand.testing.TestDatabase;
 
 /** Operating a running service: admin tasks and the per-file view. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OperationsIT {
+abstract class OperationsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final String RECORDER = "operations";
+    private final String recorderName = getClass().getSimpleName() + "-" + "operations";
 
     private Path directory;
     private TestArchive archive;
     private StagehandTestApp app;
-    private final Recorder recorder = RecordingBackend.recorder(RECORDER);
+    private final Recorder recorder = RecordingBackend.recorder(recorderName);
+
+    /** The database this run uses, below {@code directory} if it needs files. */
+    abstract TestDatabase database(Path directory);
 
     @BeforeAll
     void startApp(@TempDir Path directory) throws Exception {
@@ -41,10 +44,10 @@ class OperationsIT {
             archive.file(id, "files/" + id + ".bin", 1_000);
         }
         archive.missingFile("late", "files/late.bin");
-        app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")),
+        app = new StagehandTestApp(StagehandTestApp.overrides(database(directory),
                 directory.resolve("staging"), archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
                 ConfigOverride.config("backend.type", "recording"),
-                ConfigOverride.config("backend.name", RECORDER))).start();
+                ConfigOverride.config("backend.name", recorderName))).start();
     }
 
     @AfterAll

@@ -19,13 +19,16 @@ import org.stagehand.testing.TestDatabase;
 
 /** Copies stay pinned for their lifetime after the request completes, unless the request releases them. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PinAndReleaseIT {
+abstract class PinAndReleaseIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final String RECORDER = "pin-and-release";
+    private final String recorderName = getClass().getSimpleName() + "-" + "pin-and-release";
 
     private Path staging;
     private StagehandTestApp app;
+
+    /** The database this run uses, below {@code directory} if it needs files. */
+    abstract TestDatabase database(Path directory);
 
     @BeforeAll
     void startApp(@TempDir Path directory) throws Exception {
@@ -34,10 +37,10 @@ class PinAndReleaseIT {
                 .file("shared", "pin/shared.bin", 500)
                 .file("released", "pin/released.bin", 500);
         staging = directory.resolve("staging");
-        app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")), staging,
+        app = new StagehandTestApp(StagehandTestApp.overrides(database(directory), staging,
                 archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
                 ConfigOverride.config("backend.type", "recording"),
-                ConfigOverride.config("backend.name", RECORDER),
+                ConfigOverride.config("backend.name", recorderName),
                 ConfigOverride.config("lifecycle.pinLifetime", "1h"),
                 ConfigOverride.config("lifecycle.cleanupInterval", "1h"))).start();
     }
@@ -84,7 +87,7 @@ class PinAndReleaseIT {
         assertThat(staging.resolve("pin/shared.bin")).as("still pinned by the second request").exists();
 
         stage("released");
-        assertThat(RecordingBackend.recorder(RECORDER).copiesOf("released")).as("staged again after eviction").isEqualTo(2);
+        assertThat(RecordingBackend.recorder(recorderName).copiesOf("released")).as("staged again after eviction").isEqualTo(2);
     }
 
     @Test
