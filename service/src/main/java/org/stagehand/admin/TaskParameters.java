@@ -3,6 +3,7 @@ package org.stagehand.admin;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.stagehand.staging.RequestIds;
 
 /** Reads admin task parameters, refusing missing or malformed ones with a message that says which. */
 final class TaskParameters {
@@ -22,15 +23,6 @@ final class TaskParameters {
     }
 
     static UUID requestId(Map<String, List<String>> parameters) {
-        String id = required(parameters, "id");
-        try {
-            UUID uuid = UUID.fromString(id);
-            if (uuid.toString().equalsIgnoreCase(id)) {
-                return uuid;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
-        }
-        throw new IllegalArgumentException("'" + id + "' is not a request UUID");
+        return RequestIds.parse(required(parameters, "id"));
     }
 }

@@ -112,18 +112,9 @@ public class StagingResource {
 
     static UUID parseUuid(String id) {
         try {
-            UUID uuid = UUID.fromString(id.trim());
-            // fromString accepts shortened groups such as 1-1-1-1-1; insist on the canonical form.
-            if (!uuid.toString().equalsIgnoreCase(id.trim())) {
-                throw new IllegalArgumentException();
-            }
-            return uuid;
+            return RequestIds.parse(id);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("'" + abbreviate(id) + "' is not a request UUID");
+            throw ApiException.badRequest(e.getMessage());
         }
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 64 ? text : text.substring(0, 61) + "...";
     }
 }
