@@ -112,7 +112,9 @@ public final class WorkDispatcher implements Managed {
         running = false;
         signal();
         if (housekeeping != null) {
+            // Wait for a round under way: it must not take back the claims of batches stopped below.
             housekeeping.shutdownNow();
+            housekeeping.awaitTermination(10, TimeUnit.SECONDS);
         }
         if (dispatcherThread != null) {
             dispatcherThread.join(TimeUnit.SECONDS.toMillis(10));

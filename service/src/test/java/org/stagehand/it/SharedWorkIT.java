@@ -71,6 +71,36 @@ abstract class SharedWorkIT {
     }
 
     @Test
+    void transientFailuresAreRetriedUntilTheAttemptsRunOut() throws Exception {
+        TestArchive archive = new TestArchive(directory.resolve("archive"))
+                .file("flaky", "retry/flaky.bin", 2_000)
+                .file("broken", "retry/broken.bin", 2_000);
+        String name = "retries-" + getClass().getSimpleName();
+        Recorder recorder = RecordingBackend.recorder(name);
+        recorder.failTransiently("flaky", 2);
+        recorder.failTransiently("broken", 100);
+        StagehandTestApp app = app(database(directory), archive, archive.writeCatalog(directory.resolve("catalog.json")),
+                name).start();
+        try {
+            String flaky = app.requestStaging("flaky").json().get("request_id").asText();
+            String broken = app.requestStaging("broken").json().get("request_id").asText();
+
+            app.awaitStatus(flaky, "ready", TIMEOUT);
+            var status = app.awaitStatus(broken, "failed", TIMEOUT);
+
+            // it-config.yml allows 3 attempts: two failures then a success, or three failures.
+            assertThat(recorder.copiesOf("flaky")).isEqualTo(3);
+            assertThat(recorder.copiesOf("broken")).isEqualTo(3);
+            assertThat(directory.resolve("staging/retry/flaky.bin")).hasBinaryContent(archive.bytes("retry/flaky.bin"));
+            assertThat(status.get("errors").get(0).get("message").asText())
+                    .contains("gave up after 3 attempts").contains("simulated transient failure");
+            assertThat(directory.resolve("staging/retry/broken.bin")).doesNotExist();
+        } finally {
+            app.stop();
+        }
+    }
+
+    @Test
     void restartInTheMiddleOfStagingEndsReadyWithNoTemporaryFilesLeft() throws Exception {
         TestArchive archive = new TestArchive(directory.resolve("archive"))
                 .file("r1", "restart/r1.bin", 200_000)
@@ -87,12 +117,14 @@ abstract class SharedWorkIT {
         try {
             requestId = first.requestStaging("r1", "r2", "r3").json().get("request_id").asText();
             // r2 is half written and held: the service is in the middle of staging.
-            await().atMost(TIMEOUT).until(() -> !StagehandTestApp.temporaryFilesBelow(stagingRoot).isEmpty());
+            await().atMost(TIMEOUT).until(() -> StagehandTestApp.temporaryFilesBelow(stagingRoot).stream()
+                    .anyMatch(file -> file.getFileName().toString().startsWith(".r2.bin.")));
             assertThat(first.get("/dts/staging?id=" + requestId).json().get("status").asText()).isEqualTo("staging");
         } finally {
             first.stop();
         }
-        assertThat(StagehandTestApp.temporaryFilesBelow(stagingRoot)).as("left behind by the stop").isNotEmpty();
+        assertThat(StagehandTestApp.temporaryFilesBelow(stagingRoot)).as("left behind by the stop")
+                .anyMatch(file -> file.getFileName().toString().startsWith(".r2.bin."));
         assertThat(stagingRoot.resolve("restart/r2.bin")).doesNotExist();
 
         String after = "after-restart-" + getClass().getSimpleName();

@@ -43,6 +43,7 @@ public final class RecordingBackend implements ArchiveBackend {
         private final Set<String> held = ConcurrentHashMap.newKeySet();
         private final CountDownLatch release = new CountDownLatch(1);
         private volatile long delayMillis;
+        private final Map<String, AtomicInteger> transientFailuresLeft = new ConcurrentHashMap<>();
 
         /** How many times the file was copied. */
         public int copiesOf(String fileId) {
@@ -62,6 +63,11 @@ public final class RecordingBackend implements ArchiveBackend {
 
         public void releaseHeld() {
             release.countDown();
+        }
+
+        /** The next {@code times} copies of the file report a transient failure. */
+        public void failTransiently(String fileId, int times) {
+            transientFailuresLeft.put(fileId, new AtomicInteger(times));
         }
 
         /** Every copy takes at least this long. */
@@ -92,6 +98,10 @@ public final class RecordingBackend implements ArchiveBackend {
     }
 
     private StagingOutcome copy(StagingItem item) throws IOException, InterruptedException {
+        AtomicInteger failuresLeft = recorder.transientFailuresLeft.get(item.fileId());
+        if (failuresLeft != null && failuresLeft.getAndDecrement() > 0) {
+            return StagingOutcome.retry("simulated transient failure of attempt " + item.attempt());
+        }
         Path source = root.resolve(item.archiveLocation());
         if (!Files.isRegularFile(source)) {
             return StagingOutcome.failed("not in the archive: " + item.archiveLocation());
