@@ -1,0 +1,84 @@
+package org.stagehand.backend.hsm;
+
+import com.codahale.metrics.Counter;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.BackendHealth;
+import org.stagehand.backend.OutcomeListener;
+import org.stagehand.backend.StagingBatch;
+import org.stagehand.backend.posix.ArchiveFileCopier;
+
+/**
+ * Stages from a file system managed by an HSM: files whose data is on tape are recalled through the
+ * HSM's own commands, then copied like the POSIX backend copies. Thread-safe: each batch gets its
+ * own {@link BatchStaging}.
+ */
+final class HsmBackend implements ArchiveBackend {
+
+    private final ArchiveFileCopier copier;
+    private final StateQuery states;
+    private final CommandRunner runner;
+    private final RecallSettings recall;
+    private final Counter recallCalls;
+    private final Counter recalledFiles;
+
+    HsmBackend(ArchiveFileCopier copier, StateQuery states, CommandRunner runner, RecallSettings recall,
+               Counter recallCalls, Counter recalledFiles) {
+        this.copier = copier;
+        this.states = states;
+        this.runner = runner;
+        this.recall = recall;
+        this.recallCalls = recallCalls;
+        this.recalledFiles = recalledFiles;
+    }
+
+    @Override
+    public void stage(StagingBatch batch, OutcomeListener listener) throws InterruptedException {
+        new BatchStaging(batch, listener, copier, states, runner, recall, recallCalls, recalledFiles).run();
+    }
+
+    /** Nothing to release: each batch ends its own commands. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public BackendHealth checkHealth() {
+        Path root = copier.root();
+        if (!Files.isDirectory(root) || !Files.isReadable(root)) {
+            return BackendHealth.unhealthy("archive root " + root + " is missing or unreadable; check the HSM mount");
+        }
+        Set<String> programs = new LinkedHashSet<>();
+        programs.add(states.command().program());
+        programs.add(recall.command().program());
+        for (String program : programs) {
+            if (!isRunnable(program)) {
+                return BackendHealth.unhealthy("HSM command " + program
+                        + " is not an executable file (nor found on PATH); set backend.commands or install the HSM client");
+            }
+        }
+        return BackendHealth.healthy("archive root " + root + " is readable; " + String.join(" and ", programs)
+                + " are executable");
+    }
+
+    private boolean isRunnable(String program) {
+        if (program.contains("/")) {
+            return Files.isExecutable(Path.of(program));
+        }
+        // The JVM looks bare names up on its own PATH, not on the one given to the command.
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String directory : path.split(File.pathSeparator)) {
+            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

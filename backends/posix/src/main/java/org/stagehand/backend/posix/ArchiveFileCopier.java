@@ -1,0 +1,154 @@
+package org.stagehand.backend.posix;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.backend.Checksum;
+import org.stagehand.backend.StagingItem;
+import org.stagehand.backend.StagingOutcome;
+
+/**
+ * Copies one file of a directory-tree archive into a staging item's temporary file: resolves the
+ * item's archive location strictly inside the archive root, copies the bytes (hashing them on the
+ * way when the catalog has a checksum) and carries the modification time over.
+ *
+ * <p>This is the POSIX backend's copy, shared with backends whose archive is a file system that
+ * first needs the file brought online (the HSM backend). Instances are immutable and thread-safe.
+ */
+public final class ArchiveFileCopier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveFileCopier.class);
+
+    private final Path root;
+    private final boolean preserveModificationTime;
+    private final int bufferBytes;
+
+    /**
+     * @param root the archive root, already resolved to its real path
+     * @param preserveModificationTime whether the copy gets the archive file's modification time
+     * @param bufferBytes the buffer size used while hashing
+     */
+    public ArchiveFileCopier(Path root, boolean preserveModificationTime, int bufferBytes) {
+        this.root = Objects.requireNonNull(root, "root");
+        this.preserveModificationTime = preserveModificationTime;
+        this.bufferBytes = bufferBytes;
+    }
+
+    /** The archive root, a real path. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Copies the item's archive file into its temporary file.
+     *
+     * @return {@code fetched} (with the observed checksum when one was expected), {@code failed}
+     *     when the file is missing, not a regular file, outside the root or unreadable, {@code retry}
+     *     for other I/O errors
+     * @throws InterruptedException when the thread was interrupted during the copy
+     */
+    public StagingOutcome copy(StagingItem item) throws InterruptedException {
+        Path source;
+        try {
+            source = resolveInsideRoot(item.archiveLocation());
+        } catch (NoSuchFileException e) {
+            return StagingOutcome.failed("not in the archive: " + item.archiveLocation());
+        } catch (IllegalArgumentException e) {
+            return StagingOutcome.failed(e.getMessage());
+        } catch (IOException e) {
+            return StagingOutcome.retry("cannot resolve " + item.archiveLocation() + ": " + e);
+        }
+        if (!Files.isRegularFile(source)) {
+            return StagingOutcome.failed("not a regular file in the archive: " + item.archiveLocation());
+        }
+        try {
+            Optional<Checksum> observed = transfer(source, item);
+            if (preserveModificationTime) {
+                Files.setLastModifiedTime(item.temporaryFile(), Files.getLastModifiedTime(source));
+            }
+            return new StagingOutcome.Fetched(observed);
+        } catch (ClosedByInterruptException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedException("copy of " + item.fileId() + " interrupted");
+        } catch (NoSuchFileException e) {
+            return StagingOutcome.failed("not in the archive: " + item.archiveLocation());
+        } catch (AccessDeniedException e) {
+            return StagingOutcome.failed("permission denied: " + e.getFile());
+        } catch (IOException e) {
+            LOG.warn("copy of {} failed: {}", item.archiveLocation(), e.toString());
+            return StagingOutcome.retry("copy of " + item.archiveLocation() + " failed: " + e);
+        }
+    }
+
+    /**
+     * Resolves an archive location below the root, refusing {@code ..} and symbolic links that
+     * lead out of it. A leading {@code /} is taken as relative to the root.
+     *
+     * @return the real path of the location
+     * @throws NoSuchFileException when nothing exists there
+     * @throws IllegalArgumentException when the location leaves the root; the message says so
+     * @throws IOException when the location cannot be resolved for another reason
+     */
+    public Path resolveInsideRoot(String location) throws IOException {
+        Path relative = Path.of(location);
+        if (relative.isAbsolute()) {
+            relative = Path.of(location.replaceFirst("^/+", ""));
+        }
+        Path candidate = root.resolve(relative).normalize();
+        if (!candidate.startsWith(root)) {
+            throw new IllegalArgumentException("archive location leaves the archive root: " + location);
+        }
+        Path real = candidate.toRealPath();
+        if (!real.startsWith(root)) {
+            throw new IllegalArgumentException("archive location links out of the archive root: " + location);
+        }
+        return real;
+    }
+
+    /**
+     * Copies source to the item's temporary file. With a checksum to verify, the bytes are hashed
+     * as they pass so the service need not read the copy again; otherwise the kernel copies
+     * (copy_file_range/sendfile) without bringing the bytes into the JVM.
+     */
+    private Optional<Checksum> transfer(Path source, StagingItem item) throws IOException {
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(item.temporaryFile(), StandardOpenOption.CREATE,
+                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            long size = in.size();
+            if (item.expectedChecksum().isEmpty()) {
+                long position = 0;
+                while (position < size) {
+                    long moved = in.transferTo(position, size - position, out);
+                    if (moved <= 0) {
+                        break; // the source shrank while we copied; the size check will say so
+                    }
+                    position += moved;
+                }
+                return Optional.empty();
+            }
+            String algorithm = item.expectedChecksum().get().algorithm();
+            MessageDigest digest = Checksum.newDigest(algorithm);
+            ByteBuffer buffer = ByteBuffer.allocateDirect(bufferBytes);
+            while (in.read(buffer) >= 0) {
+                buffer.flip();
+                digest.update(buffer.duplicate());
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                buffer.clear();
+            }
+            return Optional.of(Checksum.of(algorithm, digest));
+        }
+    }
+}
