@@ -8,21 +8,24 @@ import io.dropwizard.jackson.DiscoverableSubtypeResolver;
 import io.dropwizard.jackson.Jackson;
 import org.junit.jupiter.api.Test;
 import org.stagehand.backend.ArchiveBackendFactory;
+import org.stagehand.backend.hpss.HpssBackendFactory;
+import org.stagehand.backend.jdp.JdpBackendFactory;
 import org.stagehand.backend.posix.PosixBackendFactory;
 import org.stagehand.testing.RecordingBackendFactory;
 
 /**
  * Backends are found through META-INF/services, where a typo fails silently: prove that the
- * shipped POSIX backend and a plugin that exists only in test sources are both discovered.
+ * shipped POSIX, HPSS and JDP backends and a plugin that exists only in test sources are all discovered.
  */
 class BackendDiscoveryTest {
 
     private final ObjectMapper yaml = Jackson.newObjectMapper(new YAMLFactory());
 
     @Test
-    void discoversThePosixBackendAndATestOnlyPlugin() {
+    void discoversTheShippedBackendsAndATestOnlyPlugin() {
         assertThat(new DiscoverableSubtypeResolver().getDiscoveredSubtypes())
-                .contains(PosixBackendFactory.class, RecordingBackendFactory.class);
+                .contains(PosixBackendFactory.class, HpssBackendFactory.class, JdpBackendFactory.class,
+                        RecordingBackendFactory.class);
     }
 
     @Test
@@ -31,6 +34,16 @@ class BackendDiscoveryTest {
 
         assertThat(factory).isInstanceOf(PosixBackendFactory.class);
         assertThat(((PosixBackendFactory) factory).getRoot()).isEqualTo("/archive");
+    }
+
+    @Test
+    void hpssTypeInConfigurationBuildsTheHpssFactory() throws Exception {
+        ArchiveBackendFactory factory = yaml.readValue("type: hpss\narchiveRoot: /home/p/project\nmaxSessions: 6\n",
+                ArchiveBackendFactory.class);
+
+        assertThat(factory).isInstanceOf(HpssBackendFactory.class);
+        assertThat(((HpssBackendFactory) factory).getArchiveRoot()).isEqualTo("/home/p/project");
+        assertThat(((HpssBackendFactory) factory).getMaxSessions()).isEqualTo(6);
     }
 
     @Test

@@ -62,6 +62,15 @@ public final class TestArchive {
         return this;
     }
 
+    /**
+     * Records {@code archive_path} for a file already added: where the backend finds it, e.g. an
+     * upstream file ID, when that differs from its staging path.
+     */
+    public TestArchive archivePath(String id, String archivePath) {
+        resources.get(id).put("archive_path", archivePath);
+        return this;
+    }
+
     /** The bytes of a file as the archive holds them. */
     public byte[] bytes(String path) throws IOException {
         return Files.readAllBytes(root.resolve(path));

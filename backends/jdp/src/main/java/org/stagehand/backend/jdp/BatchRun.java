@@ -30,8 +30,9 @@ import org.stagehand.backend.jdp.JdpClient.DownloadResponse;
  *       fails alone; 5xx, 429 and network errors hand the items back for a later retry.</li>
  *   <li>Poll each request every {@code pollInterval}: {@code new}/{@code pending} wait,
  *       {@code ready} downloads its files, {@code expired} restores them again.</li>
- *   <li>A download the upstream refuses as not restored restores that file again (at most
- *       {@value #MAX_RESTORES_PER_FILE} times); a file not restored within {@code maxRestoreWait}
+ *   <li>An {@code expired} request, or a download the upstream refuses as not restored, restores
+ *       that file again (at most {@value #MAX_RESTORES_PER_FILE} restore requests per file, then it
+ *       fails); a file not restored within {@code maxRestoreWait}
  *       fails with the upstream's last word.</li>
  * </ol>
  *
@@ -152,7 +153,15 @@ final class BatchRun {
                 case EXPIRED -> {
                     waiting.remove(ticket);
                     LOG.info("batch {}: {}; restoring again", batch.id(), ticket.lastWord);
-                    ticket.fileIds.stream().filter(this::isOpen).forEach(toRestore::add);
+                    // Counted like a refused download: an upstream that expires every copy (or keeps
+                    // forgetting the request) must not be asked again and again without end.
+                    for (String fileId : ticket.fileIds) {
+                        for (StagingItem item : openItems(fileId)) {
+                            if (!restoresUsedUp(item, ticket.lastWord)) {
+                                toRestore.add(fileId);
+                            }
+                        }
+                    }
                     progressed = true;
                 }
                 default -> {
@@ -271,15 +280,22 @@ final class BatchRun {
     }
 
     private void restoreAgain(StagingItem item, String refusal) {
+        if (!restoresUsedUp(item, refusal)) {
+            LOG.info("batch {}: {}; restoring {} again", batch.id(), refusal, item.archiveLocation());
+            toRestore.add(item.archiveLocation());
+        }
+    }
+
+    /** Fails the item when its file has had its last restore request; returns whether it did. */
+    private boolean restoresUsedUp(StagingItem item, String refusal) {
         String fileId = item.archiveLocation();
         int restores = restoresByFileId.getOrDefault(fileId, 0);
-        if (restores >= MAX_RESTORES_PER_FILE) {
-            report(item, StagingOutcome.failed("the upstream still refuses " + fileId + " after " + restores
-                    + " restore requests: " + refusal));
-        } else {
-            LOG.info("batch {}: {}; restoring {} again", batch.id(), refusal, fileId);
-            toRestore.add(fileId);
+        if (restores < MAX_RESTORES_PER_FILE) {
+            return false;
         }
+        report(item, StagingOutcome.failed("the upstream still refuses " + fileId + " after " + restores
+                + " restore requests: " + refusal));
+        return true;
     }
 
     private void failUnrestored() {

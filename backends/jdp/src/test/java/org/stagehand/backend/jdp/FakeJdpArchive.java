@@ -37,10 +37,10 @@ import org.eclipse.jetty.util.Callback;
  * endpoints at the JDP's default paths, with restore latency, a lifetime after which a restored
  * copy expires, optional Range support, and faults injected per file or per request.
  */
-final class FakeJdpArchive implements AutoCloseable {
+public final class FakeJdpArchive implements AutoCloseable {
 
     /** A fault for the next download request of one file. */
-    sealed interface DownloadFault {
+    public sealed interface DownloadFault {
         /** Answer with this status (and Retry-After seconds, when not null) instead of the file. */
         record Status(int code, String retryAfter) implements DownloadFault {
         }
@@ -63,11 +63,11 @@ final class FakeJdpArchive implements AutoCloseable {
     }
 
     /** A restore request as received. */
-    record RestoreCall(List<String> ids, boolean sendEmail, String apiVersion, String authorization) {
+    public record RestoreCall(List<String> ids, boolean sendEmail, String apiVersion, String authorization) {
     }
 
     /** A download request as received. */
-    record DownloadCall(String fileId, String range, String authorization) {
+    public record DownloadCall(String fileId, String range, String authorization) {
     }
 
     private record StoredFile(byte[] bytes, Path path, long size) {
@@ -113,82 +113,82 @@ final class FakeJdpArchive implements AutoCloseable {
         });
     }
 
-    static FakeJdpArchive start() throws Exception {
+    public static FakeJdpArchive start() throws Exception {
         FakeJdpArchive archive = new FakeJdpArchive();
         archive.server.start();
         return archive;
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/");
     }
 
-    void addFile(String id, byte[] content) {
+    public void addFile(String id, byte[] content) {
         files.put(id, new StoredFile(content, null, content.length));
     }
 
-    void addFile(String id, Path file) throws IOException {
+    public void addFile(String id, Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file)) {
             files.put(id, new StoredFile(null, file, channel.size()));
         }
     }
 
     /** Time from a restore request to {@code ready}; {@code new} for the first half, then {@code pending}. */
-    void restoreLatency(Duration latency) {
+    public void restoreLatency(Duration latency) {
         this.restoreLatency = latency;
     }
 
     /** Time a restored copy stays; then the request is {@code expired} and downloads are refused. */
-    void readyLifetime(Duration lifetime) {
+    public void readyLifetime(Duration lifetime) {
         this.readyLifetime = lifetime;
     }
 
-    void rangeSupport(boolean supported) {
+    public void rangeSupport(boolean supported) {
         this.rangeSupport = supported;
     }
 
     /** Every file downloadable without a restore (for the benchmark). */
-    void alwaysOnline(boolean online) {
+    public void alwaysOnline(boolean online) {
         this.alwaysOnline = online;
     }
 
     /** Answer 401 to any request without exactly this Authorization header. */
-    void requireAuthorization(String headerValue) {
+    public void requireAuthorization(String headerValue) {
         this.requiredAuthorization = headerValue;
     }
 
     /** A {@code message} field in every status answer. */
-    void statusMessage(String message) {
+    public void statusMessage(String message) {
         this.statusMessage = message;
     }
 
     /** The next restore request is answered with {@code status} (and Retry-After, if not negative). */
-    void failNextRestore(int status, int retryAfterSeconds) {
+    public void failNextRestore(int status, int retryAfterSeconds) {
         restoreFaults.add(new int[] {status, retryAfterSeconds});
     }
 
     /** The next status polls answer these states, whatever the clock says. */
-    void scriptStatuses(String... statuses) {
+    public void scriptStatuses(String... statuses) {
         scriptedStatuses.addAll(List.of(statuses));
     }
 
-    void injectDownloadFault(String fileId, DownloadFault fault) {
+    public void injectDownloadFault(String fileId, DownloadFault fault) {
         downloadFaults.computeIfAbsent(fileId, id -> new ConcurrentLinkedDeque<>()).add(fault);
     }
 
-    List<RestoreCall> restoreCalls() {
+    public List<RestoreCall> restoreCalls() {
         return List.copyOf(restoreCalls);
     }
 
-    List<DownloadCall> downloadCalls() {
+    public List<DownloadCall> downloadCalls() {
         return List.copyOf(downloadCalls);
     }
 
-    List<String> statusCalls() {
+    public List<String> statusCalls() {
         return List.copyOf(statusCalls);
     }
 
-    long bytesServed() {
+    public long bytesServed() {
         return bytesServed.get();
     }
 
