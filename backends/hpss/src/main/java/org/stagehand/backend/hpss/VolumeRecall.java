@@ -144,9 +144,14 @@ final class VolumeRecall {
         int exitCode = stop == Stop.NONE ? process.exitValue() : -1;
         int started = lastStarted(finished, count);
         boolean othersFailed = files.stream().anyMatch(file -> !file.errorLines.isEmpty());
+        boolean stopFound = false;
         for (int index = finished; index < count; index++) {
             PlannedFile file = files.get(index);
-            boolean stoppedHere = index == finished;
+            // hsi stopped at the first file it did not complete, which may lie after the last one it
+            // started (a get that fails leaves no local file).
+            boolean complete = file.errorLines.isEmpty() && sizeOf(file.targetFile()) == file.location.size();
+            boolean stoppedHere = !stopFound && !complete;
+            stopFound |= stoppedHere;
             planner.finish(file, outcomeAfterExit(file, exitCode, stop, stoppedHere, othersFailed, settings.fetchIdleTimeout()));
         }
         deleteQuietly(commandFile);
