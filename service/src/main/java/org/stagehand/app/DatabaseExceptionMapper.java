@@ -39,7 +39,9 @@ public class DatabaseExceptionMapper implements ExceptionMapper<JdbiException> {
             if (cause instanceof ConnectionException || cause instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            // 08: connection exceptions; 57P01-57P03: the server is shutting down, crashed or starting up.
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
                 return true;
             }
         }

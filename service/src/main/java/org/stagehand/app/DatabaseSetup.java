@@ -6,9 +6,15 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.migrations.CloseableLiquibaseWithClassPathMigrationsFile;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The schema: one Liquibase changelog, shared by {@code db migrate} and {@code autoMigrate}. */
 public final class DatabaseSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseSetup.class);
 
     /** The formatted-SQL changelog on the classpath. */
     public static final String MIGRATIONS = "db/migrations.sql";
@@ -22,6 +28,36 @@ public final class DatabaseSetup {
         try (CloseableLiquibaseWithClassPathMigrationsFile liquibase =
                      new CloseableLiquibaseWithClassPathMigrationsFile(dataSource, MIGRATIONS)) {
             liquibase.update(new Contexts(), new LabelExpression());
+        }
+    }
+
+    /**
+     * Lets the PostgreSQL driver send a batch of inserts as multi-row statements: a request's
+     * work and request rows are inserted in batches of up to 1,000, and one statement per row makes
+     * a 100,000-file request several times slower. A value set in {@code database.properties} wins.
+     */
+    public static void tuneDriver(DataSourceFactory database) {
+        if ("org.postgresql.Driver".equals(database.getDriverClass())) {
+            database.getProperties().putIfAbsent("reWriteBatchedInserts", "true");
+        }
+    }
+
+    /**
+     * An H2 database keeps commits in memory for up to half a second ({@code WRITE_DELAY}) before
+     * writing them to its file, so a killed process would lose requests it had already answered
+     * with 201. This makes each commit reach the file before it returns. Other databases are left
+     * alone.
+     */
+    public static void makeH2CommitsDurable(DataSourceFactory database, Jdbi jdbi) {
+        String url = database.getUrl();
+        if (url == null || !url.startsWith("jdbc:h2:") || url.startsWith("jdbc:h2:mem:")) {
+            return;
+        }
+        try {
+            jdbi.useHandle(handle -> handle.execute("SET WRITE_DELAY 0"));
+        } catch (JdbiException e) {
+            LOG.warn("cannot make H2 write each commit at once (SET WRITE_DELAY 0): {}; a crash may lose"
+                    + " the last half second of accepted requests", e.toString());
         }
     }
 }

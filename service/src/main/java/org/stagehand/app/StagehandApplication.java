@@ -94,10 +94,12 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
     @Override
     public void run(StagehandConfiguration config, Environment environment) throws Exception {
         Clock clock = Clock.systemUTC();
+        DatabaseSetup.tuneDriver(config.getDatabase());
         if (config.isAutoMigrate()) {
             DatabaseSetup.migrate(config.getDatabase(), environment.metrics());
         }
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "database");
+        DatabaseSetup.makeH2CommitsDurable(config.getDatabase(), jdbi);
         StagingArea area = StagingArea.open(Path.of(config.getStaging().getRoot()), config.getStaging().isCreateRoot());
 
         CatalogImporter importer = new CatalogImporter(jdbi, environment.getObjectMapper(),

@@ -13,10 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -241,24 +242,43 @@ public final class StagingArea {
      * @return how many files were deleted
      */
     public int sweepTemporaryFiles(Predicate<String> isLive) throws IOException {
-        AtomicInteger deleted = new AtomicInteger();
+        return sweepTemporaryFilesListedBefore(() -> isLive);
+    }
+
+    /**
+     * Deletes the temporary files whose claim token is not live, asking which tokens are live only
+     * after the walk. A claim is committed before its temporary file is created, so a file that the
+     * walk found belongs to a claim that the later question sees, even when another instance made
+     * the claim while the walk ran; asking first would delete such a file under its writer.
+     *
+     * @param liveTokens asked once, after the walk: whether a claim token belongs to work under way
+     * @return how many files were deleted
+     */
+    public int sweepTemporaryFilesListedBefore(Supplier<Predicate<String>> liveTokens) throws IOException {
+        List<Path> candidates;
         try (Stream<Path> files = Files.walk(root)) {
-            files.filter(file -> file.getFileName().toString().endsWith(TEMPORARY_SUFFIX)).forEach(file -> {
-                Matcher matcher = TEMPORARY_NAME.matcher(file.getFileName().toString());
-                if (matcher.matches() && !isLive.test(matcher.group(1)) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    try {
-                        Files.deleteIfExists(file);
-                        deleted.incrementAndGet();
-                    } catch (NoSuchFileException e) {
-                        // deleted meanwhile by its own worker
-                    } catch (IOException e) {
-                        LOG.warn("cannot delete leftover temporary file {}: {}", file, e.toString());
-                    }
-                }
-            });
+            candidates = files.filter(file -> TEMPORARY_NAME.matcher(file.getFileName().toString()).matches()).toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return deleted.get();
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        Predicate<String> isLive = liveTokens.get();
+        int deleted = 0;
+        for (Path file : candidates) {
+            Matcher matcher = TEMPORARY_NAME.matcher(file.getFileName().toString());
+            if (matcher.matches() && !isLive.test(matcher.group(1)) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.deleteIfExists(file);
+                    deleted++;
+                } catch (NoSuchFileException e) {
+                    // deleted meanwhile by its own worker
+                } catch (IOException e) {
+                    LOG.warn("cannot delete leftover temporary file {}: {}", file, e.toString());
+                }
+            }
+        }
+        return deleted;
     }
 }

@@ -23,7 +23,6 @@ import java.util.Map;
 
 /** Staging requests and their files. */
 @RegisterConstructorMapper(StagingRequestRecord.class)
-@RegisterConstructorMapper(RequestFileSummary.class)
 @RegisterConstructorMapper(StagingStatus.FileError.class)
 public interface StagingRequestDao {
 
@@ -44,13 +43,13 @@ public interface StagingRequestDao {
     @ValueColumn("state")
     Map<String, String> lockWork(@BindList("ids") Collection<String> fileIds);
 
-    /** Records that these files were asked for now, for least-recently-used eviction. */
-    @SqlUpdate("UPDATE staged_file SET last_requested_at = :now WHERE file_id IN (<ids>)")
+    /**
+     * Records that these files were asked for now, for least-recently-used eviction. Rows already
+     * stamped {@code now} (just inserted by this request) are not written again.
+     */
+    @SqlUpdate("UPDATE staged_file SET last_requested_at = :now WHERE file_id IN (<ids>)"
+            + " AND (last_requested_at IS NULL OR last_requested_at < :now)")
     int touch(@BindList("ids") Collection<String> fileIds, @Bind("now") Instant now);
-
-    @SqlQuery("SELECT count(*) FROM request_file rf JOIN staged_file s ON s.file_id = rf.file_id"
-            + " WHERE rf.request_id = :id AND rf.state = 'WAITING' AND s.waiting_for_space")
-    long filesWaitingForSpace(@Bind("id") UUID requestId);
 
     /** Queues again files that failed before, nobody wanted any more, or whose copy has gone. */
     @SqlUpdate("UPDATE staged_file SET state = 'PENDING', attempts = 0, not_before = :now, last_error = NULL,"
@@ -97,11 +96,47 @@ public interface StagingRequestDao {
     void resetRequestFiles(@Bind("requestId") UUID requestId, @Bind("fileId") List<String> fileIds,
                            @Bind("state") List<String> states, @Bind("completedAt") List<Instant> completedAt);
 
-    @SqlQuery("SELECT rf.state, count(*) AS files, coalesce(sum(c.bytes), 0) AS bytes,"
-            + " max(rf.completed_at) AS last_completed_at"
-            + " FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id"
-            + " WHERE rf.request_id = :id GROUP BY rf.state")
-    List<RequestFileSummary> summarize(@Bind("id") UUID requestId);
+    /**
+     * A request's row and its files summed up by state, with how many of its waiting files wait for
+     * space, in one round trip (status is what clients poll). One row per state; a single row with
+     * no summary for a request without files; none for an unknown request.
+     */
+    @SqlQuery("SELECT r.created_at, r.cancelled_at, rf.state, count(rf.file_id) AS files,"
+            + " coalesce(sum(c.bytes), 0) AS bytes, max(rf.completed_at) AS last_completed_at,"
+            + " coalesce(sum(CASE WHEN rf.state = 'WAITING' AND s.waiting_for_space THEN 1 ELSE 0 END), 0)"
+            + " AS waiting_for_space"
+            + " FROM staging_request r"
+            + " LEFT JOIN request_file rf ON rf.request_id = r.request_id"
+            + " LEFT JOIN catalog_entry c ON c.file_id = rf.file_id"
+            + " LEFT JOIN staged_file s ON s.file_id = rf.file_id"
+            + " WHERE r.request_id = :id GROUP BY r.created_at, r.cancelled_at, rf.state")
+    @RegisterRowMapper(StatusRowMapper.class)
+    List<StatusRow> statusRows(@Bind("id") UUID requestId);
+
+    /**
+     * One row of {@link #statusRows}.
+     *
+     * @param summary the files in one state, or null for a request without files
+     */
+    record StatusRow(Instant createdAt, Instant cancelledAt, RequestFileSummary summary, long waitingForSpace) {
+    }
+
+    /** Maps {@link #statusRows}. */
+    final class StatusRowMapper implements RowMapper<StatusRow> {
+        @Override
+        public StatusRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+            String state = rs.getString("state");
+            return new StatusRow(instant(rs, "created_at"), instant(rs, "cancelled_at"),
+                    state == null ? null : new RequestFileSummary(state, rs.getLong("files"), rs.getLong("bytes"),
+                            instant(rs, "last_completed_at")),
+                    rs.getLong("waiting_for_space"));
+        }
+
+        private static Instant instant(ResultSet rs, String column) throws SQLException {
+            Timestamp timestamp = rs.getTimestamp(column);
+            return timestamp == null ? null : timestamp.toInstant();
+        }
+    }
 
     @SqlQuery("SELECT rf.file_id, c.staging_path, rf.state, c.bytes, rf.error, rf.completed_at"
             + " FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id"

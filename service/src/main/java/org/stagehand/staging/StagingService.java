@@ -316,28 +316,36 @@ public final class StagingService {
 
     /** The status of a request, or empty when there is no such request. */
     public Optional<StagingStatus> status(UUID requestId) {
-        return jdbi.withExtension(StagingRequestDao.class, dao -> dao.findRequest(requestId).map(request -> {
-            Map<String, RequestFileSummary> byState = dao.summarize(requestId).stream()
-                    .collect(Collectors.toMap(RequestFileSummary::state, summary -> summary));
+        return jdbi.withHandle(handle -> {
+            StagingRequestDao dao = handle.attach(StagingRequestDao.class);
+            List<StagingRequestDao.StatusRow> rows = dao.statusRows(requestId);
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            Instant createdAt = rows.get(0).createdAt();
+            Instant cancelledAt = rows.get(0).cancelledAt();
+            Map<String, RequestFileSummary> byState = rows.stream().filter(row -> row.summary() != null)
+                    .collect(Collectors.toMap(row -> row.summary().state(), StagingRequestDao.StatusRow::summary));
+            long waitingForSpace = rows.stream().mapToLong(StagingRequestDao.StatusRow::waitingForSpace).sum();
             long waiting = files(byState, "WAITING");
             long ready = files(byState, "READY");
             long failed = files(byState, "FAILED");
             long cancelled = files(byState, "CANCELLED");
-            String status = request.cancelledAt() != null ? "cancelled"
+            String status = cancelledAt != null ? "cancelled"
                     : waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
             Instant lastSettled = byState.values().stream().map(RequestFileSummary::lastCompletedAt)
                     .filter(at -> at != null).max(Instant::compareTo).orElse(null);
             long bytesTotal = byState.values().stream().mapToLong(RequestFileSummary::bytes).sum();
             long bytesReady = Optional.ofNullable(byState.get("READY")).map(RequestFileSummary::bytes).orElse(0L);
-            return new StagingStatus(requestId, status,
-                    new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled,
-                            waiting == 0 ? 0 : dao.filesWaitingForSpace(requestId)),
+            return Optional.of(new StagingStatus(requestId, status,
+                    new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled, waitingForSpace),
                     new ByteCounts(bytesTotal, bytesReady),
-                    request.createdAt().toString(),
-                    (lastSettled == null ? request.createdAt() : lastSettled).toString(),
+                    createdAt.toString(),
+                    (lastSettled == null ? createdAt : lastSettled).toString(),
                     waiting == 0 && lastSettled != null ? lastSettled.toString() : null,
-                    failed == 0 ? List.of() : dao.failedFiles(requestId, StagingStatus.MAX_ERRORS));
-        }));
+                    failed == 0 ? List.of()
+                            : dao.failedFiles(requestId, StagingStatus.MAX_ERRORS)));
+        });
     }
 
     private static long files(Map<String, RequestFileSummary> byState, String state) {

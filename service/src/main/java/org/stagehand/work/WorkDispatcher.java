@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +86,8 @@ public final class WorkDispatcher implements Managed {
     @Override
     public void start() throws Exception {
         int takenBack = takeBackAbandonedClaims();
-        Set<String> othersTokens = new HashSet<>(dao.activeLeaseTokens());
-        int swept = area.sweepTemporaryFiles(othersTokens::contains);
+        // Live tokens are read after the walk, so files of claims other instances make meanwhile stay.
+        int swept = area.sweepTemporaryFilesListedBefore(() -> Set.copyOf(dao.activeLeaseTokens())::contains);
         LOG.info("work dispatcher '{}' starting: took back {} unfinished claims, removed {} leftover temporary files",
                 owner, takenBack, swept);
 

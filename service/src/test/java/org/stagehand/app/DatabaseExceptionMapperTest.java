@@ -31,6 +31,17 @@ class DatabaseExceptionMapperTest {
     }
 
     @Test
+    void serverShuttingDownAnswers503() {
+        Response terminated = mapper.toResponse(new UnableToExecuteStatementException(
+                new SQLException("FATAL: terminating connection due to administrator command", "57P01"), null));
+        Response starting = mapper.toResponse(new ConnectionException(
+                new SQLException("FATAL: the database system is starting up", "57P03")));
+
+        assertThat(terminated.getStatus()).isEqualTo(503);
+        assertThat(starting.getStatus()).isEqualTo(503);
+    }
+
+    @Test
     void faultyStatementAnswers500WithoutItsDetails() {
         Response response = mapper.toResponse(new UnableToExecuteStatementException(
                 new SQLException("syntax error at or near \"SELEC\"", "42601"), null));

@@ -410,4 +410,38 @@ class StagingAreaTest {
         assertThat(deleted).isZero();
         assertThat(temporary).exists();
     }
+
+    @Test
+    void sweepAsksWhichClaimsAreLiveOnlyAfterListingTheFiles() throws IOException {
+        Path dead = area.prepareTemporaryFile(path("race/dead.txt"), TOKEN);
+        Files.writeString(dead, "left by a crash");
+        Path[] claimedMeanwhile = new Path[1];
+
+        int deleted = area.sweepTemporaryFilesListedBefore(() -> {
+            // Another instance claims a file and starts writing it just as the question is asked:
+            // its claim is not in the answer, but its file was not in the listing either.
+            try {
+                claimedMeanwhile[0] = area.prepareTemporaryFile(path("race/new.txt"), OTHER_TOKEN);
+                Files.writeString(claimedMeanwhile[0], "being written");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return token -> false;
+        });
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(dead).doesNotExist();
+        assertThat(claimedMeanwhile[0]).hasContent("being written");
+    }
+
+    @Test
+    void sweepDoesNotAskAboutClaimsWhenThereIsNothingToSweep() throws IOException {
+        write("plain.txt", "a staged file".getBytes(StandardCharsets.UTF_8));
+
+        int deleted = area.sweepTemporaryFilesListedBefore(() -> {
+            throw new AssertionError("asked for live claims with no temporary file to judge");
+        });
+
+        assertThat(deleted).isZero();
+    }
 }

@@ -34,7 +34,7 @@ import org.stagehand.backend.posix.ArchiveFileCopier;
  *
  * <p>The preset supplies the state command, how to read its output and the recall command; each of
  * these keys may be set to override it, and {@code preset: custom} requires them all. See
- * {@code docs/backends-hsm.md}.
+ * {@code docs/backends.md} (HSM section).
  */
 @JsonTypeName("hsm")
 public class HsmBackendFactory implements ArchiveBackendFactory {

@@ -49,7 +49,7 @@ class JdpBackendCredentialTest extends ArchiveTestSupport {
         capture.start();
         logging.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(capture);
         // Everything at DEBUG, but for the fake server (it is not our code) and Apache's header and
-        // wire loggers, which print every header by design; docs/backends-jdp.md warns operators.
+        // wire loggers, which print every header by design; docs/backends.md (JDP section) warns operators.
         setLevel(Logger.ROOT_LOGGER_NAME, Level.DEBUG);
         setLevel("org.eclipse.jetty", Level.INFO);
         setLevel("org.apache.hc.client5.http.headers", Level.INFO);

@@ -1,0 +1,37 @@
+# Shared by the benchmark scripts: builds the service and its test classes (unless
+# STAGEHAND_BENCH_SKIP_BUILD=1), then runs a benchmark main from the test sources with the
+# shaded jar and the test dependencies on the class path. Extra Maven options: MAVEN_OPTS_EXTRA.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ "${STAGEHAND_BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    mvn -B -q -DskipTests ${MAVEN_OPTS_EXTRA:-} package
+fi
+if [[ ! -f service/target/stagehand.jar || ! -d service/target/test-classes ]]; then
+    echo "service/target/stagehand.jar or test-classes missing: build with 'mvn -B -DskipTests package'" >&2
+    exit 1
+fi
+if [[ ! -f service/target/bench-classpath.txt || service/pom.xml -nt service/target/bench-classpath.txt ]]; then
+    mvn -B -q ${MAVEN_OPTS_EXTRA:-} -pl service dependency:build-classpath -Dmdep.includeScope=test \
+        -Dmdep.outputFile=target/bench-classpath.txt >&2
+fi
+# The shaded jar carries the service and every backend; drop stagehand's own jars from the list.
+BENCH_CP="service/target/test-classes:service/target/stagehand.jar:$(tr ':' '\n' < service/target/bench-classpath.txt \
+    | grep -v '/org/stagehand/' | paste -sd: -)"
+
+machine() {
+    echo "### Machine"
+    echo
+    echo '```'
+    echo "nproc: $(nproc)"
+    lscpu | head -20
+    free -g
+    java -version 2>&1
+    echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo '```'
+}
+
+run_main() {
+    local heap="$1"; shift
+    java "$heap" -cp "$BENCH_CP" "$@"
+}
