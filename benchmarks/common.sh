@@ -5,19 +5,18 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if [[ "${STAGEHAND_BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-    mvn -B -q -DskipTests ${MAVEN_OPTS_EXTRA:-} package
+    # One reactor run: the class path of the service's tests names its sibling modules (and the
+    # JDP test jar), which resolve only inside the reactor on a machine where nothing is installed.
+    mvn -B -q -DskipTests ${MAVEN_OPTS_EXTRA:-} package dependency:build-classpath \
+        -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 fi
-if [[ ! -f service/target/stagehand.jar || ! -d service/target/test-classes ]]; then
-    echo "service/target/stagehand.jar or test-classes missing: build with 'mvn -B -DskipTests package'" >&2
+if [[ ! -f service/target/stagehand.jar || ! -d service/target/test-classes || ! -f service/target/bench-classpath.txt ]]; then
+    echo "build first: benchmarks/ scripts without STAGEHAND_BENCH_SKIP_BUILD=1 do it" >&2
     exit 1
-fi
-if [[ ! -f service/target/bench-classpath.txt || service/pom.xml -nt service/target/bench-classpath.txt ]]; then
-    mvn -B -q ${MAVEN_OPTS_EXTRA:-} -pl service dependency:build-classpath -Dmdep.includeScope=test \
-        -Dmdep.outputFile=target/bench-classpath.txt >&2
 fi
 # The shaded jar carries the service and every backend; drop stagehand's own jars from the list.
 BENCH_CP="service/target/test-classes:service/target/stagehand.jar:$(tr ':' '\n' < service/target/bench-classpath.txt \
-    | grep -v '/org/stagehand/' | paste -sd: -)"
+    | grep -v -E '/org/stagehand/|/stagehand-backend-[a-z]+-[^/]*\.jar$' | paste -sd: -)"
 
 machine() {
     echo "### Machine"
