@@ -235,26 +235,15 @@ public final class StagingArea {
     }
 
     /**
-     * Deletes the temporary files whose claim token is not live, e.g. left by a crash. Walks the
-     * whole staging area.
-     *
-     * @param isLive whether a claim token still belongs to work under way
-     * @return how many files were deleted
-     */
-    public int sweepTemporaryFiles(Predicate<String> isLive) throws IOException {
-        return sweepTemporaryFilesListedBefore(() -> isLive);
-    }
-
-    /**
-     * Deletes the temporary files whose claim token is not live, asking which tokens are live only
-     * after the walk. A claim is committed before its temporary file is created, so a file that the
+     * Deletes the temporary files whose claim token is not live (left by a crash), asking which
+     * tokens are live only after walking the whole staging area. A claim is committed before its temporary file is created, so a file that the
      * walk found belongs to a claim that the later question sees, even when another instance made
      * the claim while the walk ran; asking first would delete such a file under its writer.
      *
      * @param liveTokens asked once, after the walk: whether a claim token belongs to work under way
      * @return how many files were deleted
      */
-    public int sweepTemporaryFilesListedBefore(Supplier<Predicate<String>> liveTokens) throws IOException {
+    public int sweepTemporaryFiles(Supplier<Predicate<String>> liveTokens) throws IOException {
         List<Path> candidates;
         try (Stream<Path> files = Files.walk(root)) {
             candidates = files.filter(file -> TEMPORARY_NAME.matcher(file.getFileName().toString()).matches()).toList();

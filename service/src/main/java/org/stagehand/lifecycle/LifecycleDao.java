@@ -54,10 +54,4 @@ public interface LifecycleDao {
 
     @SqlUpdate("DELETE FROM staging_request WHERE request_id = :id")
     int deleteRequest(@Bind("id") UUID requestId);
-
-    @SqlUpdate("UPDATE staging_request SET released_at = :now WHERE request_id = :id AND released_at IS NULL")
-    int release(@Bind("id") UUID requestId, @Bind("now") Instant now);
-
-    @SqlQuery("SELECT count(*) FROM staging_request WHERE request_id = :id")
-    int requestExists(@Bind("id") UUID requestId);
 }

@@ -183,9 +183,6 @@ public interface WorkDao {
     @SqlQuery("SELECT DISTINCT lease_token FROM staged_file WHERE state = 'ACTIVE'")
     List<String> activeLeaseTokens();
 
-    @SqlQuery("SELECT count(*) FROM staged_file WHERE state = :state")
-    long countInState(@Bind("state") FileState state);
-
     /** Maps a claim: the catalog columns plus {@code attempts} and {@code lease_token}. */
     final class ClaimedFileMapper implements RowMapper<ClaimedFile> {
         private final CatalogEntryMapper entries = new CatalogEntryMapper();

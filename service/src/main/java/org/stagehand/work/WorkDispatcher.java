@@ -87,7 +87,7 @@ public final class WorkDispatcher implements Managed {
     public void start() throws Exception {
         int takenBack = takeBackAbandonedClaims();
         // Live tokens are read after the walk, so files of claims other instances make meanwhile stay.
-        int swept = area.sweepTemporaryFilesListedBefore(() -> Set.copyOf(dao.activeLeaseTokens())::contains);
+        int swept = area.sweepTemporaryFiles(() -> Set.copyOf(dao.activeLeaseTokens())::contains);
         LOG.info("work dispatcher '{}' starting: took back {} unfinished claims, removed {} leftover temporary files",
                 owner, takenBack, swept);
 

@@ -389,7 +389,7 @@ class StagingAreaTest {
         Path hidden = write("a/.profile", "an ordinary hidden file".getBytes(StandardCharsets.UTF_8));
         Path lookalike = write("notes.stagehand-part", "not hidden, no token".getBytes(StandardCharsets.UTF_8));
 
-        int deleted = area.sweepTemporaryFiles(Set.of(OTHER_TOKEN)::contains);
+        int deleted = area.sweepTemporaryFiles(() -> Set.of(OTHER_TOKEN)::contains);
 
         assertThat(deleted).isEqualTo(2);
         assertThat(dead).doesNotExist();
@@ -405,7 +405,7 @@ class StagingAreaTest {
         Path temporary = area.prepareTemporaryFile(path("x.txt"), TOKEN);
         Files.writeString(temporary, "being written");
 
-        int deleted = area.sweepTemporaryFiles(token -> true);
+        int deleted = area.sweepTemporaryFiles(() -> token -> true);
 
         assertThat(deleted).isZero();
         assertThat(temporary).exists();
@@ -417,7 +417,7 @@ class StagingAreaTest {
         Files.writeString(dead, "left by a crash");
         Path[] claimedMeanwhile = new Path[1];
 
-        int deleted = area.sweepTemporaryFilesListedBefore(() -> {
+        int deleted = area.sweepTemporaryFiles(() -> {
             // Another instance claims a file and starts writing it just as the question is asked:
             // its claim is not in the answer, but its file was not in the listing either.
             try {
@@ -438,7 +438,7 @@ class StagingAreaTest {
     void sweepDoesNotAskAboutClaimsWhenThereIsNothingToSweep() throws IOException {
         write("plain.txt", "a staged file".getBytes(StandardCharsets.UTF_8));
 
-        int deleted = area.sweepTemporaryFilesListedBefore(() -> {
+        int deleted = area.sweepTemporaryFiles(() -> {
             throw new AssertionError("asked for live claims with no temporary file to judge");
         });
 
