@@ -31,7 +31,9 @@ class KillAndRestartIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final int BIG_FILES = 24;
-    private static final int BIG_SIZE = 8 << 20;
+    // Large enough that on a quiet machine each copy (hashed, then flushed) lasts long enough for
+    // the 1 ms poll below to see its temporary file; 8 MiB copies could all finish before it looked.
+    private static final int BIG_SIZE = 32 << 20;
     private static final int SMALL_FILES = 60;
 
     @TempDir
@@ -49,8 +51,8 @@ class KillAndRestartIT {
         Path catalog = archive.writeCatalog(directory.resolve("catalog.json"));
         Path staging = directory.resolve("staging");
         ServiceProcess service = ServiceProcess.h2(directory, archive.root(), catalog, String.join("\n",
-                "  workers: 2",
-                "  maxBatchSize: 2",
+                "  workers: 1",
+                "  maxBatchSize: 1",
                 "  instanceName: kill-test",
                 "  leaseDuration: 30s",
                 "  pollInterval: 100ms",
