@@ -9,9 +9,14 @@ public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
 
     @Override
     public Response toResponse(ApiException exception) {
-        return Response.status(exception.error().code())
+        Response.ResponseBuilder response = Response.status(exception.error().code())
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(exception.error())
-                .build();
+                .entity(exception.error());
+        if (exception.error().code() == 413) {
+            // A body refused for its size is left partly unread, so the server drops the connection
+            // after answering; saying so keeps a client from sending its next request down a dead one.
+            response.header("Connection", "close");
+        }
+        return response.build();
     }
 }

@@ -183,6 +183,9 @@ abstract class StagingContractIT {
 
         assertThat(reply.status()).isEqualTo(413);
         assertThat(reply.json().get("code").asInt()).isEqualTo(413);
+        // The rest of the body is never read, so the connection cannot carry another request.
+        assertThat(reply.raw().headers().firstValue("Connection")).hasValue("close");
+        assertThat(app.requestStaging("a1").status()).isEqualTo(201);
     }
 
     @ParameterizedTest(name = "{0}")
