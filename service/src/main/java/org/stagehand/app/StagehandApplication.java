@@ -128,6 +128,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         StagingService staging = new StagingService(jdbi, area, config.getStaging(), dispatcher::signal,
                 dispatcher::cancelUnwantedWork, clock);
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
+        environment.jersey().register(new ConnectionCloseOnRefusal());
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new DatabaseExceptionMapper());
         environment.jersey().register(new StagingResource(staging, environment.metrics()));

@@ -3,6 +3,10 @@ package org.stagehand.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -226,6 +230,33 @@ abstract class StagingContractIT {
         assertThat(reply.status()).isEqualTo(expected);
         assertThat(reply.json().get("code").asInt()).isEqualTo(expected);
         assertThat(reply.json().get("message").asText()).isNotBlank();
+    }
+
+    @Test
+    void refusalWithTheBodyUnreadTellsTheClientTheConnectionCloses() throws IOException {
+        try (Socket socket = new Socket("localhost", app.port())) {
+            socket.setSoTimeout(10_000);
+            // Only part of the announced body is sent: the media type is refused without reading it.
+            socket.getOutputStream().write(("POST /dts/staging HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: text/plain\r\nContent-Length: 1000\r\n\r\nids").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            String head = readResponseHead(socket.getInputStream());
+
+            assertThat(head).startsWith("HTTP/1.1 415").containsIgnoringCase("\r\nConnection: close\r\n");
+        }
+    }
+
+    private static String readResponseHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.indexOf("\r\n\r\n") < 0) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @Test

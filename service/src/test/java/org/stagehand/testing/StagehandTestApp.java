@@ -62,6 +62,11 @@ public final class StagehandTestApp {
         support.after();
     }
 
+    /** The application port, for clients other than this one's. */
+    public int port() {
+        return support.getLocalPort();
+    }
+
     public StagehandConfiguration configuration() {
         return support.getConfiguration();
     }
