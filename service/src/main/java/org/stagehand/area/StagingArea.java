@@ -13,9 +13,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -195,20 +206,111 @@ public final class StagingArea {
     }
 
     /**
-     * Makes a verified temporary file durable and moves it to its place in one atomic step: flush
-     * the file, rename it over the target, flush the directory so the rename survives a crash.
+     * A verified file and its place: {@code temporary} is moved there, or, for a copy found already
+     * standing at its place, is {@code null} and the copy is only made durable.
      */
-    public void promote(Path temporary, RelativePath path) throws IOException {
-        Path target = target(path);
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-            channel.force(true);
+    public record Promotion(Path temporary, RelativePath path) {
+
+        /** A verified copy already at its place. */
+        public static Promotion inPlace(RelativePath path) {
+            return new Promotion(null, path);
+        }
+
+        public boolean isInPlace() {
+            return temporary == null;
+        }
+    }
+
+    /**
+     * Makes verified files durable and moves each to its place in one atomic step: the files are
+     * flushed, then renamed over their targets, then every directory that received one is flushed
+     * so the renames survive a crash. The flushes run in parallel on {@code flushers}: the file
+     * system commits concurrent flushes together, so a group of small files costs about what one
+     * does.
+     *
+     * @return the promotions that failed, with why; every other file is in place and durable
+     * @throws InterruptedException when interrupted while waiting for the flushes; files already
+     *     renamed are complete, the others are still under their temporary names
+     */
+    public Map<Promotion, IOException> promote(List<Promotion> promotions, Executor flushers)
+            throws InterruptedException {
+        Map<Promotion, IOException> failures = new HashMap<>();
+        Map<Promotion, Path> targets = new LinkedHashMap<>();
+        for (Promotion promotion : promotions) {
+            try {
+                targets.put(promotion, target(promotion.path()));
+            } catch (IllegalArgumentException e) {
+                failures.put(promotion, new IOException(e.getMessage(), e));
+            }
+        }
+        failures.putAll(inParallel(targets.keySet(),
+                promotion -> flush(promotion.isInPlace() ? targets.get(promotion) : promotion.temporary()), flushers));
+        Set<Path> directories = new LinkedHashSet<>();
+        for (Map.Entry<Promotion, Path> entry : targets.entrySet()) {
+            Promotion promotion = entry.getKey();
+            Path target = entry.getValue();
+            if (failures.containsKey(promotion)) {
+                continue;
+            }
+            if (!promotion.isInPlace()) {
+                try {
+                    Files.move(promotion.temporary(), target, StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    failures.put(promotion, new IOException(
+                            "the staging file system cannot rename atomically: " + e.getMessage(), e));
+                    continue;
+                } catch (IOException e) {
+                    failures.put(promotion, e);
+                    continue;
+                }
+            }
+            directories.add(target.getParent());
+        }
+        inParallel(directories, StagingArea::syncDirectory, flushers);
+        return failures;
+    }
+
+    private interface FileAction<T> {
+        void apply(T subject) throws IOException;
+    }
+
+    /** Applies an action to each subject, in parallel when there are several; returns the failures. */
+    private static <T> Map<T, IOException> inParallel(Collection<T> subjects, FileAction<T> action, Executor executor)
+            throws InterruptedException {
+        Map<T, IOException> failures = new ConcurrentHashMap<>();
+        if (subjects.size() == 1) {
+            T only = subjects.iterator().next();
+            try {
+                action.apply(only);
+            } catch (IOException e) {
+                failures.put(only, e);
+            }
+            return failures;
+        }
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (T subject : subjects) {
+            running.add(CompletableFuture.runAsync(() -> {
+                try {
+                    action.apply(subject);
+                } catch (IOException e) {
+                    failures.put(subject, e);
+                }
+            }, executor));
         }
         try {
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the staging file system cannot rename atomically: " + e.getMessage(), e);
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a flush failed unexpectedly", e.getCause());
         }
-        syncDirectory(target.getParent());
+        return failures;
+    }
+
+    private static void flush(Path file) throws IOException {
+        // Opened for reading: Linux flushes through any descriptor, and a copy found in place may be read-only.
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
 
     private static void syncDirectory(Path directory) {

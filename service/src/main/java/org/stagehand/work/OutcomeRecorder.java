@@ -8,7 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -18,9 +23,9 @@ import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 
 /**
- * Turns a backend's per-file outcomes into staging-area and database changes: a fetched file is
- * verified, made durable and renamed into place before it is recorded ready; anything else leaves
- * no file behind.
+ * Turns a backend's per-file outcomes into staging-area and database changes for one batch: a
+ * fetched file is verified, then handed to the {@link PromotionQueue}, which makes it durable and
+ * renames it into place before recording it ready; anything else leaves no file behind.
  */
 final class OutcomeRecorder implements OutcomeListener {
 
@@ -30,6 +35,8 @@ final class OutcomeRecorder implements OutcomeListener {
     private final StagingArea area;
     private final Map<String, ClaimedFile> claims;
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+    private final Queue<CompletableFuture<Void>> promotions = new ConcurrentLinkedQueue<>();
+    private final PromotionQueue queue;
     private final RetryPolicy retryPolicy;
     private final WorkMetrics metrics;
     private final Clock clock;
@@ -38,9 +45,10 @@ final class OutcomeRecorder implements OutcomeListener {
     record RetryPolicy(int maxAttempts, Backoff backoff) {
     }
 
-    OutcomeRecorder(WorkDao dao, StagingArea area, Map<String, ClaimedFile> claims, RetryPolicy retryPolicy,
-                    WorkMetrics metrics, Clock clock) {
+    OutcomeRecorder(WorkDao dao, StagingArea area, PromotionQueue queue, Map<String, ClaimedFile> claims,
+                    RetryPolicy retryPolicy, WorkMetrics metrics, Clock clock) {
         this.dao = dao;
+        this.queue = queue;
         this.area = area;
         this.claims = claims;
         this.retryPolicy = retryPolicy;
@@ -89,6 +97,7 @@ final class OutcomeRecorder implements OutcomeListener {
             retry(item, claim, "the backend reported the file fetched but wrote nothing", Optional.empty());
             return;
         }
+        long bytes;
         try {
             Optional<String> mismatch = area.verify(temporary, item.expectedBytes(), item.expectedChecksum(),
                     fetched.observedChecksum());
@@ -96,15 +105,37 @@ final class OutcomeRecorder implements OutcomeListener {
                 fail(item, claim, mismatch.get() + " (archive location " + item.archiveLocation() + ")", "verification");
                 return;
             }
-            long bytes = Files.size(temporary);
-            area.promote(temporary, claim.entry().stagingPath());
-            metrics.fileStaged(bytes);
+            bytes = Files.size(temporary);
         } catch (IOException | RuntimeException e) {
-            retry(item, claim, "cannot verify or move the copy into place: " + e, Optional.empty());
+            retry(item, claim, "cannot verify the copy: " + e, Optional.empty());
             return;
         }
-        if (!dao.recordReady(item.fileId(), claim.leaseToken(), clock.instant())) {
-            LOG.warn("claim on {} was taken over while it was staged; the verified copy stays in place", item.fileId());
+        promotions.add(queue.submit(this, item, claim,
+                new StagingArea.Promotion(temporary, claim.entry().stagingPath()), bytes));
+    }
+
+    /** Records ready a file whose verified copy was found already at its place, once it is durable there. */
+    void recordInPlace(StagingItem item, ClaimedFile claim) {
+        promotions.add(queue.submit(this, item, claim, StagingArea.Promotion.inPlace(claim.entry().stagingPath()), 0));
+    }
+
+    /** Called by the promotion queue when a verified file could not be made durable at its place. */
+    void promotionFailed(StagingItem item, ClaimedFile claim, IOException failure) {
+        try (MDC.MDCCloseable logContext = MDC.putCloseable("file_id", item.fileId())) {
+            retry(item, claim, "cannot move the copy into place: " + failure, Optional.empty());
+        } catch (RuntimeException e) {
+            LOG.error("cannot record the outcome of {}: {}", item.fileId(), e.toString());
+        }
+    }
+
+    /** Waits until every verified file of the batch is in place and recorded (or its failure handled). */
+    void awaitPromotions() throws InterruptedException {
+        for (CompletableFuture<Void> promotion : promotions) {
+            try {
+                promotion.get();
+            } catch (ExecutionException | CancellationException e) {
+                // The queue stopped; the claim is taken back with the rest of this instance's work.
+            }
         }
     }
 

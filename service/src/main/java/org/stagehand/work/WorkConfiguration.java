@@ -37,6 +37,10 @@ public class WorkConfiguration {
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
     private Duration pollInterval = Duration.seconds(1);
 
+    @Min(1)
+    @Max(1024)
+    private int flushThreads = 32;
+
     private String instanceName;
 
     /** How many batches run at the same time. */
@@ -48,6 +52,21 @@ public class WorkConfiguration {
     @JsonProperty
     public void setWorkers(int workers) {
         this.workers = workers;
+    }
+
+    /**
+     * How many staged files are flushed to disk at the same time when they are moved into place.
+     * The file system commits concurrent flushes together, so many small files go much faster with
+     * many threads; the threads exist only while there is work.
+     */
+    @JsonProperty
+    public int getFlushThreads() {
+        return flushThreads;
+    }
+
+    @JsonProperty
+    public void setFlushThreads(int flushThreads) {
+        this.flushThreads = flushThreads;
     }
 
     /** The most files handed to the backend in one batch. */

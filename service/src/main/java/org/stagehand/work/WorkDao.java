@@ -5,8 +5,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.KeyColumn;
@@ -99,37 +102,53 @@ public interface WorkDao {
     @SqlUpdate("UPDATE staged_file SET lease_expires_at = :expires WHERE state = 'ACTIVE' AND lease_token IN (<tokens>)")
     int renewLeases(@BindList("tokens") Collection<String> tokens, @Bind("expires") Instant expires);
 
+    /** The lease tokens of those of these files that are claimed, locking their rows. */
+    @SqlQuery("SELECT file_id, lease_token FROM staged_file WHERE file_id IN (<ids>) AND lease_token IS NOT NULL"
+            + " ORDER BY file_id FOR UPDATE")
+    @KeyColumn("file_id")
+    @ValueColumn("lease_token")
+    Map<String, String> lockClaims(@BindList("ids") Collection<String> fileIds);
+
     @SqlUpdate("UPDATE staged_file SET state = :state, last_error = :error, lease_owner = NULL, lease_token = NULL,"
-            + " lease_expires_at = NULL, updated_at = :now WHERE file_id = :fileId AND lease_token = :token")
-    int finish(@Bind("fileId") String fileId, @Bind("token") String token, @Bind("state") FileState state,
+            + " lease_expires_at = NULL, updated_at = :now WHERE file_id IN (<ids>)")
+    int finish(@BindList("ids") Collection<String> fileIds, @Bind("state") FileState state,
                @Bind("error") String error, @Bind("now") Instant now);
 
     @SqlUpdate("UPDATE request_file SET state = :state, error = :error, completed_at = :now"
-            + " WHERE file_id = :fileId AND state = 'WAITING'")
-    int settleWaitingRequests(@Bind("fileId") String fileId, @Bind("state") String requestFileState,
+            + " WHERE file_id IN (<ids>) AND state = 'WAITING'")
+    int settleWaitingRequests(@BindList("ids") Collection<String> fileIds, @Bind("state") String requestFileState,
                               @Bind("error") String error, @Bind("now") Instant now);
 
     /**
-     * Records a verified copy in place, for the file and for every request waiting on it. Returns
-     * false when the claim was lost (another instance took the file over).
+     * Records files as finished in one transaction, for each file and for every request waiting on
+     * it, but only those still held under the given claim tokens: a file another instance took over
+     * is left to it.
+     *
+     * @param tokenByFile the claim token under which each file was staged
+     * @return the files recorded
      */
     @Transaction
-    default boolean recordReady(String fileId, String token, Instant now) {
-        if (finish(fileId, token, FileState.READY, null, now) == 0) {
-            return false;
+    default Set<String> recordFinished(Map<String, String> tokenByFile, FileState state, String error, Instant now) {
+        Map<String, String> current = lockClaims(tokenByFile.keySet());
+        Set<String> held = tokenByFile.entrySet().stream()
+                .filter(claim -> claim.getValue().equals(current.get(claim.getKey())))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        if (!held.isEmpty()) {
+            finish(held, state, error, now);
+            settleWaitingRequests(held, state.name(), error, now);
         }
-        settleWaitingRequests(fileId, "READY", null, now);
-        return true;
+        return held;
+    }
+
+    /** Records verified copies in place; returns the files recorded (see {@link #recordFinished}). */
+    default Set<String> recordReady(Map<String, String> tokenByFile, Instant now) {
+        return recordFinished(tokenByFile, FileState.READY, null, now);
     }
 
     /** Records a permanent failure; returns false when the claim was lost. */
-    @Transaction
     default boolean recordFailed(String fileId, String token, String error, Instant now) {
-        if (finish(fileId, token, FileState.FAILED, error, now) == 0) {
-            return false;
-        }
-        settleWaitingRequests(fileId, "FAILED", error, now);
-        return true;
+        return !recordFinished(Map.of(fileId, token), FileState.FAILED, error, now).isEmpty();
     }
 
     /** Puts a claimed file back in the queue, due at {@code notBefore}; false when the claim was lost. */
@@ -153,9 +172,6 @@ public interface WorkDao {
             + " AND NOT EXISTS (SELECT 1 FROM request_file w WHERE w.file_id = s.file_id AND w.state = 'WAITING')")
     List<String> unwantedClaims(@BindList("tokens") Collection<String> tokens);
 
-    @SqlQuery("SELECT file_id FROM staged_file WHERE file_id = :fileId AND lease_token = :token FOR UPDATE")
-    List<String> lockClaim(@Bind("fileId") String fileId, @Bind("token") String token);
-
     @SqlQuery("SELECT count(*) FROM request_file WHERE file_id = :fileId AND state = 'WAITING'")
     long waitingRequests(@Bind("fileId") String fileId);
 
@@ -170,7 +186,7 @@ public interface WorkDao {
      */
     @Transaction
     default void releaseCancelled(String fileId, String token, Instant now) {
-        if (lockClaim(fileId, token).isEmpty()) {
+        if (!token.equals(lockClaims(List.of(fileId)).get(fileId))) {
             return;
         }
         if (waitingRequests(fileId) > 0) {

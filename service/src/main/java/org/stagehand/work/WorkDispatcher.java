@@ -16,7 +16,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -66,6 +68,8 @@ public final class WorkDispatcher implements Managed {
     private final Map<String, StagingBatch> liveBatches = new ConcurrentHashMap<>();
 
     private ExecutorService workers;
+    private ExecutorService flushers;
+    private PromotionQueue promotions;
     private ScheduledExecutorService housekeeping;
     private Thread dispatcherThread;
 
@@ -95,6 +99,14 @@ public final class WorkDispatcher implements Managed {
         AtomicInteger threadNumber = new AtomicInteger();
         workers = Executors.newFixedThreadPool(config.getWorkers(),
                 runnable -> new Thread(runnable, "stagehand-worker-" + threadNumber.incrementAndGet()));
+        AtomicInteger flusherNumber = new AtomicInteger();
+        ThreadPoolExecutor flusherPool = new ThreadPoolExecutor(config.getFlushThreads(), config.getFlushThreads(),
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> new Thread(runnable, "stagehand-flush-" + flusherNumber.incrementAndGet()));
+        flusherPool.allowCoreThreadTimeOut(true);
+        flushers = flusherPool;
+        promotions = new PromotionQueue(dao, area, flushers, metrics, clock);
+        promotions.start();
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "stagehand-leases"));
         long period = Math.max(config.getPollInterval().toMilliseconds(), config.getLeaseDuration().toMilliseconds() / 3);
         housekeeping.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.MILLISECONDS);
@@ -123,6 +135,12 @@ public final class WorkDispatcher implements Managed {
             if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("staging workers did not stop within 30 s");
             }
+        }
+        if (promotions != null) {
+            promotions.stop();
+        }
+        if (flushers != null) {
+            flushers.shutdownNow();
         }
     }
 
@@ -257,7 +275,7 @@ public final class WorkDispatcher implements Managed {
     private void runBatch(String token, List<ClaimedFile> claimed) {
         Map<String, ClaimedFile> claims = new LinkedHashMap<>();
         claimed.forEach(claim -> claims.put(claim.entry().fileId(), claim));
-        OutcomeRecorder recorder = new OutcomeRecorder(dao, area, claims, retryPolicy, metrics, clock);
+        OutcomeRecorder recorder = new OutcomeRecorder(dao, area, promotions, claims, retryPolicy, metrics, clock);
         List<StagingItem> items = new ArrayList<>();
         for (ClaimedFile claim : claimed) {
             StagingItem item;
@@ -278,32 +296,19 @@ public final class WorkDispatcher implements Managed {
                 recorder.retry(item, claim, "its last attempt ended without an outcome (the service stopped or crashed)",
                         Optional.empty());
             } else if (area.holdsVerifiedCopy(claim.entry().stagingPath(), claim.entry().bytes(), claim.entry().checksum())) {
-                if (!dao.recordReady(claim.entry().fileId(), token, clock.instant())) {
-                    LOG.warn("claim on {} was taken over", claim.entry().fileId());
-                }
+                recorder.recordInPlace(item, claim);
             } else {
                 items.add(item);
             }
         }
-        if (items.isEmpty()) {
+        if (!items.isEmpty() && !stage(new StagingBatch(token, items), recorder)) {
             return;
         }
-        StagingBatch batch = new StagingBatch(token, items);
-        liveBatches.put(token, batch);
-        Timer.Context timing = metrics.batchStarted();
         try {
-            backend.stage(batch, recorder);
+            // The claims must stay live until their files are recorded: a claim no worker holds is taken back.
+            recorder.awaitPromotions();
         } catch (InterruptedException e) {
-            // Shutting down: the claims stay and are taken back at the next start.
             Thread.currentThread().interrupt();
-            return;
-        } catch (RuntimeException e) {
-            LOG.error("backend failed on {}: {}", batch, e.toString(), e);
-        } finally {
-            liveBatches.remove(token);
-            metrics.batchEnded(timing);
-        }
-        if (Thread.currentThread().isInterrupted() || !running) {
             return;
         }
         for (StagingItem item : items) {
@@ -312,6 +317,25 @@ public final class WorkDispatcher implements Managed {
                         Optional.empty());
             }
         }
+    }
+
+    /** Hands a batch to the backend; false when the service is stopping and the batch was left as it stood. */
+    private boolean stage(StagingBatch batch, OutcomeRecorder recorder) {
+        liveBatches.put(batch.id(), batch);
+        Timer.Context timing = metrics.batchStarted();
+        try {
+            backend.stage(batch, recorder);
+        } catch (InterruptedException e) {
+            // Shutting down: the claims stay and are taken back at the next start.
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException e) {
+            LOG.error("backend failed on {}: {}", batch, e.toString(), e);
+        } finally {
+            liveBatches.remove(batch.id());
+            metrics.batchEnded(timing);
+        }
+        return !Thread.currentThread().isInterrupted() && running;
     }
 
     private void housekeep() {

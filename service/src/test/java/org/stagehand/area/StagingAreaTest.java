@@ -6,15 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -282,12 +287,12 @@ class StagingAreaTest {
     // --- promote -------------------------------------------------------------------------------
 
     @Test
-    void promoteMovesTheTemporaryFileToTheTarget() throws IOException {
+    void promoteMovesTheTemporaryFileToTheTarget() throws Exception {
         RelativePath file = path("out/result.txt");
         Path temporary = area.prepareTemporaryFile(file, TOKEN);
         Files.writeString(temporary, "staged content");
 
-        area.promote(temporary, file);
+        assertThat(promote(new StagingArea.Promotion(temporary, file))).isEmpty();
 
         assertThat(area.target(file)).hasContent("staged content");
         assertThat(temporary).doesNotExist();
@@ -295,31 +300,76 @@ class StagingAreaTest {
     }
 
     @Test
-    void promoteReplacesAnExistingTarget() throws IOException {
+    void promoteReplacesAnExistingTarget() throws Exception {
         RelativePath file = path("out/result.txt");
         write("out/result.txt", "stale and longer content".getBytes(StandardCharsets.UTF_8));
         Path temporary = area.prepareTemporaryFile(file, TOKEN);
         Files.writeString(temporary, "fresh");
 
-        area.promote(temporary, file);
+        assertThat(promote(new StagingArea.Promotion(temporary, file))).isEmpty();
 
         assertThat(area.target(file)).hasContent("fresh");
         assertThat(temporary).doesNotExist();
     }
 
     @Test
-    void promoteKeepsTheTemporaryFilesInode() throws IOException {
+    void promoteKeepsTheTemporaryFilesInode() throws Exception {
         // An atomic rename moves the very file; a copy-and-delete would make a new one.
         RelativePath file = path("out/result.txt");
         Path temporary = area.prepareTemporaryFile(file, TOKEN);
         Files.writeString(temporary, "content");
         Object before = Files.readAttributes(temporary, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
 
-        area.promote(temporary, file);
+        promote(new StagingArea.Promotion(temporary, file));
 
         Object after = Files.readAttributes(area.target(file), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         assertThat(before).isNotNull();
         assertThat(after).isEqualTo(before);
+    }
+
+    @Test
+    void promoteMovesAGroupAcrossDirectoriesAndReportsOnlyTheFileThatFailed() throws Exception {
+        List<StagingArea.Promotion> group = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            RelativePath file = path("dir" + (i % 3) + "/file" + i + ".bin");
+            Path temporary = area.prepareTemporaryFile(file, TOKEN);
+            Files.writeString(temporary, "content " + i);
+            group.add(new StagingArea.Promotion(temporary, file));
+        }
+        StagingArea.Promotion vanished = group.get(7);
+        Files.delete(vanished.temporary());
+
+        var failures = promote(group.toArray(StagingArea.Promotion[]::new));
+
+        assertThat(failures).containsOnlyKeys(vanished);
+        assertThat(failures.get(vanished)).isInstanceOf(NoSuchFileException.class);
+        assertThat(area.exists(vanished.path())).isFalse();
+        for (int i = 0; i < 20; i++) {
+            if (i != 7) {
+                assertThat(area.target(path("dir" + (i % 3) + "/file" + i + ".bin"))).hasContent("content " + i);
+                assertThat(group.get(i).temporary()).doesNotExist();
+            }
+        }
+    }
+
+    @Test
+    void promoteInPlaceLeavesTheCopyWhereItStands() throws Exception {
+        write("out/placed.bin", "already here".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(promote(StagingArea.Promotion.inPlace(path("out/placed.bin")))).isEmpty();
+
+        assertThat(area.target(path("out/placed.bin"))).hasContent("already here");
+        assertThat(promote(StagingArea.Promotion.inPlace(path("out/missing.bin")))).hasSize(1);
+    }
+
+    private Map<StagingArea.Promotion, IOException> promote(StagingArea.Promotion... promotions)
+            throws InterruptedException {
+        ExecutorService flushers = Executors.newFixedThreadPool(4);
+        try {
+            return area.promote(List.of(promotions), flushers);
+        } finally {
+            flushers.shutdownNow();
+        }
     }
 
     // --- holdsVerifiedCopy ---------------------------------------------------------------------
