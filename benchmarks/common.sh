@@ -32,5 +32,6 @@ machine() {
 
 run_main() {
     local heap="$1"; shift
-    java "$heap" -cp "$BENCH_CP" "$@"
+    # BENCH_JAVA_OPTS adds JVM options, e.g. -XX:StartFlightRecording=filename=bench.jfr,settings=profile
+    java "$heap" ${BENCH_JAVA_OPTS:-} -cp "$BENCH_CP" "$@"
 }

@@ -9,11 +9,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -128,15 +126,13 @@ final class OutcomeRecorder implements OutcomeListener {
         }
     }
 
-    /** Waits until every verified file of the batch is in place and recorded (or its failure handled). */
-    void awaitPromotions() throws InterruptedException {
-        for (CompletableFuture<Void> promotion : promotions) {
-            try {
-                promotion.get();
-            } catch (ExecutionException | CancellationException e) {
-                // The queue stopped; the claim is taken back with the rest of this instance's work.
-            }
-        }
+    /**
+     * Completes when every verified file of the batch is in place and recorded, or its failure
+     * handled; completes exceptionally when the queue stopped first (the claims are then taken back
+     * with the rest of this instance's work). Called once the backend is done with the batch.
+     */
+    CompletableFuture<Void> promotionsDone() {
+        return CompletableFuture.allOf(promotions.toArray(CompletableFuture[]::new));
     }
 
     private void fail(StagingItem item, ClaimedFile claim, String message, String reason) {

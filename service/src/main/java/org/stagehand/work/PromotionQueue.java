@@ -3,6 +3,8 @@ package org.stagehand.work;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,8 @@ final class PromotionQueue {
 
     /** Keeps a group's statements within a few hundred bound parameters. */
     private static final int MAX_GROUP = 500;
+    /** No more work is claimed while this many files wait: copying must not outrun the disk for long. */
+    static final int MAX_BACKLOG = 2 * MAX_GROUP;
 
     /** A verified file waiting to be moved into place and recorded, for the recorder of its batch. */
     record Pending(OutcomeRecorder recorder, StagingItem item, ClaimedFile claim, StagingArea.Promotion promotion,
@@ -40,12 +44,14 @@ final class PromotionQueue {
     }
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** Groups in place, waiting to be recorded: the next group is flushed while one is recorded. */
+    private final BlockingQueue<List<Pending>> inPlace = new LinkedBlockingQueue<>();
     private final WorkDao dao;
     private final StagingArea area;
     private final Executor flushers;
     private final WorkMetrics metrics;
     private final Clock clock;
-    private Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
 
     PromotionQueue(WorkDao dao, StagingArea area, Executor flushers, WorkMetrics metrics, Clock clock) {
         this.dao = dao;
@@ -56,19 +62,27 @@ final class PromotionQueue {
     }
 
     void start() {
-        thread = new Thread(this::run, "stagehand-promoter");
-        thread.start();
+        threads.add(new Thread(this::promoteGroups, "stagehand-promoter"));
+        threads.add(new Thread(this::recordGroups, "stagehand-ready-recorder"));
+        threads.forEach(Thread::start);
     }
 
-    /** Stops after the group under way; files still queued stay under their temporary names. */
+    /** Stops after the groups under way; files still queued stay under their temporary names. */
     void stop() throws InterruptedException {
-        if (thread != null) {
+        for (Thread thread : threads) {
             thread.interrupt();
             thread.join();
         }
         List<Pending> abandoned = new ArrayList<>();
         queue.drainTo(abandoned);
+        inPlace.forEach(abandoned::addAll);
+        inPlace.clear();
         abandoned.forEach(pending -> pending.done().cancel(false));
+    }
+
+    /** How many files wait for their group. */
+    int backlog() {
+        return queue.size();
     }
 
     /** Queues a verified file; the future completes once it is recorded, or its failure handled. */
@@ -79,31 +93,34 @@ final class PromotionQueue {
         return done;
     }
 
-    private void run() {
-        List<Pending> group = new ArrayList<>();
+    private void promoteGroups() {
         while (!Thread.currentThread().isInterrupted()) {
+            List<Pending> group = new ArrayList<>();
+            Set<Pending> promoted = Collections.newSetFromMap(new IdentityHashMap<>());
             try {
                 group.add(queue.take());
                 queue.drainTo(group, MAX_GROUP - 1);
-                promote(group);
+                promoted.addAll(promote(group));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 LOG.error("cannot move {} verified files into place: {}", group.size(), e.toString(), e);
             } finally {
-                // The batches waiting on these go on; files not recorded are found in place on the next claim.
-                group.forEach(pending -> pending.done().complete(null));
-                group.clear();
+                if (!promoted.isEmpty()) {
+                    inPlace.add(group.stream().filter(promoted::contains).toList());
+                }
+                // The batches waiting on the others go on; a file left unrecorded is found in place on its next claim.
+                group.stream().filter(pending -> !promoted.contains(pending)).forEach(pending -> pending.done().complete(null));
             }
         }
     }
 
-    private void promote(List<Pending> group) throws InterruptedException {
+    /** Moves a group into place; returns those now durable there, having handled the failures. */
+    private List<Pending> promote(List<Pending> group) throws InterruptedException {
         Map<StagingArea.Promotion, Pending> byPromotion = new LinkedHashMap<>();
         group.forEach(pending -> byPromotion.put(pending.promotion(), pending));
         Map<StagingArea.Promotion, IOException> failures = area.promote(List.copyOf(byPromotion.keySet()), flushers);
-
-        Map<String, String> tokenByFile = new LinkedHashMap<>();
+        List<Pending> promoted = new ArrayList<>();
         for (Pending pending : group) {
             IOException failure = failures.get(pending.promotion());
             if (failure != null) {
@@ -112,12 +129,33 @@ final class PromotionQueue {
                 if (!pending.promotion().isInPlace()) {
                     metrics.fileStaged(pending.bytes());
                 }
-                tokenByFile.put(pending.item().fileId(), pending.claim().leaseToken());
+                promoted.add(pending);
             }
         }
-        if (tokenByFile.isEmpty()) {
-            return;
+        return promoted;
+    }
+
+    private void recordGroups() {
+        while (!Thread.currentThread().isInterrupted()) {
+            List<Pending> group = new ArrayList<>();
+            try {
+                group.addAll(inPlace.take());
+                // Groups that were flushed while the last one was recorded go in one transaction.
+                List<List<Pending>> more = new ArrayList<>();
+                inPlace.drainTo(more);
+                more.forEach(group::addAll);
+                record(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                group.forEach(pending -> pending.done().complete(null));
+            }
         }
+    }
+
+    private void record(List<Pending> group) {
+        Map<String, String> tokenByFile = new LinkedHashMap<>();
+        group.forEach(pending -> tokenByFile.put(pending.item().fileId(), pending.claim().leaseToken()));
         try {
             Set<String> recorded = dao.recordReady(tokenByFile, clock.instant());
             if (recorded.size() < tokenByFile.size()) {

@@ -17,7 +17,7 @@ public class WorkConfiguration {
 
     @Min(1)
     @Max(10_000)
-    private int maxBatchSize = 32;
+    private int maxBatchSize = 256;
 
     @Min(1)
     private int maxAttempts = 5;

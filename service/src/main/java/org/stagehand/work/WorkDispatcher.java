@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -202,7 +203,8 @@ public final class WorkDispatcher implements Managed {
     private void dispatchLoop() {
         while (running) {
             try {
-                while (running && !paused && batchesInFlight.get() < config.getWorkers() && claimAndSubmitBatch()) {
+                while (running && !paused && batchesInFlight.get() < config.getWorkers()
+                        && promotions.backlog() < PromotionQueue.MAX_BACKLOG && claimAndSubmitBatch()) {
                     // keep claiming while there are free workers and due work
                 }
             } catch (RuntimeException e) {
@@ -250,12 +252,17 @@ public final class WorkDispatcher implements Managed {
         }
         batchesInFlight.incrementAndGet();
         workers.execute(() -> {
+            CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
             try {
-                runBatch(token, claimed);
+                settled = runBatch(token, claimed);
             } finally {
-                liveTokens.remove(token);
                 batchesInFlight.decrementAndGet();
-                signal();
+                // The worker is free once the backend is done, but the claims stay live until their
+                // verified files are recorded: a claim that no one holds is taken back.
+                settled.whenComplete((ignored, failure) -> {
+                    liveTokens.remove(token);
+                    signal();
+                });
             }
         });
         return true;
@@ -272,7 +279,11 @@ public final class WorkDispatcher implements Managed {
         return waitingForSpace;
     }
 
-    private void runBatch(String token, List<ClaimedFile> claimed) {
+    /**
+     * Prepares a batch's files, hands them to the backend and returns once the backend is done;
+     * the future completes when every verified file is recorded.
+     */
+    private CompletableFuture<Void> runBatch(String token, List<ClaimedFile> claimed) {
         Map<String, ClaimedFile> claims = new LinkedHashMap<>();
         claimed.forEach(claim -> claims.put(claim.entry().fileId(), claim));
         OutcomeRecorder recorder = new OutcomeRecorder(dao, area, promotions, claims, retryPolicy, metrics, clock);
@@ -302,21 +313,23 @@ public final class WorkDispatcher implements Managed {
             }
         }
         if (!items.isEmpty() && !stage(new StagingBatch(token, items), recorder)) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        try {
-            // The claims must stay live until their files are recorded: a claim no worker holds is taken back.
-            recorder.awaitPromotions();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        for (StagingItem item : items) {
-            if (!recorder.wasReported(item.fileId())) {
-                recorder.retry(item, claims.get(item.fileId()), "the backend returned without an outcome for it",
-                        Optional.empty());
+        return recorder.promotionsDone().thenRun(() -> {
+            if (!running) {
+                return;
             }
-        }
+            for (StagingItem item : items) {
+                if (!recorder.wasReported(item.fileId())) {
+                    try {
+                        recorder.retry(item, claims.get(item.fileId()), "the backend returned without an outcome for it",
+                                Optional.empty());
+                    } catch (RuntimeException e) {
+                        LOG.error("cannot record the outcome of {}: {}", item.fileId(), e.toString());
+                    }
+                }
+            }
+        });
     }
 
     /** Hands a batch to the backend; false when the service is stopping and the batch was left as it stood. */

@@ -12,6 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.Checksum;
@@ -124,31 +128,90 @@ public final class ArchiveFileCopier {
     private Optional<Checksum> transfer(Path source, StagingItem item) throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
              FileChannel out = FileChannel.open(item.temporaryFile(), StandardOpenOption.CREATE,
-                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+             WriteBehind writeBehind = new WriteBehind(out)) {
             long size = in.size();
             if (item.expectedChecksum().isEmpty()) {
                 long position = 0;
                 while (position < size) {
-                    long moved = in.transferTo(position, size - position, out);
+                    long moved = in.transferTo(position, Math.min(WRITE_BEHIND_BYTES, size - position), out);
                     if (moved <= 0) {
                         break; // the source shrank while we copied; the size check will say so
                     }
                     position += moved;
+                    writeBehind.written(position);
                 }
                 return Optional.empty();
             }
             String algorithm = item.expectedChecksum().get().algorithm();
             MessageDigest digest = Checksum.newDigest(algorithm);
             ByteBuffer buffer = ByteBuffer.allocateDirect(bufferBytes);
+            long position = 0;
             while (in.read(buffer) >= 0) {
                 buffer.flip();
                 digest.update(buffer.duplicate());
                 while (buffer.hasRemaining()) {
-                    out.write(buffer);
+                    position += out.write(buffer);
                 }
                 buffer.clear();
+                writeBehind.written(position);
             }
             return Optional.of(Checksum.of(algorithm, digest));
+        }
+    }
+
+    /** How much is copied before the kernel is asked to start writing it to disk. */
+    private static final long WRITE_BEHIND_BYTES = 16L << 20;
+
+    /**
+     * Flushes of big copies while they are still being written. The service flushes every copy
+     * before moving it into place; without this, the disk would sit idle while a big file is copied
+     * into the page cache, and then the whole file would be written at the end. Shared by all copiers:
+     * at most one flush per copy runs at a time, and idle threads end after a minute.
+     */
+    private static final ExecutorService FLUSHES = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "stagehand-write-behind");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Starts a flush of a copy in the background each time another {@link #WRITE_BEHIND_BYTES} are written. */
+    private static final class WriteBehind implements AutoCloseable {
+        private final FileChannel out;
+        private long startedAt;
+        private Future<?> inFlight;
+
+        WriteBehind(FileChannel out) {
+            this.out = out;
+        }
+
+        void written(long position) {
+            if (position - startedAt < WRITE_BEHIND_BYTES || (inFlight != null && !inFlight.isDone())) {
+                return;
+            }
+            startedAt = position;
+            inFlight = FLUSHES.submit(() -> {
+                try {
+                    out.force(false);
+                } catch (IOException e) {
+                    // Only an early start; the flush before the copy is moved into place reports failures.
+                }
+            });
+        }
+
+        /** Waits for the flush under way, so that the channel is not closed under it. */
+        @Override
+        public void close() {
+            if (inFlight == null) {
+                return;
+            }
+            try {
+                inFlight.get();
+            } catch (ExecutionException e) {
+                // nothing to report, see above
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

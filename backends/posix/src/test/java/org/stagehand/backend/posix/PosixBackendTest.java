@@ -142,7 +142,9 @@ class PosixBackendTest {
                 Arguments.of("empty", new byte[0]),
                 Arguments.of("small", "hello, archive\n".getBytes(StandardCharsets.UTF_8)),
                 // several buffers' worth and not a multiple of the buffer size
-                Arguments.of("multi-MiB random", randomBytes(5 * 1024 * 1024 + 12345, 42)));
+                Arguments.of("multi-MiB random", randomBytes(5 * 1024 * 1024 + 12345, 42)),
+                // past the 16 MiB step at which flushes start during the copy, and not a multiple of it
+                Arguments.of("40 MiB random", randomBytes(40 * 1024 * 1024 + 777, 43)));
     }
 
     @ParameterizedTest(name = "{0}")
