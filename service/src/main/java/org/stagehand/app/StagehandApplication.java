@@ -99,6 +99,8 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
             DatabaseSetup.migrate(config.getDatabase(), environment.metrics());
         }
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "database");
+        // Replaces Dropwizard's name-prepending engine, whose templates Jdbi cannot cache.
+        jdbi.setTemplateEngine(new NameCommentTemplateEngine());
         DatabaseSetup.makeH2CommitsDurable(config.getDatabase(), jdbi);
         StagingArea area = StagingArea.open(Path.of(config.getStaging().getRoot()), config.getStaging().isCreateRoot());
 

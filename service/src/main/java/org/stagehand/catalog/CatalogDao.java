@@ -16,9 +16,6 @@ public interface CatalogDao {
 
     String COLUMNS = "file_id, staging_path, archive_location, bytes, checksum";
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE file_id IN (<ids>)")
-    List<CatalogEntry> findByIds(@BindList("ids") Collection<String> ids);
-
     @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE staging_path IN (<paths>)")
     List<CatalogEntry> findByStagingPaths(@BindList("paths") Collection<String> stagingPaths);
 

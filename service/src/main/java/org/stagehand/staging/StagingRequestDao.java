@@ -1,117 +1,256 @@
 package org.stagehand.staging;
 
-import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.sqlobject.config.KeyColumn;
-import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.config.ValueColumn;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindList;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.stagehand.catalog.CatalogDao;
+import org.stagehand.catalog.CatalogEntry;
+import org.stagehand.catalog.CatalogEntryMapper;
 
-/** Staging requests and their files. */
-@RegisterConstructorMapper(StagingRequestRecord.class)
-@RegisterConstructorMapper(StagingStatus.FileError.class)
-public interface StagingRequestDao {
+/**
+ * Staging requests and their files, on one handle. A plain class over Jdbi's fluent API rather than a
+ * SqlObject: attaching a SqlObject builds its method handlers and mappers again on every handle,
+ * which cost more than the status query itself. Lists of IDs are bound as one array
+ * ({@code = ANY(:ids)}, {@code UNNEST(:ids)}), which PostgreSQL and H2 (in PostgreSQL mode) both
+ * understand; on PostgreSQL, work rows this request inserts are reported by {@code RETURNING} so that
+ * only rows that existed before need a lock.
+ */
+final class StagingRequestDao {
 
-    @SqlUpdate("INSERT INTO staging_request (request_id, created_at, file_count) VALUES (:id, :now, :fileCount)")
-    void insertRequest(@Bind("id") UUID requestId, @Bind("now") Instant now, @Bind("fileCount") int fileCount);
+    private static final RowMapper<StagingRequestRecord> REQUEST = (rs, ctx) -> new StagingRequestRecord(
+            rs.getObject("request_id", UUID.class), instant(rs, "created_at"), rs.getInt("file_count"),
+            instant(rs, "cancelled_at"), instant(rs, "released_at"));
+    private static final RowMapper<CatalogEntry> CATALOG_ENTRY = new CatalogEntryMapper();
+    /** {@code :now} typed, where PostgreSQL cannot infer its type (a select list, a CASE). */
+    private static final String NOW = "CAST(:now AS timestamp with time zone)";
+    private static final String REQUEST_COLUMNS = "request_id, created_at, file_count, cancelled_at, released_at";
 
-    /** Adds work rows for files never asked for before; existing rows are left to the next steps. */
-    @SqlBatch("INSERT INTO staged_file (file_id, state, attempts, not_before, updated_at, last_requested_at)"
-            + " VALUES (:fileId, 'PENDING', 0, :now, :now, :now) ON CONFLICT DO NOTHING")
-    void insertMissingWork(@Bind("fileId") List<String> sortedFileIds, @Bind("now") Instant now);
+    private final Handle handle;
+    private final boolean postgres;
 
     /**
-     * Locks the work rows of these files and returns their states. The lock orders this request
-     * against a worker settling one of the files, so no request can miss a file's outcome.
+     * @param postgres whether the database is PostgreSQL (else H2): PostgreSQL gets statements with
+     *     {@code RETURNING} and data-modifying {@code WITH}, which H2 does not have
      */
-    @SqlQuery("SELECT file_id, state FROM staged_file WHERE file_id IN (<ids>) ORDER BY file_id FOR UPDATE")
-    @KeyColumn("file_id")
-    @ValueColumn("state")
-    Map<String, String> lockWork(@BindList("ids") Collection<String> fileIds);
+    StagingRequestDao(Handle handle, boolean postgres) {
+        this.handle = handle;
+        this.postgres = postgres;
+    }
+
+    /** The catalog entries of these IDs; unknown IDs are left out. */
+    List<CatalogEntry> catalogEntries(Collection<String> fileIds) {
+        return handle.createQuery("SELECT " + CatalogDao.COLUMNS + " FROM catalog_entry WHERE file_id = ANY(:ids)")
+                .bind("ids", varchars(fileIds))
+                .map(CATALOG_ENTRY)
+                .list();
+    }
+
+    void insertRequest(UUID requestId, Instant now, int fileCount) {
+        handle.createUpdate("INSERT INTO staging_request (request_id, created_at, file_count) VALUES (:id, :now, :fileCount)")
+                .bind("id", requestId)
+                .bind("now", now)
+                .bind("fileCount", fileCount)
+                .execute();
+    }
 
     /**
-     * Records that these files were asked for now, for least-recently-used eviction. Rows already
-     * stamped {@code now} (just inserted by this request) are not written again.
+     * Adds work rows, {@code PENDING}, for files never asked for before, in ID order; existing rows are
+     * left to {@link #lockAndTouch}.
+     *
+     * @return on PostgreSQL, the IDs of the rows inserted (they are this transaction's own until it
+     *     commits: no other transaction can see, claim or lock them); on H2, empty, unknown
      */
-    @SqlUpdate("UPDATE staged_file SET last_requested_at = :now WHERE file_id IN (<ids>)"
-            + " AND (last_requested_at IS NULL OR last_requested_at < :now)")
-    int touch(@BindList("ids") Collection<String> fileIds, @Bind("now") Instant now);
+    Optional<Set<String>> insertMissingWork(List<String> sortedFileIds, Instant now) {
+        String insert = "INSERT INTO staged_file (file_id, state, attempts, not_before, updated_at, last_requested_at)"
+                + " SELECT u.file_id, 'PENDING', 0, " + NOW + ", " + NOW + ", " + NOW
+                + " FROM UNNEST(:ids) AS u(file_id) ORDER BY u.file_id"
+                + " ON CONFLICT DO NOTHING";
+        if (!postgres) {
+            handle.createUpdate(insert).bind("ids", varchars(sortedFileIds)).bind("now", now).execute();
+            return Optional.empty();
+        }
+        return Optional.of(new HashSet<>(handle.createQuery(insert + " RETURNING file_id")
+                .bind("ids", varchars(sortedFileIds))
+                .bind("now", now)
+                .mapTo(String.class)
+                .list()));
+    }
+
+    /**
+     * Locks the work rows of these files in ID order, returns their states, and records that they
+     * were asked for now (for least-recently-used eviction; rows already stamped {@code now} are not
+     * written again). The lock orders this request against a worker settling one of the files, so no
+     * request can miss a file's outcome. Files without a work row are not in the answer.
+     */
+    Map<String, String> lockAndTouch(List<String> sortedFileIds, Instant now) {
+        Map<String, String> states = new HashMap<>();
+        if (sortedFileIds.isEmpty()) {
+            return states;
+        }
+        String lock = "SELECT file_id, state FROM staged_file WHERE file_id = ANY(:ids) ORDER BY file_id FOR UPDATE";
+        if (postgres) {
+            // One round trip: the UPDATE only touches rows the first part has locked, in order.
+            handle.createQuery("WITH locked AS (" + lock + "), touched AS (UPDATE staged_file s"
+                            + " SET last_requested_at = :now FROM locked l WHERE s.file_id = l.file_id"
+                            + " AND (s.last_requested_at IS NULL OR s.last_requested_at < :now))"
+                            + " SELECT file_id, state FROM locked")
+                    .bind("ids", varchars(sortedFileIds))
+                    .bind("now", now)
+                    .map((rs, ctx) -> states.put(rs.getString(1), rs.getString(2)))
+                    .forEach(ignored -> { });
+            return states;
+        }
+        handle.createQuery(lock)
+                .bind("ids", varchars(sortedFileIds))
+                .map((rs, ctx) -> states.put(rs.getString(1), rs.getString(2)))
+                .forEach(ignored -> { });
+        handle.createUpdate("UPDATE staged_file SET last_requested_at = :now WHERE file_id = ANY(:ids)"
+                        + " AND (last_requested_at IS NULL OR last_requested_at < :now)")
+                .bind("ids", varchars(sortedFileIds))
+                .bind("now", now)
+                .execute();
+        return states;
+    }
 
     /** Queues again files that failed before, nobody wanted any more, or whose copy has gone. */
-    @SqlUpdate("UPDATE staged_file SET state = 'PENDING', attempts = 0, not_before = :now, last_error = NULL,"
-            + " updated_at = :now WHERE file_id IN (<ids>) AND state IN ('READY', 'FAILED', 'IDLE')")
-    int requeue(@BindList("ids") Collection<String> fileIds, @Bind("now") Instant now);
+    int requeue(Collection<String> fileIds, Instant now) {
+        return handle.createUpdate("UPDATE staged_file SET state = 'PENDING', attempts = 0, not_before = :now,"
+                        + " last_error = NULL, updated_at = :now WHERE file_id = ANY(:ids) AND state IN ('READY', 'FAILED', 'IDLE')")
+                .bind("ids", varchars(fileIds))
+                .bind("now", now)
+                .execute();
+    }
 
-    @SqlBatch("INSERT INTO request_file (request_id, file_id, state, completed_at)"
-            + " VALUES (:requestId, :fileId, :state, :completedAt)")
-    void insertRequestFiles(@Bind("requestId") UUID requestId, @Bind("fileId") List<String> fileIds,
-                            @Bind("state") List<String> states, @Bind("completedAt") List<Instant> completedAt);
+    /**
+     * Inserts a request's rows for these files, in one statement.
+     *
+     * @param states per file, {@code READY} (completed {@code now}) or {@code WAITING}
+     */
+    void insertRequestFiles(UUID requestId, List<String> fileIds, List<String> states, Instant now) {
+        handle.createUpdate("INSERT INTO request_file (request_id, file_id, state, completed_at)"
+                        + " SELECT :requestId, u.file_id, u.state, CASE WHEN u.state = 'READY' THEN " + NOW + " END"
+                        + " FROM UNNEST(:ids, :states) AS u(file_id, state)")
+                .bind("requestId", requestId)
+                .bind("now", now)
+                .bind("ids", varchars(fileIds))
+                .bind("states", varchars(states))
+                .execute();
+    }
 
-    @SqlQuery("SELECT request_id, created_at, file_count, cancelled_at, released_at FROM staging_request WHERE request_id = :id")
-    Optional<StagingRequestRecord> findRequest(@Bind("id") UUID requestId);
+    Optional<StagingRequestRecord> findRequest(UUID requestId) {
+        return handle.createQuery("SELECT " + REQUEST_COLUMNS + " FROM staging_request WHERE request_id = :id")
+                .bind("id", requestId)
+                .map(REQUEST)
+                .findOne();
+    }
 
     /** Reads and locks a request, so cancel and retry of one request run one after the other. */
-    @SqlQuery("SELECT request_id, created_at, file_count, cancelled_at, released_at FROM staging_request"
-            + " WHERE request_id = :id FOR UPDATE")
-    Optional<StagingRequestRecord> lockRequest(@Bind("id") UUID requestId);
+    Optional<StagingRequestRecord> lockRequest(UUID requestId) {
+        return handle.createQuery("SELECT " + REQUEST_COLUMNS + " FROM staging_request WHERE request_id = :id FOR UPDATE")
+                .bind("id", requestId)
+                .map(REQUEST)
+                .findOne();
+    }
 
-    @SqlUpdate("UPDATE staging_request SET released_at = :now WHERE request_id = :id AND released_at IS NULL")
-    int release(@Bind("id") UUID requestId, @Bind("now") Instant now);
+    int release(UUID requestId, Instant now) {
+        return handle.createUpdate("UPDATE staging_request SET released_at = :now WHERE request_id = :id AND released_at IS NULL")
+                .bind("id", requestId)
+                .bind("now", now)
+                .execute();
+    }
 
-    @SqlUpdate("UPDATE staging_request SET cancelled_at = :cancelledAt WHERE request_id = :id")
-    void setCancelledAt(@Bind("id") UUID requestId, @Bind("cancelledAt") Instant cancelledAt);
+    void setCancelledAt(UUID requestId, Instant cancelledAt) {
+        handle.createUpdate("UPDATE staging_request SET cancelled_at = :cancelledAt WHERE request_id = :id")
+                .bind("id", requestId)
+                .bind("cancelledAt", cancelledAt)
+                .execute();
+    }
 
-    @SqlUpdate("UPDATE request_file SET state = 'CANCELLED', completed_at = :now WHERE request_id = :id AND state = 'WAITING'")
-    int cancelWaitingFiles(@Bind("id") UUID requestId, @Bind("now") Instant now);
+    int cancelWaitingFiles(UUID requestId, Instant now) {
+        return handle.createUpdate("UPDATE request_file SET state = 'CANCELLED', completed_at = :now"
+                        + " WHERE request_id = :id AND state = 'WAITING'")
+                .bind("id", requestId)
+                .bind("now", now)
+                .execute();
+    }
 
     /** Locks the queued work rows of a request's files. */
-    @SqlQuery("SELECT file_id FROM staged_file WHERE state = 'PENDING'"
-            + " AND file_id IN (SELECT file_id FROM request_file WHERE request_id = :id) ORDER BY file_id FOR UPDATE")
-    List<String> lockPendingWorkOf(@Bind("id") UUID requestId);
+    List<String> lockPendingWorkOf(UUID requestId) {
+        return handle.createQuery("SELECT file_id FROM staged_file WHERE state = 'PENDING'"
+                        + " AND file_id IN (SELECT file_id FROM request_file WHERE request_id = :id) ORDER BY file_id FOR UPDATE")
+                .bind("id", requestId)
+                .mapTo(String.class)
+                .list();
+    }
 
     /** Sets aside queued files that no request waits for any more. */
-    @SqlUpdate("UPDATE staged_file SET state = 'IDLE', updated_at = :now WHERE file_id IN (<ids>) AND state = 'PENDING'"
-            + " AND NOT EXISTS (SELECT 1 FROM request_file w WHERE w.file_id = staged_file.file_id AND w.state = 'WAITING')")
-    int idleUnwanted(@BindList("ids") Collection<String> fileIds, @Bind("now") Instant now);
+    int idleUnwanted(Collection<String> fileIds, Instant now) {
+        return handle.createUpdate("UPDATE staged_file SET state = 'IDLE', updated_at = :now WHERE file_id = ANY(:ids)"
+                        + " AND state = 'PENDING' AND NOT EXISTS (SELECT 1 FROM request_file w"
+                        + " WHERE w.file_id = staged_file.file_id AND w.state = 'WAITING')")
+                .bind("ids", varchars(fileIds))
+                .bind("now", now)
+                .execute();
+    }
 
-    @SqlQuery("SELECT file_id FROM request_file WHERE request_id = :id AND state IN (<states>) ORDER BY file_id")
-    List<String> fileIdsInStates(@Bind("id") UUID requestId, @BindList("states") Collection<String> states);
+    List<String> fileIdsInStates(UUID requestId, Collection<String> states) {
+        return handle.createQuery("SELECT file_id FROM request_file WHERE request_id = :id AND state = ANY(:states) ORDER BY file_id")
+                .bind("id", requestId)
+                .bind("states", varchars(states))
+                .mapTo(String.class)
+                .list();
+    }
 
-    @SqlBatch("UPDATE request_file SET state = :state, error = NULL, completed_at = :completedAt"
-            + " WHERE request_id = :requestId AND file_id = :fileId")
-    void resetRequestFiles(@Bind("requestId") UUID requestId, @Bind("fileId") List<String> fileIds,
-                           @Bind("state") List<String> states, @Bind("completedAt") List<Instant> completedAt);
+    /**
+     * Sets a request's rows for these files to a fresh state, without error.
+     *
+     * @param states per file, {@code READY} (completed {@code now}) or {@code WAITING}
+     */
+    void resetRequestFiles(UUID requestId, List<String> fileIds, List<String> states, Instant now) {
+        PreparedBatch batch = handle.prepareBatch("UPDATE request_file SET state = :state, error = NULL,"
+                + " completed_at = :completedAt WHERE request_id = :requestId AND file_id = :fileId");
+        for (int i = 0; i < fileIds.size(); i++) {
+            batch.bind("requestId", requestId)
+                    .bind("fileId", fileIds.get(i))
+                    .bind("state", states.get(i))
+                    .bind("completedAt", "READY".equals(states.get(i)) ? now : null)
+                    .add();
+        }
+        batch.execute();
+    }
 
     /**
      * A request's row and its files summed up by state, with how many of its waiting files wait for
      * space, in one round trip (status is what clients poll). One row per state; a single row with
      * no summary for a request without files; none for an unknown request.
      */
-    @SqlQuery("SELECT r.created_at, r.cancelled_at, rf.state, count(rf.file_id) AS files,"
-            + " coalesce(sum(c.bytes), 0) AS bytes, max(rf.completed_at) AS last_completed_at,"
-            + " coalesce(sum(CASE WHEN rf.state = 'WAITING' AND s.waiting_for_space THEN 1 ELSE 0 END), 0)"
-            + " AS waiting_for_space"
-            + " FROM staging_request r"
-            + " LEFT JOIN request_file rf ON rf.request_id = r.request_id"
-            + " LEFT JOIN catalog_entry c ON c.file_id = rf.file_id"
-            + " LEFT JOIN staged_file s ON s.file_id = rf.file_id"
-            + " WHERE r.request_id = :id GROUP BY r.created_at, r.cancelled_at, rf.state")
-    @RegisterRowMapper(StatusRowMapper.class)
-    List<StatusRow> statusRows(@Bind("id") UUID requestId);
+    List<StatusRow> statusRows(UUID requestId) {
+        return handle.createQuery("SELECT r.created_at, r.cancelled_at, rf.state, count(rf.file_id) AS files,"
+                        + " coalesce(sum(c.bytes), 0) AS bytes, max(rf.completed_at) AS last_completed_at,"
+                        + " coalesce(sum(CASE WHEN rf.state = 'WAITING' AND s.waiting_for_space THEN 1 ELSE 0 END), 0)"
+                        + " AS waiting_for_space"
+                        + " FROM staging_request r"
+                        + " LEFT JOIN request_file rf ON rf.request_id = r.request_id"
+                        + " LEFT JOIN catalog_entry c ON c.file_id = rf.file_id"
+                        + " LEFT JOIN staged_file s ON s.file_id = rf.file_id"
+                        + " WHERE r.request_id = :id GROUP BY r.created_at, r.cancelled_at, rf.state")
+                .bind("id", requestId)
+                .map(StagingRequestDao::statusRow)
+                .list();
+    }
 
     /**
      * One row of {@link #statusRows}.
@@ -121,44 +260,53 @@ public interface StagingRequestDao {
     record StatusRow(Instant createdAt, Instant cancelledAt, RequestFileSummary summary, long waitingForSpace) {
     }
 
-    /** Maps {@link #statusRows}. */
-    final class StatusRowMapper implements RowMapper<StatusRow> {
-        @Override
-        public StatusRow map(ResultSet rs, StatementContext ctx) throws SQLException {
-            String state = rs.getString("state");
-            return new StatusRow(instant(rs, "created_at"), instant(rs, "cancelled_at"),
-                    state == null ? null : new RequestFileSummary(state, rs.getLong("files"), rs.getLong("bytes"),
-                            instant(rs, "last_completed_at")),
-                    rs.getLong("waiting_for_space"));
-        }
-
-        private static Instant instant(ResultSet rs, String column) throws SQLException {
-            Timestamp timestamp = rs.getTimestamp(column);
-            return timestamp == null ? null : timestamp.toInstant();
-        }
+    private static StatusRow statusRow(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+        String state = rs.getString("state");
+        return new StatusRow(instant(rs, "created_at"), instant(rs, "cancelled_at"),
+                state == null ? null : new RequestFileSummary(state, rs.getLong("files"), rs.getLong("bytes"),
+                        instant(rs, "last_completed_at")),
+                rs.getLong("waiting_for_space"));
     }
 
-    @SqlQuery("SELECT rf.file_id, c.staging_path, rf.state, c.bytes, rf.error, rf.completed_at"
-            + " FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id"
-            + " WHERE rf.request_id = :id AND rf.file_id > :after ORDER BY rf.file_id LIMIT :limit")
-    @RegisterRowMapper(RequestFileMapper.class)
-    List<RequestFile> files(@Bind("id") UUID requestId, @Bind("after") String after, @Bind("limit") int limit);
-
-    /** Maps request_file rows to the per-file view, with the API's lower-case state names. */
-    final class RequestFileMapper implements RowMapper<RequestFile> {
-        @Override
-        public RequestFile map(ResultSet rs, StatementContext ctx) throws SQLException {
-            long bytes = rs.getLong("bytes");
-            Long size = rs.wasNull() ? null : bytes;
-            Timestamp completed = rs.getTimestamp("completed_at");
-            return new RequestFile(rs.getString("file_id"), rs.getString("staging_path"),
-                    RequestFileState.valueOf(rs.getString("state")).apiName(), size, rs.getString("error"),
-                    completed == null ? null : completed.toInstant().toString());
-        }
+    List<RequestFile> files(UUID requestId, String after, int limit) {
+        return handle.createQuery("SELECT rf.file_id, c.staging_path, rf.state, c.bytes, rf.error, rf.completed_at"
+                        + " FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id"
+                        + " WHERE rf.request_id = :id AND rf.file_id > :after ORDER BY rf.file_id LIMIT :limit")
+                .bind("id", requestId)
+                .bind("after", after)
+                .bind("limit", limit)
+                .map((rs, ctx) -> {
+                    long bytes = rs.getLong("bytes");
+                    Long size = rs.wasNull() ? null : bytes;
+                    Timestamp completed = rs.getTimestamp("completed_at");
+                    return new RequestFile(rs.getString("file_id"), rs.getString("staging_path"),
+                            RequestFileState.valueOf(rs.getString("state")).apiName(), size, rs.getString("error"),
+                            completed == null ? null : completed.toInstant().toString());
+                })
+                .list();
     }
 
-    @SqlQuery("SELECT rf.file_id AS id, c.staging_path AS path, rf.error AS message"
-            + " FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id"
-            + " WHERE rf.request_id = :id AND rf.state = 'FAILED' ORDER BY rf.file_id LIMIT :limit")
-    List<StagingStatus.FileError> failedFiles(@Bind("id") UUID requestId, @Bind("limit") int limit);
+    List<StagingStatus.FileError> failedFiles(UUID requestId, int limit) {
+        return handle.createQuery("SELECT rf.file_id, c.staging_path, rf.error"
+                        + " FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id"
+                        + " WHERE rf.request_id = :id AND rf.state = 'FAILED' ORDER BY rf.file_id LIMIT :limit")
+                .bind("id", requestId)
+                .bind("limit", limit)
+                .map((rs, ctx) -> new StagingStatus.FileError(rs.getString(1), rs.getString(2), rs.getString(3)))
+                .list();
+    }
+
+    /**
+     * A list bound as one {@code varchar} array. Made by hand: Jdbi's {@code bindArray} looks the
+     * element type's array support up by reflection on every statement.
+     */
+    private static Argument varchars(Collection<String> values) {
+        return (position, statement, context) ->
+                statement.setArray(position, statement.getConnection().createArrayOf("varchar", values.toArray()));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -22,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.stagehand.app.ApiException;
 import org.stagehand.area.StagingArea;
-import org.stagehand.catalog.CatalogDao;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.staging.StagingStatus.ByteCounts;
 import org.stagehand.staging.StagingStatus.FileCounts;
@@ -34,8 +34,11 @@ import org.stagehand.staging.StagingStatus.FileCounts;
 public final class StagingService {
 
     private static final Logger LOG = LoggerFactory.getLogger(StagingService.class);
-    /** Rows per statement, well below the parameter limits of H2 and PostgreSQL. */
-    private static final int CHUNK = 1000;
+    /**
+     * Files per statement. IDs go to the database as one array parameter, so this bounds the size
+     * of a statement and of a lock batch, not a parameter count.
+     */
+    private static final int CHUNK = 5000;
     private static final int MAX_UNKNOWN_LISTED = 100;
 
     private final Jdbi jdbi;
@@ -44,6 +47,8 @@ public final class StagingService {
     private final Runnable workSignal;
     private final Runnable cancellationSignal;
     private final Clock clock;
+    /** Whether the database is PostgreSQL (else H2); learnt on first use. */
+    private volatile Boolean postgres;
 
     /**
      * @param workSignal told when new work has been stored
@@ -70,19 +75,35 @@ public final class StagingService {
             throw ApiException.tooLarge("the request names " + ids.size() + " distinct IDs; at most "
                     + config.getMaxFilesPerRequest() + " are accepted in one request");
         }
-        Map<String, CatalogEntry> entries = lookUp(ids);
-        if (entries.size() < ids.size()) {
-            List<String> unknown = ids.stream().filter(id -> !entries.containsKey(id)).toList();
-            throw ApiException.notFound(unknown.size() + " of the " + ids.size() + " IDs are not in the catalog",
-                    unknown.subList(0, Math.min(MAX_UNKNOWN_LISTED, unknown.size())));
-        }
         UUID requestId = UUID.randomUUID();
-        try (MDC.MDCCloseable logContext = MDC.putCloseable("request_id", requestId.toString())) {
-            storeRetryingConflicts(requestId, entries);
-            LOG.info("request accepted with {} files", ids.size());
-        }
+        // One connection for the catalog look-up and the transaction that stores the request.
+        jdbi.useHandle(handle -> {
+            Map<String, CatalogEntry> entries = lookUp(dao(handle), ids);
+            if (entries.size() < ids.size()) {
+                List<String> unknown = ids.stream().filter(id -> !entries.containsKey(id)).toList();
+                throw ApiException.notFound(unknown.size() + " of the " + ids.size() + " IDs are not in the catalog",
+                        unknown.subList(0, Math.min(MAX_UNKNOWN_LISTED, unknown.size())));
+            }
+            try (MDC.MDCCloseable logContext = MDC.putCloseable("request_id", requestId.toString())) {
+                storeRetryingConflicts(handle, requestId, entries);
+                LOG.info("request accepted with {} files", ids.size());
+            }
+        });
         workSignal.run();
         return new StagingAccepted(requestId);
+    }
+
+    private StagingRequestDao dao(Handle handle) {
+        Boolean isPostgres = postgres;
+        if (isPostgres == null) {
+            try {
+                isPostgres = "PostgreSQL".equalsIgnoreCase(handle.getConnection().getMetaData().getDatabaseProductName());
+            } catch (SQLException e) {
+                throw new ConnectionException(e);
+            }
+            postgres = isPostgres;
+        }
+        return new StagingRequestDao(handle, isPostgres);
     }
 
     /** The IDs of a body {@code {"ids": [...]}}, prefix stripped, duplicates dropped, in order. */
@@ -121,13 +142,11 @@ public final class StagingService {
         return List.copyOf(ids);
     }
 
-    private Map<String, CatalogEntry> lookUp(List<String> ids) {
-        Map<String, CatalogEntry> entries = new HashMap<>();
-        jdbi.useExtension(CatalogDao.class, dao -> {
-            for (List<String> chunk : chunks(ids)) {
-                dao.findByIds(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
-            }
-        });
+    private static Map<String, CatalogEntry> lookUp(StagingRequestDao dao, List<String> ids) {
+        Map<String, CatalogEntry> entries = new HashMap<>(ids.size() * 4 / 3 + 1);
+        for (List<String> chunk : chunks(ids)) {
+            dao.catalogEntries(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
+        }
         return entries;
     }
 
@@ -135,10 +154,10 @@ public final class StagingService {
      * Stores the request; PostgreSQL may abort one of two requests that lock shared files at the
      * same moment (deadlock or serialization failure), and then it is simply run again.
      */
-    private void storeRetryingConflicts(UUID requestId, Map<String, CatalogEntry> entries) {
+    private void storeRetryingConflicts(Handle handle, UUID requestId, Map<String, CatalogEntry> entries) {
         for (int attempt = 1; ; attempt++) {
             try {
-                jdbi.useTransaction(handle -> store(handle, requestId, entries));
+                handle.useTransaction(transaction -> store(dao(transaction), requestId, entries));
                 return;
             } catch (JdbiException e) {
                 if (attempt >= 3 || !isConflict(e)) {
@@ -158,15 +177,14 @@ public final class StagingService {
         return false;
     }
 
-    private void store(Handle handle, UUID requestId, Map<String, CatalogEntry> entries) {
-        StagingRequestDao dao = handle.attach(StagingRequestDao.class);
+    private void store(StagingRequestDao dao, UUID requestId, Map<String, CatalogEntry> entries) {
         Instant now = clock.instant();
         dao.insertRequest(requestId, now, entries.size());
         // Sorted, so concurrent requests lock shared rows in the same order and cannot deadlock.
         List<String> sorted = entries.keySet().stream().sorted().toList();
         for (List<String> chunk : chunks(sorted)) {
             List<String> states = attachWork(dao, chunk, entries, now);
-            dao.insertRequestFiles(requestId, chunk, states, completionTimes(states, now));
+            dao.insertRequestFiles(requestId, chunk, states, now);
         }
     }
 
@@ -180,15 +198,13 @@ public final class StagingService {
      */
     private List<String> attachWork(StagingRequestDao dao, List<String> sortedChunk, Map<String, CatalogEntry> entries,
                                     Instant now) {
-        dao.insertMissingWork(sortedChunk, now);
-        Map<String, String> states = new HashMap<>(dao.lockWork(sortedChunk));
+        Map<String, String> states = new HashMap<>(sortedChunk.size() * 4 / 3 + 1);
+        lockOrInsert(dao, sortedChunk, now, states);
         // A row evicted between the insert and the lock is gone: insert it again and lock it.
         List<String> gone = sortedChunk.stream().filter(id -> !states.containsKey(id)).toList();
         if (!gone.isEmpty()) {
-            dao.insertMissingWork(gone, now);
-            states.putAll(dao.lockWork(gone));
+            lockOrInsert(dao, gone, now, states);
         }
-        dao.touch(sortedChunk, now);
         List<String> again = new ArrayList<>();
         List<String> requestStates = new ArrayList<>(sortedChunk.size());
         for (String id : sortedChunk) {
@@ -205,10 +221,20 @@ public final class StagingService {
         return requestStates;
     }
 
-    private static List<Instant> completionTimes(List<String> states, Instant now) {
-        List<Instant> times = new ArrayList<>(states.size());
-        states.forEach(state -> times.add("READY".equals(state) ? now : null));
-        return times;
+    /**
+     * Inserts the missing work rows of these files and locks (and touches) the others, putting each
+     * file's state in {@code states}. Rows this transaction inserted need no lock (no one else sees
+     * them before the commit); where the database cannot say which rows it inserted (H2), all are
+     * locked. A file whose row is neither inserted nor there to lock is left out.
+     */
+    private static void lockOrInsert(StagingRequestDao dao, List<String> sortedIds, Instant now, Map<String, String> states) {
+        Optional<Set<String>> inserted = dao.insertMissingWork(sortedIds, now);
+        List<String> existing = sortedIds;
+        if (inserted.isPresent()) {
+            inserted.get().forEach(id -> states.put(id, "PENDING"));
+            existing = sortedIds.stream().filter(id -> !inserted.get().contains(id)).toList();
+        }
+        states.putAll(dao.lockAndTouch(existing, now));
     }
 
     /**
@@ -226,7 +252,7 @@ public final class StagingService {
 
     private String cancelLogged(UUID requestId) {
         String summary = jdbi.inTransaction(handle -> {
-            StagingRequestDao dao = handle.attach(StagingRequestDao.class);
+            StagingRequestDao dao = dao(handle);
             StagingRequestRecord request = dao.lockRequest(requestId)
                     .orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
             if (request.cancelledAt() != null) {
@@ -264,7 +290,7 @@ public final class StagingService {
 
     private String retryLogged(UUID requestId) {
         String summary = jdbi.inTransaction(handle -> {
-            StagingRequestDao dao = handle.attach(StagingRequestDao.class);
+            StagingRequestDao dao = dao(handle);
             dao.lockRequest(requestId).orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
             List<String> again = dao.fileIdsInStates(requestId, List.of("FAILED", "CANCELLED"));
             dao.setCancelledAt(requestId, null);
@@ -272,13 +298,12 @@ public final class StagingService {
                 return "request " + requestId + " has no failed or cancelled files; nothing to retry";
             }
             Map<String, CatalogEntry> entries = new HashMap<>();
-            CatalogDao catalog = handle.attach(CatalogDao.class);
             Instant now = clock.instant();
             int readyAtOnce = 0;
             for (List<String> chunk : chunks(again)) {
-                catalog.findByIds(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
+                dao.catalogEntries(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
                 List<String> states = attachWork(dao, chunk, entries, now);
-                dao.resetRequestFiles(requestId, chunk, states, completionTimes(states, now));
+                dao.resetRequestFiles(requestId, chunk, states, now);
                 readyAtOnce += (int) states.stream().filter("READY"::equals).count();
             }
             return "request " + requestId + ": " + again.size() + " files queued again ("
@@ -295,7 +320,8 @@ public final class StagingService {
      * @throws ApiException 404 when there is no such request
      */
     public void release(UUID requestId) {
-        jdbi.useExtension(StagingRequestDao.class, dao -> {
+        jdbi.useHandle(handle -> {
+            StagingRequestDao dao = dao(handle);
             if (dao.findRequest(requestId).isEmpty()) {
                 throw ApiException.notFound("no staging request " + requestId);
             }
@@ -307,17 +333,20 @@ public final class StagingService {
 
     /** A page of a request's files in ID order, after the file ID {@code after}. */
     public Optional<RequestFilePage> files(UUID requestId, String after, int limit) {
-        return jdbi.withExtension(StagingRequestDao.class, dao -> dao.findRequest(requestId).map(request -> {
-            List<RequestFile> files = dao.files(requestId, after == null ? "" : after, limit);
-            String next = files.size() == limit ? files.get(files.size() - 1).id() : null;
-            return new RequestFilePage(requestId, files, next);
-        }));
+        return jdbi.withHandle(handle -> {
+            StagingRequestDao dao = dao(handle);
+            return dao.findRequest(requestId).map(request -> {
+                List<RequestFile> files = dao.files(requestId, after == null ? "" : after, limit);
+                String next = files.size() == limit ? files.get(files.size() - 1).id() : null;
+                return new RequestFilePage(requestId, files, next);
+            });
+        });
     }
 
     /** The status of a request, or empty when there is no such request. */
     public Optional<StagingStatus> status(UUID requestId) {
         return jdbi.withHandle(handle -> {
-            StagingRequestDao dao = handle.attach(StagingRequestDao.class);
+            StagingRequestDao dao = dao(handle);
             List<StagingRequestDao.StatusRow> rows = dao.statusRows(requestId);
             if (rows.isEmpty()) {
                 return Optional.empty();

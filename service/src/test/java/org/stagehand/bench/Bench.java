@@ -35,10 +35,43 @@ final class Bench {
      * setting; the embedded default turns it off).
      */
     static EmbeddedPostgres postgres() throws IOException {
-        return EmbeddedPostgres.builder()
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("shared_buffers", "256MB")
-                .start();
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setServerConfig("synchronous_commit", System.getProperty("stagehand.bench.synchronousCommit", "on"))
+                .setServerConfig("shared_buffers", "256MB");
+        if (PG_STATS) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                    .setServerConfig("pg_stat_statements.track", "all");
+        }
+        return builder.start();
+    }
+
+    /** {@code -Dstagehand.bench.pgStats=true}: PostgreSQL counts statements (pg_stat_statements), for profiling. */
+    static final boolean PG_STATS = Boolean.getBoolean("stagehand.bench.pgStats");
+
+    /**
+     * With {@link #PG_STATS}, prints the statements PostgreSQL ran since the last call, most total
+     * time first, and starts counting afresh; without, does nothing.
+     */
+    static void printPgStats(String url, String what) {
+        if (!PG_STATS) {
+            return;
+        }
+        try (Connection connection = java.sql.DriverManager.getConnection(url, "postgres", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            System.out.println("pg_stat_statements after " + what + " (calls, total ms, mean ms, rows, query):");
+            try (var rows = statement.executeQuery("SELECT calls, total_exec_time + total_plan_time, "
+                    + " (total_exec_time + total_plan_time) / calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
+                    + " FROM pg_stat_statements ORDER BY 2 DESC LIMIT 15")) {
+                while (rows.next()) {
+                    System.out.printf(Locale.ROOT, "  %8d %10.1f %8.3f %9d  %s%n", rows.getLong(1), rows.getDouble(2),
+                            rows.getDouble(3), rows.getLong(4), rows.getString(5));
+                }
+            }
+            statement.execute("SELECT pg_stat_statements_reset()");
+        } catch (SQLException e) {
+            System.out.println("pg_stat_statements: " + e);
+        }
     }
 
     /** Creates a database and returns its JDBC URL. */

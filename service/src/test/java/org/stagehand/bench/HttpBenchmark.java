@@ -50,7 +50,8 @@ public final class HttpBenchmark {
         Files.writeString(catalog, csv);
 
         try (EmbeddedPostgres postgres = Bench.postgres()) {
-            Path config = Bench.config(directory, "http", Bench.database(postgres, "bench_http"),
+            String databaseUrl = Bench.database(postgres, "bench_http");
+            Path config = Bench.config(directory, "http", databaseUrl,
                     directory.resolve("staging"), archive, catalog.toString());
             DropwizardTestSupport<StagehandConfiguration> app = Bench.start(config);
             try {
@@ -76,11 +77,13 @@ public final class HttpBenchmark {
                 for (String[] scenario : scenarios.values()) {
                     wrk(scenario[0], scenario[1], connections, Math.max(3, seconds / 2));
                 }
+                Bench.printPgStats(databaseUrl, "warm-up");
                 Map<String, List<Result>> results = new LinkedHashMap<>();
                 for (int round = 1; round <= rounds; round++) {
                     for (Map.Entry<String, String[]> scenario : scenarios.entrySet()) {
                         Result result = wrk(scenario.getValue()[0], scenario.getValue()[1], connections, seconds);
                         results.computeIfAbsent(scenario.getKey(), key -> new ArrayList<>()).add(result);
+                        Bench.printPgStats(databaseUrl, scenario.getKey());
                         System.out.printf(Locale.ROOT, "round %d  %-13s %9s req/s  p50 %7s ms  p99 %7s ms%s%n", round,
                                 scenario.getKey(), Bench.f(result.rate()), Bench.f(result.p50()), Bench.f(result.p99()),
                                 result.bad() > 0 || !result.errors().isBlank()

@@ -61,9 +61,13 @@ public final class SizeBenchmark {
                 System.out.println("\n## 100,000-ID POST, 1,000,000-row catalog, -Xmx" + Runtime.getRuntime().maxMemory() / (1 << 20) + "m\n");
                 System.out.println("| request | HTTP | seconds |");
                 System.out.println("| --- | ---: | ---: |");
+                Bench.printPgStats(bigUrl, "populating and warming up");
                 post(bigBase, "100,000 files never asked for", range(900_000, 1_000_000));
+                Bench.printPgStats(bigUrl, "100,000 files never asked for");
                 post(bigBase, "100,000 files already queued by stored requests", range(0, 100_000));
+                Bench.printPgStats(bigUrl, "100,000 files already queued");
                 post(bigBase, "the same 100,000 again", range(0, 100_000));
+                Bench.printPgStats(bigUrl, "the same 100,000 again");
 
                 System.out.printf(Locale.ROOT, "%n## Status of one request: %d rounds x %d sequential GETs each%n%n", rounds, perRound);
                 System.out.println("| round | 1,000 requests / 10k catalog: mean ms, p50, p99 | 100,000 requests / 1M catalog: mean ms, p50, p99 | ratio of means |");
