@@ -68,6 +68,14 @@ public final class WorkDispatcher implements Managed {
     /** The batches under way here, by lease token, so their items can be cancelled. */
     private final Map<String, StagingBatch> liveBatches = new ConcurrentHashMap<>();
 
+    /** How often leases are renewed and abandoned claims taken back. */
+    private Duration housekeepingPeriod;
+    /**
+     * Until when every claim made here is known to be leased: the start of the last successful
+     * renewal plus the lease duration (later claims expire later).
+     */
+    private volatile Instant leasedUntil;
+
     private ExecutorService workers;
     private ExecutorService flushers;
     private PromotionQueue promotions;
@@ -110,6 +118,8 @@ public final class WorkDispatcher implements Managed {
         promotions.start();
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "stagehand-leases"));
         long period = Math.max(config.getPollInterval().toMilliseconds(), config.getLeaseDuration().toMilliseconds() / 3);
+        housekeepingPeriod = Duration.ofMillis(period);
+        leasedUntil = clock.instant().plus(config.getLeaseDuration().toJavaDuration());
         housekeeping.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.MILLISECONDS);
         dispatcherThread = new Thread(this::dispatchLoop, "stagehand-dispatcher");
         dispatcherThread.start();
@@ -352,19 +362,35 @@ public final class WorkDispatcher implements Managed {
     }
 
     private void housekeep() {
+        Instant now = clock.instant();
         try {
-            Instant now = clock.instant();
             Set<String> tokens = Set.copyOf(liveTokens);
             if (!tokens.isEmpty()) {
                 dao.renewLeases(tokens, now.plus(config.getLeaseDuration().toJavaDuration()));
             }
+            leasedUntil = now.plus(config.getLeaseDuration().toJavaDuration());
             if (takeBackAbandonedClaims() > 0) {
                 signal();
             }
             cancelUnwantedWork();
         } catch (RuntimeException e) {
             LOG.error("cannot renew or take back claims (will try again): {}", e.toString());
+            stopWorkBeforeLeasesLapse(now);
         }
+    }
+
+    /**
+     * Cancels the batches under way when their leases may run out before the next renewal: another
+     * instance may then take their files over, and a file must never be staged twice at once. The
+     * files go to whichever instance claims them next.
+     */
+    private void stopWorkBeforeLeasesLapse(Instant now) {
+        if (liveBatches.isEmpty() || now.plus(housekeepingPeriod).isBefore(leasedUntil)) {
+            return;
+        }
+        LOG.error("leases could not be renewed and run out at {}: cancelling the {} batches under way",
+                leasedUntil, liveBatches.size());
+        liveBatches.values().forEach(batch -> batch.cancel(batch.items()));
     }
 
     /**

@@ -138,6 +138,55 @@ class DatabaseOutageIT {
         }
     }
 
+    @Test
+    void workStopsBeforeItsLeasesLapseWhenTheyCannotBeRenewed() throws Exception {
+        TestArchive archive = new TestArchive(directory.resolve("archive"));
+        archive.file("held", "lapse/held.bin", 50_000);
+        Path catalog = archive.writeCatalog(directory.resolve("catalog.json"));
+        Path staging = directory.resolve("staging");
+        Path data = directory.resolve("pgdata");
+        int port = freePort();
+        Recorder recorder = RecordingBackend.recorder("lease-lapse");
+        recorder.hold("held");
+
+        EmbeddedPostgres postgres = postgres(data, port);
+        StagehandTestApp app = null;
+        try {
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            TestDatabase database = () -> List.of(
+                    ConfigOverride.config("database.driverClass", "org.postgresql.Driver"),
+                    ConfigOverride.config("database.url", url),
+                    ConfigOverride.config("database.user", "postgres"),
+                    ConfigOverride.config("database.password", ""),
+                    ConfigOverride.config("database.maxWaitForConnection", "1s"));
+            app = new StagehandTestApp(StagehandTestApp.overrides(database, staging, archive.root(), catalog,
+                    ConfigOverride.config("backend.type", "recording"),
+                    ConfigOverride.config("backend.name", "lease-lapse"),
+                    ConfigOverride.config("work.leaseDuration", "2s"))).start();
+            String request = accepted(app.requestStaging("held"));
+            await().atMost(TIMEOUT).until(() -> recorder.copiesOf("held") == 1);
+
+            // Without the database the lease cannot be renewed: another instance could take the file
+            // over once it runs out, so this one must stop copying before then.
+            postgres.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.wasCancelledWhileHeld("held"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> StagehandTestApp.temporaryFilesBelow(staging).isEmpty());
+            assertThat(staging.resolve("lapse/held.bin")).doesNotExist();
+
+            postgres = postgres(data, port);
+            recorder.releaseHeld();
+            app.awaitStatus(request, "ready", TIMEOUT);
+            assertThat(staging.resolve("lapse/held.bin")).hasBinaryContent(archive.bytes("lapse/held.bin"));
+            assertThat(recorder.copiesOf("held")).isEqualTo(2);
+            assertThat(recorder.mostConcurrentCopiesOfOneFile()).isEqualTo(1);
+        } finally {
+            if (app != null) {
+                app.stop();
+            }
+            postgres.close();
+        }
+    }
+
     /** A PostgreSQL server on {@code data} and {@code port}, keeping what the directory holds. */
     private static EmbeddedPostgres postgres(Path data, int port) throws IOException {
         return EmbeddedPostgres.builder()

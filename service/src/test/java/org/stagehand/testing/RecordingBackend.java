@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendHealth;
@@ -41,6 +42,7 @@ public final class RecordingBackend implements ArchiveBackend {
         private final AtomicInteger mostConcurrentCopiesOfOneFile = new AtomicInteger();
         private final Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
         private final Set<String> held = ConcurrentHashMap.newKeySet();
+        private final Set<String> cancelledWhileHeld = ConcurrentHashMap.newKeySet();
         private final CountDownLatch release = new CountDownLatch(1);
         private volatile long delayMillis;
         private final Map<String, AtomicInteger> transientFailuresLeft = new ConcurrentHashMap<>();
@@ -63,6 +65,11 @@ public final class RecordingBackend implements ArchiveBackend {
 
         public void releaseHeld() {
             release.countDown();
+        }
+
+        /** Whether the service cancelled a held copy of the file while it waited. */
+        public boolean wasCancelledWhileHeld(String fileId) {
+            return cancelledWhileHeld.contains(fileId);
         }
 
         /** The next {@code times} copies of the file report a transient failure. */
@@ -88,7 +95,7 @@ public final class RecordingBackend implements ArchiveBackend {
             recorder.mostConcurrentCopiesOfOneFile.accumulateAndGet(now, Math::max);
             recorder.copies.computeIfAbsent(item.fileId(), id -> new AtomicInteger()).incrementAndGet();
             try {
-                listener.report(item, copy(item));
+                listener.report(item, copy(batch, item));
             } catch (IOException e) {
                 listener.report(item, StagingOutcome.retry(e.toString()));
             } finally {
@@ -97,7 +104,7 @@ public final class RecordingBackend implements ArchiveBackend {
         }
     }
 
-    private StagingOutcome copy(StagingItem item) throws IOException, InterruptedException {
+    private StagingOutcome copy(StagingBatch batch, StagingItem item) throws IOException, InterruptedException {
         AtomicInteger failuresLeft = recorder.transientFailuresLeft.get(item.fileId());
         if (failuresLeft != null && failuresLeft.getAndDecrement() > 0) {
             return StagingOutcome.retry("simulated transient failure of attempt " + item.attempt());
@@ -111,7 +118,12 @@ public final class RecordingBackend implements ArchiveBackend {
             if (recorder.held.contains(item.fileId())) {
                 out.write(bytes, 0, bytes.length / 2);
                 out.flush();
-                recorder.release.await();
+                while (!recorder.release.await(20, TimeUnit.MILLISECONDS)) {
+                    if (batch.isCancelled(item)) {
+                        recorder.cancelledWhileHeld.add(item.fileId());
+                        return StagingOutcome.cancelled();
+                    }
+                }
                 out.write(bytes, bytes.length / 2, bytes.length - bytes.length / 2);
             } else {
                 out.write(bytes);
