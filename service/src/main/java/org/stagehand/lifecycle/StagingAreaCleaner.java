@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import io.dropwizard.util.DataSize;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +127,11 @@ public final class StagingAreaCleaner implements SpaceGuard {
             dao.forgetCopy(candidate.fileId());
             return true;
         });
+    }
+
+    @Override
+    public long capacityBytes() {
+        return config.getCapacity().map(DataSize::toBytes).orElse(Long.MAX_VALUE);
     }
 
     @Override

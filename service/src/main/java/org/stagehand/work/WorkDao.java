@@ -61,8 +61,10 @@ public interface WorkDao {
      * @param files the files claimed
      * @param bytesNeeded when nothing could be claimed for want of space, the size of the first due
      *     file; 0 otherwise
+     * @param fileNeedingSpace when nothing could be claimed for want of space, the first due file;
+     *     {@code null} otherwise
      */
-    record Claim(List<ClaimedFile> files, long bytesNeeded) {
+    record Claim(List<ClaimedFile> files, long bytesNeeded, String fileNeedingSpace) {
     }
 
     /**
@@ -73,7 +75,7 @@ public interface WorkDao {
     default Claim claim(String owner, String token, Instant now, Instant expires, int limit, long freeBytes) {
         List<String> due = lockDue(now, limit);
         if (due.isEmpty()) {
-            return new Claim(List.of(), 0);
+            return new Claim(List.of(), 0, null);
         }
         List<String> fitting = due;
         if (freeBytes != Long.MAX_VALUE) {
@@ -92,11 +94,28 @@ public interface WorkDao {
                 markWaitingForSpace(due.subList(fitting.size(), due.size()), true);
             }
             if (fitting.isEmpty()) {
-                return new Claim(List.of(), sizes.getOrDefault(due.get(0), 0L));
+                return new Claim(List.of(), sizes.getOrDefault(due.get(0), 0L), due.get(0));
             }
         }
         lease(fitting, owner, token, expires, now);
-        return new Claim(claimedBy(token), 0);
+        return new Claim(claimedBy(token), 0, null);
+    }
+
+    @SqlQuery("SELECT file_id FROM staged_file WHERE file_id = :fileId AND state = 'PENDING' FOR UPDATE")
+    List<String> lockPending(@Bind("fileId") String fileId);
+
+    /**
+     * Records a permanent failure of a queued, unclaimed file, for the file and every request
+     * waiting on it; false when the file is no longer queued.
+     */
+    @Transaction
+    default boolean failPending(String fileId, String error, Instant now) {
+        if (lockPending(fileId).isEmpty()) {
+            return false;
+        }
+        finish(List.of(fileId), FileState.FAILED, error, now);
+        settleWaitingRequests(List.of(fileId), FileState.FAILED.name(), error, now);
+        return true;
     }
 
     @SqlUpdate("UPDATE staged_file SET lease_expires_at = :expires WHERE state = 'ACTIVE' AND lease_token IN (<tokens>)")

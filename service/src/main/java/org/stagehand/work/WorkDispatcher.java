@@ -247,6 +247,12 @@ public final class WorkDispatcher implements Managed {
         List<ClaimedFile> claimed;
         try {
             WorkDao.Claim claim = claim(token);
+            if (claim.bytesNeeded() > space.capacityBytes()) {
+                // It would wait forever, and every due file behind it with it.
+                failLargerThanCapacity(claim);
+                liveTokens.remove(token);
+                return true;
+            }
             if (claim.bytesNeeded() > 0 && space.makeRoom(claim.bytesNeeded())) {
                 claim = claim(token);
             }
@@ -276,6 +282,15 @@ public final class WorkDispatcher implements Managed {
             }
         });
         return true;
+    }
+
+    private void failLargerThanCapacity(WorkDao.Claim claim) {
+        String message = "larger than the staging area's capacity (" + claim.bytesNeeded() + " bytes; lifecycle.capacity is "
+                + space.capacityBytes() + " bytes)";
+        if (dao.failPending(claim.fileNeedingSpace(), message, clock.instant())) {
+            metrics.fileFailed("staging-area");
+            LOG.warn("staging of {} failed: {}", claim.fileNeedingSpace(), message);
+        }
     }
 
     private WorkDao.Claim claim(String token) {

@@ -41,9 +41,10 @@ abstract class CapacityIT {
     @BeforeAll
     void startApp(@TempDir Path directory) throws Exception {
         TestArchive archive = new TestArchive(directory.resolve("archive"));
-        for (String id : new String[] {"a1", "a2", "a3", "a4", "a5", "h1", "h2", "h3", "w1", "w2", "r1"}) {
+        for (String id : new String[] {"a1", "a2", "a3", "a4", "a5", "h1", "h2", "h3", "w1", "w2", "r1", "s1"}) {
             archive.file(id, "cap/" + id + ".bin", 1_000);
         }
+        archive.file("huge", "cap/huge.bin", 4_000);
         staging = directory.resolve("staging");
         app = new StagehandTestApp(StagehandTestApp.overrides(database(directory), staging,
                 archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
@@ -117,6 +118,20 @@ abstract class CapacityIT {
             return last[0].get("files").get("waiting_for_space").asInt() > 0;
         });
         return last[0];
+    }
+
+    @Test
+    void aFileLargerThanTheWholeCapacityFailsAndDoesNotHoldUpTheQueue() {
+        String tooLarge = post("huge");
+        String small = post("s1");
+
+        JsonNode failed = app.awaitStatus(tooLarge, "failed", TIMEOUT);
+        app.awaitStatus(small, "ready", TIMEOUT);
+
+        assertThat(failed.get("errors").get(0).get("message").asText())
+                .contains("larger than the staging area's capacity", "4000 bytes", "3000 bytes");
+        assertThat(staging.resolve("cap/huge.bin")).doesNotExist();
+        assertThat(recorder.copiesOf("huge")).isZero();
     }
 
     @Test
