@@ -240,6 +240,21 @@ class HpssBackendTest {
     }
 
     @Test
+    void aSilentPermanentExitFailsTheFileItStoppedAtAndRetriesTheRest() throws Exception {
+        hpss.onTape("p/1", "1", "EA0001", 1, 0).onTape("p/2", "2", "EA0001", 2, 0).onTape("p/3", "3", "EA0001", 3, 0)
+                .failNext("get", "p/2", "drop77", 1);
+        List<StagingItem> items = List.of(hpss.item("p/1"), hpss.item("p/2"), hpss.item("p/3"));
+        RecordingListener listener = new RecordingListener();
+
+        backend().stage(batch(items), listener);
+
+        assertThat(listener.outcome(items.get(0))).isInstanceOf(StagingOutcome.Fetched.class);
+        assertThat(listener.outcome(items.get(1))).isInstanceOfSatisfying(StagingOutcome.Failed.class,
+                failed -> assertThat(failed.message()).contains("hsi stopped at", "p/2"));
+        assertThat(listener.outcome(items.get(2))).isInstanceOf(StagingOutcome.Retry.class);
+    }
+
+    @Test
     void retriesAListingThatFailsTemporarily() throws Exception {
         hpss.onTape("l/1", "1", "EA0001", 1, 0).failNext("ls", null, "exit75", 1);
         StagingItem item = hpss.item("l/1");
