@@ -41,6 +41,7 @@ public final class StagehandGauges {
         cached(registry, "stagehand.work.files-waiting-for-space", dao::waitingForSpace);
         cached(registry, "stagehand.staging-area.bytes-staged", dao::stagedBytes);
         registry.gauge("stagehand.work.paused", () -> () -> dispatcher.isPaused() ? 1 : 0);
+        registry.gauge("stagehand.work.files-awaiting-promotion", () -> dispatcher::filesAwaitingPromotion);
     }
 
     private static void cached(MetricRegistry registry, String name, Supplier<Long> query) {

@@ -78,7 +78,7 @@ public final class WorkDispatcher implements Managed {
 
     private ExecutorService workers;
     private ExecutorService flushers;
-    private PromotionQueue promotions;
+    private volatile PromotionQueue promotions;
     private ScheduledExecutorService housekeeping;
     private Thread dispatcherThread;
 
@@ -181,6 +181,12 @@ public final class WorkDispatcher implements Managed {
 
     public boolean isPaused() {
         return paused;
+    }
+
+    /** How many verified files wait here to be flushed and moved into place. */
+    public int filesAwaitingPromotion() {
+        PromotionQueue queue = promotions;
+        return queue == null ? 0 : queue.backlog();
     }
 
     /** How many batches run on this instance now. */

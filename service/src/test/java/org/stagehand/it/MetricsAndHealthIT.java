@@ -69,6 +69,7 @@ class MetricsAndHealthIT {
         assertThat(metric("stagehand_work_files_staged_total")).isEqualTo(staged + 2);
         assertThat(metric("stagehand_work_bytes_staged_total")).isEqualTo(bytes + 1_234 + 4_321);
         assertThat(metric("stagehand_work_files_failed_verification_total")).isEqualTo(verificationFailures + 1);
+        assertThat(metric("stagehand_work_files_awaiting_promotion")).as("all recorded").isZero();
         assertThat(app.getAdmin("/prometheus").raw().headers().firstValue("Content-Type"))
                 .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
     }
