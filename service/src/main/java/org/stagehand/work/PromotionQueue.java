@@ -117,9 +117,8 @@ final class PromotionQueue {
 
     /** Moves a group into place; returns those now durable there, having handled the failures. */
     private List<Pending> promote(List<Pending> group) throws InterruptedException {
-        Map<StagingArea.Promotion, Pending> byPromotion = new LinkedHashMap<>();
-        group.forEach(pending -> byPromotion.put(pending.promotion(), pending));
-        Map<StagingArea.Promotion, IOException> failures = area.promote(List.copyOf(byPromotion.keySet()), flushers);
+        Map<StagingArea.Promotion, IOException> failures =
+                area.promote(group.stream().map(Pending::promotion).toList(), flushers);
         List<Pending> promoted = new ArrayList<>();
         for (Pending pending : group) {
             IOException failure = failures.get(pending.promotion());
