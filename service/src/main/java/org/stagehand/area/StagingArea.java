@@ -279,15 +279,8 @@ public final class StagingArea {
     private static <T> Map<T, IOException> inParallel(Collection<T> subjects, FileAction<T> action, Executor executor)
             throws InterruptedException {
         Map<T, IOException> failures = new ConcurrentHashMap<>();
-        if (subjects.size() == 1) {
-            T only = subjects.iterator().next();
-            try {
-                action.apply(only);
-            } catch (IOException e) {
-                failures.put(only, e);
-            }
-            return failures;
-        }
+        // One subject is handled on the calling thread: a lone file need not wait for a pool thread.
+        Executor runner = subjects.size() == 1 ? Runnable::run : executor;
         List<CompletableFuture<Void>> running = new ArrayList<>();
         for (T subject : subjects) {
             running.add(CompletableFuture.runAsync(() -> {
@@ -296,7 +289,7 @@ public final class StagingArea {
                 } catch (IOException e) {
                     failures.put(subject, e);
                 }
-            }, executor));
+            }, runner));
         }
         try {
             CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get();
@@ -306,6 +299,7 @@ public final class StagingArea {
         return failures;
     }
 
+    /** Flushes a file or directory to disk. */
     private static void flush(Path file) throws IOException {
         // Opened for reading: Linux flushes through any descriptor, and a copy found in place may be read-only.
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -314,8 +308,8 @@ public final class StagingArea {
     }
 
     private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
+        try {
+            flush(directory);
         } catch (IOException e) {
             // Some file systems refuse to open or sync directories; the rename is still atomic there.
             LOG.debug("cannot sync directory {}: {}", directory, e.toString());
