@@ -32,12 +32,20 @@ public final class DatabaseSetup {
     }
 
     /**
-     * Lets the PostgreSQL driver send a batch of inserts as multi-row statements: a request's
-     * work and request rows are inserted in batches of up to 1,000, and one statement per row makes
-     * a 100,000-file request several times slower. A value set in {@code database.properties} wins.
+     * Whether the database is PostgreSQL, the one other than H2 that the service supports: it
+     * then gets statements H2 lacks ({@code INSERT ... RETURNING}) and driver tuning.
+     */
+    public static boolean isPostgres(DataSourceFactory database) {
+        return "org.postgresql.Driver".equals(database.getDriverClass());
+    }
+
+    /**
+     * Lets the PostgreSQL driver send a batch of inserts as multi-row statements (the catalog import
+     * inserts in batches; one statement per row makes it several times slower). A value set in
+     * {@code database.properties} wins.
      */
     public static void tuneDriver(DataSourceFactory database) {
-        if ("org.postgresql.Driver".equals(database.getDriverClass())) {
+        if (isPostgres(database)) {
             database.getProperties().putIfAbsent("reWriteBatchedInserts", "true");
         }
     }

@@ -127,8 +127,8 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.lifecycle().manage(dispatcher);
         environment.lifecycle().manage(new StagingAreaCleanup(cleaner, config.getLifecycle()));
 
-        StagingService staging = new StagingService(jdbi, area, config.getStaging(), dispatcher::signal,
-                dispatcher::cancelUnwantedWork, clock);
+        StagingService staging = new StagingService(jdbi, DatabaseSetup.isPostgres(config.getDatabase()), area,
+                config.getStaging(), dispatcher::signal, dispatcher::cancelUnwantedWork, clock);
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
         environment.jersey().register(new ConnectionCloseOnRefusal());
         environment.jersey().register(new ApiExceptionMapper());

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -47,16 +46,17 @@ public final class StagingService {
     private final Runnable workSignal;
     private final Runnable cancellationSignal;
     private final Clock clock;
-    /** Whether the database is PostgreSQL (else H2); learnt on first use. */
-    private volatile Boolean postgres;
+    private final boolean postgres;
 
     /**
+     * @param postgres whether the database is PostgreSQL (else H2)
      * @param workSignal told when new work has been stored
      * @param cancellationSignal told when a request was cancelled, to stop work no one wants
      */
-    public StagingService(Jdbi jdbi, StagingArea area, StagingConfiguration config, Runnable workSignal,
-                          Runnable cancellationSignal, Clock clock) {
+    public StagingService(Jdbi jdbi, boolean postgres, StagingArea area, StagingConfiguration config,
+                          Runnable workSignal, Runnable cancellationSignal, Clock clock) {
         this.jdbi = jdbi;
+        this.postgres = postgres;
         this.area = area;
         this.config = config;
         this.workSignal = workSignal;
@@ -94,16 +94,7 @@ public final class StagingService {
     }
 
     private StagingRequestDao dao(Handle handle) {
-        Boolean isPostgres = postgres;
-        if (isPostgres == null) {
-            try {
-                isPostgres = "PostgreSQL".equalsIgnoreCase(handle.getConnection().getMetaData().getDatabaseProductName());
-            } catch (SQLException e) {
-                throw new ConnectionException(e);
-            }
-            postgres = isPostgres;
-        }
-        return new StagingRequestDao(handle, isPostgres);
+        return new StagingRequestDao(handle, postgres);
     }
 
     /** The IDs of a body {@code {"ids": [...]}}, prefix stripped, duplicates dropped, in order. */
