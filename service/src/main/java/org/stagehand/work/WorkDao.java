@@ -113,8 +113,7 @@ public interface WorkDao {
         if (lockPending(fileId).isEmpty()) {
             return false;
         }
-        finish(List.of(fileId), FileState.FAILED, error, now);
-        settleWaitingRequests(List.of(fileId), FileState.FAILED.name(), error, now);
+        finishAndSettle(List.of(fileId), FileState.FAILED, error, now);
         return true;
     }
 
@@ -154,10 +153,15 @@ public interface WorkDao {
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         if (!held.isEmpty()) {
-            finish(held, state, error, now);
-            settleWaitingRequests(held, state.name(), error, now);
+            finishAndSettle(held, state, error, now);
         }
         return held;
+    }
+
+    /** Sets files to a final state, and every request row waiting on them; the caller holds their row locks. */
+    default void finishAndSettle(Collection<String> fileIds, FileState state, String error, Instant now) {
+        finish(fileIds, state, error, now);
+        settleWaitingRequests(fileIds, state.name(), error, now);
     }
 
     /** Records verified copies in place; returns the files recorded (see {@link #recordFinished}). */

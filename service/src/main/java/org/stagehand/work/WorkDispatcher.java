@@ -384,12 +384,13 @@ public final class WorkDispatcher implements Managed {
 
     private void housekeep() {
         Instant now = clock.instant();
+        Instant expires = now.plus(config.getLeaseDuration().toJavaDuration());
         try {
             Set<String> tokens = Set.copyOf(liveTokens);
             if (!tokens.isEmpty()) {
-                dao.renewLeases(tokens, now.plus(config.getLeaseDuration().toJavaDuration()));
+                dao.renewLeases(tokens, expires);
             }
-            leasedUntil = now.plus(config.getLeaseDuration().toJavaDuration());
+            leasedUntil = expires;
             if (takeBackAbandonedClaims() > 0) {
                 signal();
             }
