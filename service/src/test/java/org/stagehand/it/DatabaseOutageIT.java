@@ -56,14 +56,7 @@ class DatabaseOutageIT {
         EmbeddedPostgres postgres = postgres(data, port);
         StagehandTestApp app = null;
         try {
-            String url = postgres.getJdbcUrl("postgres", "postgres");
-            TestDatabase database = () -> List.of(
-                    ConfigOverride.config("database.driverClass", "org.postgresql.Driver"),
-                    ConfigOverride.config("database.url", url),
-                    ConfigOverride.config("database.user", "postgres"),
-                    ConfigOverride.config("database.password", ""),
-                    ConfigOverride.config("database.maxWaitForConnection", "1s"));
-            app = new StagehandTestApp(StagehandTestApp.overrides(database, staging, archive.root(), catalog,
+            app = new StagehandTestApp(StagehandTestApp.overrides(database(postgres), staging, archive.root(), catalog,
                     ConfigOverride.config("backend.type", "recording"),
                     ConfigOverride.config("backend.name", RECORDER),
                     ConfigOverride.config("work.workers", "2"),
@@ -152,14 +145,7 @@ class DatabaseOutageIT {
         EmbeddedPostgres postgres = postgres(data, port);
         StagehandTestApp app = null;
         try {
-            String url = postgres.getJdbcUrl("postgres", "postgres");
-            TestDatabase database = () -> List.of(
-                    ConfigOverride.config("database.driverClass", "org.postgresql.Driver"),
-                    ConfigOverride.config("database.url", url),
-                    ConfigOverride.config("database.user", "postgres"),
-                    ConfigOverride.config("database.password", ""),
-                    ConfigOverride.config("database.maxWaitForConnection", "1s"));
-            app = new StagehandTestApp(StagehandTestApp.overrides(database, staging, archive.root(), catalog,
+            app = new StagehandTestApp(StagehandTestApp.overrides(database(postgres), staging, archive.root(), catalog,
                     ConfigOverride.config("backend.type", "recording"),
                     ConfigOverride.config("backend.name", "lease-lapse"),
                     ConfigOverride.config("work.leaseDuration", "2s"))).start();
@@ -185,6 +171,17 @@ class DatabaseOutageIT {
             }
             postgres.close();
         }
+    }
+
+    /** The server's database, giving up on a connection after a second so that outages show quickly. */
+    private static TestDatabase database(EmbeddedPostgres postgres) {
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        return () -> List.of(
+                ConfigOverride.config("database.driverClass", "org.postgresql.Driver"),
+                ConfigOverride.config("database.url", url),
+                ConfigOverride.config("database.user", "postgres"),
+                ConfigOverride.config("database.password", ""),
+                ConfigOverride.config("database.maxWaitForConnection", "1s"));
     }
 
     /** A PostgreSQL server on {@code data} and {@code port}, keeping what the directory holds. */
