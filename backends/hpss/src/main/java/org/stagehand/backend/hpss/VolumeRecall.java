@@ -147,12 +147,13 @@ final class VolumeRecall {
         boolean stopFound = false;
         for (int index = finished; index < count; index++) {
             PlannedFile file = files.get(index);
+            StagingOutcome settled = settledOutcome(file);
             // hsi stopped at the first file it did not complete, which may lie after the last one it
             // started (a get that fails leaves no local file).
-            boolean complete = file.errorLines.isEmpty() && sizeOf(file.targetFile()) == file.location.size();
-            boolean stoppedHere = !stopFound && !complete;
+            boolean stoppedHere = !stopFound && !(settled instanceof StagingOutcome.Fetched);
             stopFound |= stoppedHere;
-            planner.finish(file, outcomeAfterExit(file, exitCode, stop, stoppedHere, othersFailed, settings.fetchIdleTimeout()));
+            planner.finish(file, settled != null ? settled
+                    : outcomeAfterExit(file, exitCode, stop, stoppedHere, othersFailed, settings.fetchIdleTimeout()));
         }
         deleteQuietly(commandFile);
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -213,30 +214,28 @@ final class VolumeRecall {
         return from - 1;
     }
 
-    /** A file hsi has moved past while still running. */
-    private static StagingOutcome outcomeBeforeExit(PlannedFile file) {
+    /** The outcome hsi's error lines or a complete local file decide for a file; null when neither does. */
+    private static StagingOutcome settledOutcome(PlannedFile file) {
         StagingOutcome fromErrors = outcomeFromErrors(file);
         if (fromErrors != null) {
             return fromErrors;
         }
-        long size = sizeOf(file.targetFile());
-        if (size == file.location.size()) {
-            return StagingOutcome.fetched();
+        return sizeOf(file.targetFile()) == file.location.size() ? StagingOutcome.fetched() : null;
+    }
+
+    /** A file hsi has moved past while still running. */
+    private static StagingOutcome outcomeBeforeExit(PlannedFile file) {
+        StagingOutcome settled = settledOutcome(file);
+        if (settled != null) {
+            return settled;
         }
-        return StagingOutcome.retry("hsi went past " + file.remotePath + " leaving " + Math.max(size, 0)
+        return StagingOutcome.retry("hsi went past " + file.remotePath + " leaving " + Math.max(sizeOf(file.targetFile()), 0)
                 + " of " + file.location.size() + " bytes");
     }
 
+    /** A file hsi neither completed nor reported an error for before it ended. */
     private StagingOutcome outcomeAfterExit(PlannedFile file, int exitCode, Stop stop, boolean stoppedHere,
             boolean othersFailed, Duration idleTimeout) {
-        StagingOutcome fromErrors = outcomeFromErrors(file);
-        if (fromErrors != null) {
-            return fromErrors;
-        }
-        long size = sizeOf(file.targetFile());
-        if (size == file.location.size()) {
-            return StagingOutcome.fetched();
-        }
         return switch (stop) {
             case TIMED_OUT -> StagingOutcome.retry("hsi made no progress for " + idleTimeout + " and was killed");
             case UNWANTED -> StagingOutcome.retry("the recall from " + label() + " was stopped before "
