@@ -5,17 +5,19 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.stagehand.catalog.CatalogDao;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.catalog.CatalogEntryMapper;
@@ -96,33 +98,32 @@ final class StagingRequestDao {
      * request can miss a file's outcome. Files without a work row are not in the answer.
      */
     Map<String, String> lockAndTouch(List<String> sortedFileIds, Instant now) {
-        Map<String, String> states = new HashMap<>();
         if (sortedFileIds.isEmpty()) {
-            return states;
+            return Map.of();
         }
         String lock = "SELECT file_id, state FROM staged_file WHERE file_id = ANY(:ids) ORDER BY file_id FOR UPDATE";
         if (postgres) {
             // One round trip: the UPDATE only touches rows the first part has locked, in order.
-            handle.createQuery("WITH locked AS (" + lock + "), touched AS (UPDATE staged_file s"
+            return fileStates(handle.createQuery("WITH locked AS (" + lock + "), touched AS (UPDATE staged_file s"
                             + " SET last_requested_at = :now FROM locked l WHERE s.file_id = l.file_id"
                             + " AND (s.last_requested_at IS NULL OR s.last_requested_at < :now))"
                             + " SELECT file_id, state FROM locked")
                     .bind("ids", varchars(sortedFileIds))
-                    .bind("now", now)
-                    .map((rs, ctx) -> states.put(rs.getString(1), rs.getString(2)))
-                    .forEach(ignored -> { });
-            return states;
+                    .bind("now", now));
         }
-        handle.createQuery(lock)
-                .bind("ids", varchars(sortedFileIds))
-                .map((rs, ctx) -> states.put(rs.getString(1), rs.getString(2)))
-                .forEach(ignored -> { });
+        Map<String, String> states = fileStates(handle.createQuery(lock).bind("ids", varchars(sortedFileIds)));
         handle.createUpdate("UPDATE staged_file SET last_requested_at = :now WHERE file_id = ANY(:ids)"
                         + " AND (last_requested_at IS NULL OR last_requested_at < :now)")
                 .bind("ids", varchars(sortedFileIds))
                 .bind("now", now)
                 .execute();
         return states;
+    }
+
+    /** A query's {@code (file_id, state)} rows as a map. */
+    private static Map<String, String> fileStates(Query query) {
+        return query.map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** Queues again files that failed before, nobody wanted any more, or whose copy has gone. */
@@ -260,7 +261,7 @@ final class StagingRequestDao {
     record StatusRow(Instant createdAt, Instant cancelledAt, RequestFileSummary summary, long waitingForSpace) {
     }
 
-    private static StatusRow statusRow(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+    private static StatusRow statusRow(ResultSet rs, StatementContext ctx) throws SQLException {
         String state = rs.getString("state");
         return new StatusRow(instant(rs, "created_at"), instant(rs, "cancelled_at"),
                 state == null ? null : new RequestFileSummary(state, rs.getLong("files"), rs.getLong("bytes"),
