@@ -14,11 +14,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stagehand.testing.OverrideProperties;
 import org.stagehand.testing.RecordingBackend;
 import org.stagehand.testing.RecordingBackend.Recorder;
 import org.stagehand.testing.StagehandTestApp;
@@ -77,9 +77,7 @@ class TwoInstancesIT {
         recorder.hold(HELD);
         recorder.delayEachCopy(25);
 
-        // Each app sets its overrides as dw.* system properties and, when stopped, puts back what it
-        // found: b found a's, and would leave them behind for the tests that follow.
-        Map<String, String> propertiesBefore = overrideProperties();
+        Map<String, String> propertiesBefore = OverrideProperties.save();
         StagehandTestApp a = instance("node-a", database, archive, catalog).start();
         StagehandTestApp b = null;
         try {
@@ -140,19 +138,8 @@ class TwoInstancesIT {
             if (b != null) {
                 b.stop();
             }
-            overrideProperties().keySet().forEach(System::clearProperty);
-            propertiesBefore.forEach(System::setProperty);
+            OverrideProperties.restore(propertiesBefore);
         }
-    }
-
-    private static Map<String, String> overrideProperties() {
-        Map<String, String> properties = new HashMap<>();
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("dw.")) {
-                properties.put(name, System.getProperty(name));
-            }
-        }
-        return properties;
     }
 
     private static String[] slice(List<String> ids, int from, int to) {
