@@ -72,3 +72,69 @@ CREATE INDEX staging_request_created ON staging_request (created_at);
 --rollback ALTER TABLE staged_file DROP COLUMN last_requested_at;
 --rollback ALTER TABLE staged_file DROP COLUMN waiting_for_space;
 --rollback DROP INDEX staging_request_created;
+
+--changeset stagehand:7-status-notify-function dbms:postgresql splitStatements:false
+-- Each instance keeps status answers in memory and LISTENs on 'stagehand_status' (StatusChangeListener)
+-- to drop those that change. The triggers below send, at commit, the IDs of the requests whose
+-- answer a statement changed: comma-separated, at most 150 to a notification (a payload must stay
+-- under 8,000 bytes); '*' means every request. Triggers, not the service's code, so that every
+-- writer is covered, an operator's hand-written fix included.
+-- changed_requests is the transition table of the statement-level triggers that call this.
+CREATE FUNCTION stagehand_notify_changed_requests() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('stagehand_status', string_agg(request_id::text, ','))
+    FROM (SELECT request_id, (row_number() OVER ()) / 150 AS part
+          FROM (SELECT DISTINCT request_id FROM changed_requests) AS distinct_requests) AS numbered
+    GROUP BY part;
+    RETURN NULL;
+END
+$$;
+--rollback DROP FUNCTION stagehand_notify_changed_requests();
+
+--changeset stagehand:8-status-notify-space-function dbms:postgresql splitStatements:false
+-- A file starting or stopping to wait for space changes the answer of every request waiting for it.
+CREATE FUNCTION stagehand_notify_space_wait() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('stagehand_status', string_agg(request_id::text, ','))
+    FROM (SELECT request_id, (row_number() OVER ()) / 150 AS part
+          FROM request_file WHERE file_id = NEW.file_id AND state = 'WAITING') AS numbered
+    GROUP BY part;
+    RETURN NULL;
+END
+$$;
+--rollback DROP FUNCTION stagehand_notify_space_wait();
+
+--changeset stagehand:9-status-notify-catalog-function dbms:postgresql splitStatements:false
+-- A catalog entry's size or path is part of the answers of every request naming it: all are dropped.
+CREATE FUNCTION stagehand_notify_all_requests() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('stagehand_status', '*');
+    RETURN NULL;
+END
+$$;
+--rollback DROP FUNCTION stagehand_notify_all_requests();
+
+--changeset stagehand:10-status-notify-triggers dbms:postgresql
+-- Transition tables need one trigger per event; a request's new rows need none (no answer about
+-- a request is kept before it exists).
+CREATE TRIGGER request_file_updated AFTER UPDATE ON request_file
+    REFERENCING NEW TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION stagehand_notify_changed_requests();
+CREATE TRIGGER request_file_deleted AFTER DELETE ON request_file
+    REFERENCING OLD TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION stagehand_notify_changed_requests();
+CREATE TRIGGER staging_request_updated AFTER UPDATE ON staging_request
+    REFERENCING NEW TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION stagehand_notify_changed_requests();
+CREATE TRIGGER staging_request_deleted AFTER DELETE ON staging_request
+    REFERENCING OLD TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION stagehand_notify_changed_requests();
+-- Row triggers with WHEN: a statement that does not change the column costs nothing more.
+CREATE TRIGGER staged_file_space_wait AFTER UPDATE OF waiting_for_space ON staged_file
+    FOR EACH ROW WHEN (OLD.waiting_for_space IS DISTINCT FROM NEW.waiting_for_space)
+    EXECUTE FUNCTION stagehand_notify_space_wait();
+CREATE TRIGGER catalog_entry_answer_changed AFTER UPDATE ON catalog_entry
+    FOR EACH ROW WHEN (OLD.bytes IS DISTINCT FROM NEW.bytes OR OLD.staging_path IS DISTINCT FROM NEW.staging_path)
+    EXECUTE FUNCTION stagehand_notify_all_requests();
+--rollback DROP TRIGGER request_file_updated ON request_file;
+--rollback DROP TRIGGER request_file_deleted ON request_file;
+--rollback DROP TRIGGER staging_request_updated ON staging_request;
+--rollback DROP TRIGGER staging_request_deleted ON staging_request;
+--rollback DROP TRIGGER staged_file_space_wait ON staged_file;
+--rollback DROP TRIGGER catalog_entry_answer_changed ON catalog_entry;

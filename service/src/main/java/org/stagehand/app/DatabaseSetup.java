@@ -4,6 +4,9 @@ import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.migrations.CloseableLiquibaseWithClassPathMigrationsFile;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import org.jdbi.v3.core.Jdbi;
@@ -67,5 +70,29 @@ public final class DatabaseSetup {
             LOG.warn("cannot make H2 write each commit at once (SET WRITE_DELAY 0): {}; a crash may lose"
                     + " the last half second of accepted requests", e.toString());
         }
+    }
+
+    /**
+     * A PostgreSQL connection of its own, outside the pool, for a task that holds it for good
+     * (LISTEN). It times out reads after a few seconds so that a dead connection is noticed.
+     */
+    public static Connection openDedicatedPostgresConnection(DataSourceFactory database, String applicationName)
+            throws SQLException {
+        Properties properties = new Properties();
+        properties.putAll(database.getProperties());
+        if (database.getUser() != null) {
+            properties.setProperty("user", database.getUser());
+        }
+        if (database.getPassword() != null) {
+            properties.setProperty("password", database.getPassword());
+        }
+        properties.setProperty("ApplicationName", applicationName);
+        properties.setProperty("socketTimeout", "5");
+        properties.setProperty("tcpKeepAlive", "true");
+        Connection connection = new org.postgresql.Driver().connect(database.getUrl(), properties);
+        if (connection == null) {
+            throw new SQLException("not a PostgreSQL URL: " + database.getUrl());
+        }
+        return connection;
     }
 }

@@ -38,6 +38,8 @@ import org.stagehand.metrics.StagehandGauges;
 import org.stagehand.lifecycle.StagingAreaCleanup;
 import org.stagehand.staging.StagingResource;
 import org.stagehand.staging.StagingService;
+import org.stagehand.staging.StatusCache;
+import org.stagehand.staging.StatusChangeListener;
 import org.stagehand.work.WorkDao;
 import org.stagehand.work.WorkDispatcher;
 
@@ -127,7 +129,15 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.lifecycle().manage(dispatcher);
         environment.lifecycle().manage(new StagingAreaCleanup(cleaner, config.getLifecycle()));
 
-        StagingService staging = new StagingService(jdbi, DatabaseSetup.isPostgres(config.getDatabase()), area,
+        boolean postgres = DatabaseSetup.isPostgres(config.getDatabase());
+        StatusCache statusCache = StatusCache.create(config.getStaging().getStatusCacheEntries(),
+                config.getStaging().getStatusCacheMaxAge().toJavaDuration(), environment.metrics());
+        if (postgres && config.getStaging().getStatusCacheEntries() > 0) {
+            // H2 cannot notify: its cache stays dark and every status is read from the database.
+            environment.lifecycle().manage(new StatusChangeListener(() -> DatabaseSetup.openDedicatedPostgresConnection(
+                    config.getDatabase(), "stagehand-status-listener"), statusCache));
+        }
+        StagingService staging = new StagingService(jdbi, postgres, statusCache, area,
                 config.getStaging(), dispatcher::signal, dispatcher::cancelUnwantedWork, clock);
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
         environment.jersey().register(new ConnectionCloseOnRefusal());

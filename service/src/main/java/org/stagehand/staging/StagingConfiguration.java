@@ -2,6 +2,7 @@ package org.stagehand.staging;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.DataSize;
+import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -30,6 +31,12 @@ public class StagingConfiguration {
 
     @NotNull
     private DataSize minFreeSpace = DataSize.gibibytes(1);
+
+    @Min(0)
+    private int statusCacheEntries = 100_000;
+
+    @NotNull
+    private Duration statusCacheMaxAge = Duration.minutes(10);
 
     @JsonProperty
     public String getRoot() {
@@ -102,5 +109,30 @@ public class StagingConfiguration {
     @JsonProperty
     public void setIdPrefix(String idPrefix) {
         this.idPrefix = idPrefix;
+    }
+
+    /**
+     * How many status answers each instance keeps in memory (PostgreSQL only, where the database
+     * notifies every instance of changes); 0 reads every status from the database.
+     */
+    @JsonProperty
+    public int getStatusCacheEntries() {
+        return statusCacheEntries;
+    }
+
+    @JsonProperty
+    public void setStatusCacheEntries(int statusCacheEntries) {
+        this.statusCacheEntries = statusCacheEntries;
+    }
+
+    /** The longest a status answer is kept, a bound that holds even if a notification were lost. */
+    @JsonProperty
+    public Duration getStatusCacheMaxAge() {
+        return statusCacheMaxAge;
+    }
+
+    @JsonProperty
+    public void setStatusCacheMaxAge(Duration statusCacheMaxAge) {
+        this.statusCacheMaxAge = statusCacheMaxAge;
     }
 }

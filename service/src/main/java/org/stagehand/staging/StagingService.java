@@ -47,16 +47,19 @@ public final class StagingService {
     private final Runnable cancellationSignal;
     private final Clock clock;
     private final boolean postgres;
+    private final StatusCache statusCache;
 
     /**
      * @param postgres whether the database is PostgreSQL (else H2)
+     * @param statusCache answers kept in memory, live only while changes are notified
      * @param workSignal told when new work has been stored
      * @param cancellationSignal told when a request was cancelled, to stop work no one wants
      */
-    public StagingService(Jdbi jdbi, boolean postgres, StagingArea area, StagingConfiguration config,
-                          Runnable workSignal, Runnable cancellationSignal, Clock clock) {
+    public StagingService(Jdbi jdbi, boolean postgres, StatusCache statusCache, StagingArea area,
+                          StagingConfiguration config, Runnable workSignal, Runnable cancellationSignal, Clock clock) {
         this.jdbi = jdbi;
         this.postgres = postgres;
+        this.statusCache = statusCache;
         this.area = area;
         this.config = config;
         this.workSignal = workSignal;
@@ -262,6 +265,7 @@ public final class StagingService {
             return "request " + requestId + " cancelled: " + cancelled + " files stopped waiting, "
                     + setAside + " queued files no other request wants were set aside";
         });
+        statusCache.invalidate(List.of(requestId)); // at once here; other instances when notified
         LOG.info("{}", summary);
         cancellationSignal.run();
         return summary;
@@ -300,6 +304,7 @@ public final class StagingService {
             return "request " + requestId + ": " + again.size() + " files queued again ("
                     + readyAtOnce + " were already in place)";
         });
+        statusCache.invalidate(List.of(requestId)); // at once here; other instances when notified
         LOG.info("{}", summary);
         workSignal.run();
         return summary;
@@ -336,6 +341,17 @@ public final class StagingService {
 
     /** The status of a request, or empty when there is no such request. */
     public Optional<StagingStatus> status(UUID requestId) {
+        Optional<StagingStatus> kept = statusCache.get(requestId);
+        if (kept.isPresent()) {
+            return kept;
+        }
+        long generation = statusCache.generation();
+        Optional<StagingStatus> read = readStatus(requestId);
+        read.ifPresent(answer -> statusCache.fill(requestId, answer, generation));
+        return read;
+    }
+
+    private Optional<StagingStatus> readStatus(UUID requestId) {
         return jdbi.withHandle(handle -> {
             StagingRequestDao dao = dao(handle);
             List<StagingRequestDao.StatusRow> rows = dao.statusRows(requestId);
