@@ -139,6 +139,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         }
         StagingService staging = new StagingService(jdbi, postgres, statusCache, area,
                 config.getStaging(), dispatcher::signal, dispatcher::cancelUnwantedWork, clock);
+        environment.lifecycle().manage(staging);
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
         environment.jersey().register(new ConnectionCloseOnRefusal());
         environment.jersey().register(new ApiExceptionMapper());

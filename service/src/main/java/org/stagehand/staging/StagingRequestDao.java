@@ -60,11 +60,12 @@ final class StagingRequestDao {
                 .list();
     }
 
-    void insertRequest(UUID requestId, Instant now, int fileCount) {
-        handle.createUpdate("INSERT INTO staging_request (request_id, created_at, file_count) VALUES (:id, :now, :fileCount)")
-                .bind("id", requestId)
+    void insertRequests(List<RequestWriter.NewRequest> requests, Instant now) {
+        handle.createUpdate("INSERT INTO staging_request (request_id, created_at, file_count)"
+                        + " SELECT CAST(u.request_id AS uuid), :now, u.file_count FROM UNNEST(:ids, :counts) AS u(request_id, file_count)")
+                .bind("ids", varchars(requests.stream().map(request -> request.requestId().toString()).toList()))
+                .bind("counts", integers(requests.stream().map(request -> request.ids().size()).toList()))
                 .bind("now", now)
-                .bind("fileCount", fileCount)
                 .execute();
     }
 
@@ -136,15 +137,16 @@ final class StagingRequestDao {
     }
 
     /**
-     * Inserts a request's rows for these files, in one statement.
+     * Inserts requests' rows for files, in one statement: row {@code i} is file {@code fileIds[i]}
+     * of request {@code requestIds[i]}.
      *
-     * @param states per file, {@code READY} (completed {@code now}) or {@code WAITING}
+     * @param states per row, {@code READY} (completed {@code now}) or {@code WAITING}
      */
-    void insertRequestFiles(UUID requestId, List<String> fileIds, List<String> states, Instant now) {
+    void insertRequestFiles(List<String> requestIds, List<String> fileIds, List<String> states, Instant now) {
         handle.createUpdate("INSERT INTO request_file (request_id, file_id, state, completed_at)"
-                        + " SELECT :requestId, u.file_id, u.state, CASE WHEN u.state = 'READY' THEN " + NOW + " END"
-                        + " FROM UNNEST(:ids, :states) AS u(file_id, state)")
-                .bind("requestId", requestId)
+                        + " SELECT CAST(u.request_id AS uuid), u.file_id, u.state, CASE WHEN u.state = 'READY' THEN " + NOW + " END"
+                        + " FROM UNNEST(:requestIds, :ids, :states) AS u(request_id, file_id, state)")
+                .bind("requestIds", varchars(requestIds))
                 .bind("now", now)
                 .bind("ids", varchars(fileIds))
                 .bind("states", varchars(states))
@@ -304,6 +306,12 @@ final class StagingRequestDao {
     private static Argument varchars(Collection<String> values) {
         return (position, statement, context) ->
                 statement.setArray(position, statement.getConnection().createArrayOf("varchar", values.toArray()));
+    }
+
+    /** A list bound as one {@code integer} array. */
+    private static Argument integers(Collection<Integer> values) {
+        return (position, statement, context) ->
+                statement.setArray(position, statement.getConnection().createArrayOf("integer", values.toArray()));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

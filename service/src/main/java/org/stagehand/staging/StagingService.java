@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -23,14 +24,16 @@ import org.slf4j.MDC;
 import org.stagehand.app.ApiException;
 import org.stagehand.area.StagingArea;
 import org.stagehand.catalog.CatalogEntry;
+import org.stagehand.staging.RequestWriter.NewRequest;
 import org.stagehand.staging.StagingStatus.ByteCounts;
 import org.stagehand.staging.StagingStatus.FileCounts;
 
 /**
  * Accepts staging requests and reports on them. A request is stored with all its files, in one
- * transaction, before it is acknowledged; the work dispatcher does the rest.
+ * transaction (shared with other small requests that arrive at the same moment), before it is
+ * acknowledged; the work dispatcher does the rest.
  */
-public final class StagingService {
+public final class StagingService implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(StagingService.class);
     /**
@@ -39,6 +42,11 @@ public final class StagingService {
      */
     private static final int CHUNK = 5000;
     private static final int MAX_UNKNOWN_LISTED = 100;
+    /**
+     * Threads that store small requests, several to a transaction. Two: one can commit while the
+     * other runs its statements.
+     */
+    private static final int REQUEST_WRITERS = 2;
 
     private final Jdbi jdbi;
     private final StagingArea area;
@@ -48,6 +56,7 @@ public final class StagingService {
     private final Clock clock;
     private final boolean postgres;
     private final StatusCache statusCache;
+    private final RequestWriter writer;
 
     /**
      * @param postgres whether the database is PostgreSQL (else H2)
@@ -60,6 +69,7 @@ public final class StagingService {
         this.jdbi = jdbi;
         this.postgres = postgres;
         this.statusCache = statusCache;
+        this.writer = new RequestWriter(this::lookUpAndStore, REQUEST_WRITERS);
         this.area = area;
         this.config = config;
         this.workSignal = workSignal;
@@ -79,21 +89,55 @@ public final class StagingService {
                     + config.getMaxFilesPerRequest() + " are accepted in one request");
         }
         UUID requestId = UUID.randomUUID();
-        // One connection for the catalog look-up and the transaction that stores the request.
+        writer.write(new NewRequest(requestId, ids));
+        return new StagingAccepted(requestId);
+    }
+
+    /** Starts the threads that store requests arriving together in one transaction. */
+    @Override
+    public void start() {
+        writer.start();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        writer.stop();
+    }
+
+    /**
+     * Looks the requests' IDs up in the catalog and stores, in one transaction, every request whose
+     * IDs are all known; one connection for both.
+     *
+     * @return the requests refused, with their 404s
+     */
+    private Map<UUID, ApiException> lookUpAndStore(List<NewRequest> requests) {
+        Map<UUID, ApiException> refused = new HashMap<>();
+        List<NewRequest> known = new ArrayList<>(requests.size());
         jdbi.useHandle(handle -> {
-            Map<String, CatalogEntry> entries = lookUp(dao(handle), ids);
-            if (entries.size() < ids.size()) {
-                List<String> unknown = ids.stream().filter(id -> !entries.containsKey(id)).toList();
-                throw ApiException.notFound(unknown.size() + " of the " + ids.size() + " IDs are not in the catalog",
-                        unknown.subList(0, Math.min(MAX_UNKNOWN_LISTED, unknown.size())));
+            Map<String, CatalogEntry> entries = lookUp(dao(handle),
+                    requests.size() == 1 ? requests.get(0).ids() : requests.stream().flatMap(r -> r.ids().stream()).distinct().toList());
+            for (NewRequest request : requests) {
+                List<String> unknown = request.ids().stream().filter(id -> !entries.containsKey(id)).toList();
+                if (unknown.isEmpty()) {
+                    known.add(request);
+                } else {
+                    refused.put(request.requestId(), ApiException.notFound(unknown.size() + " of the " + request.ids().size()
+                            + " IDs are not in the catalog", unknown.subList(0, Math.min(MAX_UNKNOWN_LISTED, unknown.size()))));
+                }
             }
-            try (MDC.MDCCloseable logContext = MDC.putCloseable("request_id", requestId.toString())) {
-                storeRetryingConflicts(handle, requestId, entries);
-                LOG.info("request accepted with {} files", ids.size());
+            if (!known.isEmpty()) {
+                storeRetryingConflicts(handle, known, entries);
             }
         });
-        workSignal.run();
-        return new StagingAccepted(requestId);
+        for (NewRequest request : known) {
+            try (MDC.MDCCloseable logContext = MDC.putCloseable("request_id", request.requestId().toString())) {
+                LOG.info("request accepted with {} files", request.ids().size());
+            }
+        }
+        if (!known.isEmpty()) {
+            workSignal.run();
+        }
+        return refused;
     }
 
     private StagingRequestDao dao(Handle handle) {
@@ -136,7 +180,7 @@ public final class StagingService {
         return List.copyOf(ids);
     }
 
-    private static Map<String, CatalogEntry> lookUp(StagingRequestDao dao, List<String> ids) {
+    private static Map<String, CatalogEntry> lookUp(StagingRequestDao dao, Collection<String> ids) {
         Map<String, CatalogEntry> entries = new HashMap<>(ids.size() * 4 / 3 + 1);
         for (List<String> chunk : chunks(ids)) {
             dao.catalogEntries(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
@@ -145,19 +189,19 @@ public final class StagingService {
     }
 
     /**
-     * Stores the request; PostgreSQL may abort one of two requests that lock shared files at the
-     * same moment (deadlock or serialization failure), and then it is simply run again.
+     * Stores the requests; PostgreSQL may abort one of two transactions that lock shared files at
+     * the same moment (deadlock or serialization failure), and then it is simply run again.
      */
-    private void storeRetryingConflicts(Handle handle, UUID requestId, Map<String, CatalogEntry> entries) {
+    private void storeRetryingConflicts(Handle handle, List<NewRequest> requests, Map<String, CatalogEntry> entries) {
         for (int attempt = 1; ; attempt++) {
             try {
-                handle.useTransaction(transaction -> store(dao(transaction), requestId, entries));
+                handle.useTransaction(transaction -> store(dao(transaction), requests, entries));
                 return;
             } catch (JdbiException e) {
                 if (attempt >= 3 || !isConflict(e)) {
                     throw e;
                 }
-                LOG.info("request {} met a concurrent request on shared files; storing it again", requestId);
+                LOG.info("{} requests met a concurrent transaction on shared files; storing them again", requests.size());
             }
         }
     }
@@ -171,14 +215,54 @@ public final class StagingService {
         return false;
     }
 
-    private void store(StagingRequestDao dao, UUID requestId, Map<String, CatalogEntry> entries) {
+    private void store(StagingRequestDao dao, List<NewRequest> requests, Map<String, CatalogEntry> entries) {
         Instant now = clock.instant();
-        dao.insertRequest(requestId, now, entries.size());
-        // Sorted, so concurrent requests lock shared rows in the same order and cannot deadlock.
-        List<String> sorted = entries.keySet().stream().sorted().toList();
+        dao.insertRequests(requests, now);
+        // Sorted, so concurrent transactions lock shared rows in the same order and cannot deadlock.
+        List<String> sorted = (requests.size() == 1 ? requests.get(0).ids().stream()
+                : requests.stream().flatMap(request -> request.ids().stream()).distinct()).sorted().toList();
+        Map<String, String> stateByFile = new HashMap<>(sorted.size() * 4 / 3 + 1);
         for (List<String> chunk : chunks(sorted)) {
-            List<String> states = attachWork(dao, chunk, entries, now);
-            dao.insertRequestFiles(requestId, chunk, states, now);
+            stateByFile.putAll(attachWork(dao, chunk, entries, now));
+        }
+        RequestFileRows rows = new RequestFileRows(dao, now);
+        for (NewRequest request : requests) {
+            for (String id : request.ids()) {
+                rows.add(request.requestId(), id, stateByFile.get(id));
+            }
+        }
+        rows.flush();
+    }
+
+    /** The requests' file rows, inserted {@link #CHUNK} to a statement. */
+    private static final class RequestFileRows {
+        private final StagingRequestDao dao;
+        private final Instant now;
+        private final List<String> requestIds = new ArrayList<>();
+        private final List<String> fileIds = new ArrayList<>();
+        private final List<String> states = new ArrayList<>();
+
+        RequestFileRows(StagingRequestDao dao, Instant now) {
+            this.dao = dao;
+            this.now = now;
+        }
+
+        void add(UUID requestId, String fileId, String state) {
+            requestIds.add(requestId.toString());
+            fileIds.add(fileId);
+            states.add(state);
+            if (fileIds.size() == CHUNK) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (!fileIds.isEmpty()) {
+                dao.insertRequestFiles(requestIds, fileIds, states, now);
+                requestIds.clear();
+                fileIds.clear();
+                states.clear();
+            }
         }
     }
 
@@ -188,9 +272,9 @@ public final class StagingService {
      * are queued again. The lock orders this transaction against a worker settling the file, so
      * the request cannot miss the file's outcome.
      *
-     * @return per file, in order, the request's state for it: READY when a copy is in place, else WAITING
+     * @return per file, the requests' state for it: READY when a copy is in place, else WAITING
      */
-    private List<String> attachWork(StagingRequestDao dao, List<String> sortedChunk, Map<String, CatalogEntry> entries,
+    private Map<String, String> attachWork(StagingRequestDao dao, List<String> sortedChunk, Map<String, CatalogEntry> entries,
                                     Instant now) {
         Map<String, String> states = new HashMap<>(sortedChunk.size() * 4 / 3 + 1);
         lockOrInsert(dao, sortedChunk, now, states);
@@ -200,14 +284,14 @@ public final class StagingService {
             lockOrInsert(dao, gone, now, states);
         }
         List<String> again = new ArrayList<>();
-        List<String> requestStates = new ArrayList<>(sortedChunk.size());
+        Map<String, String> requestStates = new HashMap<>(sortedChunk.size() * 4 / 3 + 1);
         for (String id : sortedChunk) {
             String state = states.get(id);
             boolean ready = "READY".equals(state) && area.exists(entries.get(id).stagingPath());
             if (!ready && !"PENDING".equals(state) && !"ACTIVE".equals(state)) {
                 again.add(id);
             }
-            requestStates.add(ready ? "READY" : "WAITING");
+            requestStates.put(id, ready ? "READY" : "WAITING");
         }
         if (!again.isEmpty()) {
             dao.requeue(again, now);
@@ -297,7 +381,8 @@ public final class StagingService {
             int readyAtOnce = 0;
             for (List<String> chunk : chunks(again)) {
                 dao.catalogEntries(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
-                List<String> states = attachWork(dao, chunk, entries, now);
+                Map<String, String> stateByFile = attachWork(dao, chunk, entries, now);
+                List<String> states = chunk.stream().map(stateByFile::get).toList();
                 dao.resetRequestFiles(requestId, chunk, states, now);
                 readyAtOnce += (int) states.stream().filter("READY"::equals).count();
             }

@@ -12,7 +12,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +173,45 @@ abstract class StagingContractIT {
         assertThat(reply.json().get("message").asText()).contains("2 of the 3 IDs");
         assertThat(reply.json().get("unknown_ids")).extracting(JsonNode::asText)
                 .containsExactly("no-such-1", "no-such-2");
+    }
+
+    @Test
+    void requestsArrivingTogetherAreEachAnsweredForThemselves() throws Exception {
+        // Small requests that arrive at once are stored several to a transaction; a refused one
+        // must not take the others with it, nor they it.
+        int requests = 40;
+        ExecutorService clients = Executors.newFixedThreadPool(requests);
+        try {
+            List<Future<Reply>> replies = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < requests; i++) {
+                String[] ids = i % 2 == 0
+                        ? new String[] {"many-" + i, "many-" + (i + 1), "many-" + (i + 2)}
+                        : new String[] {"many-" + i, "nope-" + i};
+                replies.add(clients.submit(() -> {
+                    start.await();
+                    return app.requestStaging(ids);
+                }));
+            }
+            start.countDown();
+            Set<String> accepted = new HashSet<>();
+            for (int i = 0; i < requests; i++) {
+                Reply reply = replies.get(i).get(30, TimeUnit.SECONDS);
+                if (i % 2 == 0) {
+                    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+                    String requestId = reply.json().get("request_id").asText();
+                    assertThat(accepted.add(requestId)).as("a request ID of its own").isTrue();
+                    JsonNode status = app.awaitStatus(requestId, "ready", TIMEOUT);
+                    assertThat(status.get("files").get("total").asInt()).isEqualTo(3);
+                    assertThat(status.get("bytes").get("total").asLong()).isEqualTo(30);
+                } else {
+                    assertThat(reply.status()).as(reply.body()).isEqualTo(404);
+                    assertThat(reply.json().get("unknown_ids")).extracting(JsonNode::asText).containsExactly("nope-" + i);
+                }
+            }
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test
