@@ -83,6 +83,11 @@ final class RequestWriter {
         }
     }
 
+    /** How many requests wait for a writer. */
+    int queued() {
+        return queue.size();
+    }
+
     private static void throwIfRefused(Map<UUID, ApiException> refused, NewRequest request) {
         ApiException refusal = refused.get(request.requestId());
         if (refusal != null) {

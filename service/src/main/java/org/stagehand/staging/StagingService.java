@@ -114,8 +114,7 @@ public final class StagingService implements Managed {
         Map<UUID, ApiException> refused = new HashMap<>();
         List<NewRequest> known = new ArrayList<>(requests.size());
         jdbi.useHandle(handle -> {
-            Map<String, CatalogEntry> entries = lookUp(dao(handle),
-                    requests.size() == 1 ? requests.get(0).ids() : requests.stream().flatMap(r -> r.ids().stream()).distinct().toList());
+            Map<String, CatalogEntry> entries = lookUp(dao(handle), fileIdsOf(requests));
             for (NewRequest request : requests) {
                 List<String> unknown = request.ids().stream().filter(id -> !entries.containsKey(id)).toList();
                 if (unknown.isEmpty()) {
@@ -138,6 +137,12 @@ public final class StagingService implements Managed {
             workSignal.run();
         }
         return refused;
+    }
+
+    /** The requests' file IDs, each once (a request's own are distinct already). */
+    private static List<String> fileIdsOf(List<NewRequest> requests) {
+        return requests.size() == 1 ? requests.get(0).ids()
+                : requests.stream().flatMap(request -> request.ids().stream()).distinct().toList();
     }
 
     private StagingRequestDao dao(Handle handle) {
@@ -219,8 +224,7 @@ public final class StagingService implements Managed {
         Instant now = clock.instant();
         dao.insertRequests(requests, now);
         // Sorted, so concurrent transactions lock shared rows in the same order and cannot deadlock.
-        List<String> sorted = (requests.size() == 1 ? requests.get(0).ids().stream()
-                : requests.stream().flatMap(request -> request.ids().stream()).distinct()).sorted().toList();
+        List<String> sorted = fileIdsOf(requests).stream().sorted().toList();
         Map<String, String> stateByFile = new HashMap<>(sorted.size() * 4 / 3 + 1);
         for (List<String> chunk : chunks(sorted)) {
             stateByFile.putAll(attachWork(dao, chunk, entries, now));
