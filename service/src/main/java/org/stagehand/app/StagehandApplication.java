@@ -36,6 +36,7 @@ import org.stagehand.lifecycle.StagingAreaCleaner;
 import org.stagehand.metrics.PrometheusTextServlet;
 import org.stagehand.metrics.StagehandGauges;
 import org.stagehand.lifecycle.StagingAreaCleanup;
+import org.stagehand.staging.StagingRefusalCounter;
 import org.stagehand.staging.StagingResource;
 import org.stagehand.staging.StagingService;
 import org.stagehand.staging.StatusCache;
@@ -142,6 +143,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.lifecycle().manage(staging);
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
         environment.jersey().register(new ConnectionCloseOnRefusal());
+        environment.jersey().register(new StagingRefusalCounter(environment.metrics()));
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new DatabaseExceptionMapper());
         environment.jersey().register(new StagingResource(staging, environment.metrics()));

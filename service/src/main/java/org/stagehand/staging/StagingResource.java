@@ -34,20 +34,13 @@ public class StagingResource {
         this.service = service;
         this.metrics = metrics;
         metrics.meter("stagehand.requests.accepted");
-        metrics.meter("stagehand.requests.rejected");
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response stage(JsonNode body, @Context UriInfo uriInfo) {
-        StagingAccepted accepted;
-        try {
-            accepted = service.submit(body);
-        } catch (ApiException e) {
-            metrics.meter("stagehand.requests.rejected").mark();
-            metrics.meter("stagehand.requests.rejected." + e.error().code()).mark();
-            throw e;
-        }
+        // Refusals are counted by StagingRefusalCounter, which also sees those made before this runs.
+        StagingAccepted accepted = service.submit(body);
         metrics.meter("stagehand.requests.accepted").mark();
         return Response.created(uriInfo.getBaseUriBuilder().path(StagingResource.class)
                         .path(accepted.requestId().toString()).build())

@@ -50,22 +50,34 @@ class MetricsAndHealthIT {
         return (long) Double.parseDouble(matcher.group(1));
     }
 
+    /** A counter's value, 0 while it has never been marked (and so is not exported yet). */
+    private long counter(String name) {
+        return app.getAdmin("/prometheus").body().contains(name) ? metric(name) : 0;
+    }
+
     @Test
     void prometheusCountersMoveWithRequestsAndStagedFiles() {
         long accepted = metric("stagehand_requests_accepted_total");
-        long rejected404 = app.getAdmin("/prometheus").body().contains("stagehand_requests_rejected_404_total")
-                ? metric("stagehand_requests_rejected_404_total") : 0;
+        long rejected404 = counter("stagehand_requests_rejected_404_total");
+        long rejected400 = counter("stagehand_requests_rejected_400_total");
+        long rejected415 = counter("stagehand_requests_rejected_415_total");
+        long rejected = metric("stagehand_requests_rejected_total");
         long staged = metric("stagehand_work_files_staged_total");
         long bytes = metric("stagehand_work_bytes_staged_total");
-        long verificationFailures = app.getAdmin("/prometheus").body().contains("files_failed_verification_total")
-                ? metric("stagehand_work_files_failed_verification_total") : 0;
+        long verificationFailures = counter("stagehand_work_files_failed_verification_total");
 
         String requestId = app.requestStaging("m1", "m2", "bad").json().get("request_id").asText();
         app.requestStaging("unknown-id");
+        // Refused before the resource runs: counted all the same.
+        assertThat(app.post("/dts/staging", "application/json", "not json").status()).isEqualTo(400);
+        assertThat(app.post("/dts/staging", "text/plain", "{}").status()).isEqualTo(415);
         app.awaitStatus(requestId, "failed", Duration.ofSeconds(20));
 
         assertThat(metric("stagehand_requests_accepted_total")).isEqualTo(accepted + 1);
         assertThat(metric("stagehand_requests_rejected_404_total")).isEqualTo(rejected404 + 1);
+        assertThat(metric("stagehand_requests_rejected_400_total")).isEqualTo(rejected400 + 1);
+        assertThat(metric("stagehand_requests_rejected_415_total")).isEqualTo(rejected415 + 1);
+        assertThat(metric("stagehand_requests_rejected_total")).isEqualTo(rejected + 3);
         assertThat(metric("stagehand_work_files_staged_total")).isEqualTo(staged + 2);
         assertThat(metric("stagehand_work_bytes_staged_total")).isEqualTo(bytes + 1_234 + 4_321);
         assertThat(metric("stagehand_work_files_failed_verification_total")).isEqualTo(verificationFailures + 1);
