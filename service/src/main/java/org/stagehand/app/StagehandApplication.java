@@ -146,7 +146,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new StagingRefusalCounter(environment.metrics()));
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new DatabaseExceptionMapper());
-        environment.jersey().register(new StagingResource(staging, environment.metrics()));
+        environment.jersey().register(new StagingResource(staging, config.publicUrls(), environment.metrics()));
         registerAuthentication(config, environment);
 
         environment.admin().addTask(new CancelRequestTask(staging));

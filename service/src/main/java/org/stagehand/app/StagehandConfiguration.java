@@ -5,6 +5,11 @@ import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.dropwizard.validation.ValidationMethod;
+import java.net.URI;
+import java.util.Optional;
+import org.stagehand.api.PublicUrls;
 import org.stagehand.auth.AuthConfiguration;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.catalog.CatalogConfiguration;
@@ -44,6 +49,8 @@ public class StagehandConfiguration extends Configuration {
     @Valid
     @NotNull
     private ArchiveBackendFactory backend;
+
+    private String publicBaseUrl;
 
     @JsonProperty
     public DataSourceFactory getDatabase() {
@@ -124,5 +131,33 @@ public class StagehandConfiguration extends Configuration {
     @JsonProperty
     public void setBackend(ArchiveBackendFactory backend) {
         this.backend = backend;
+    }
+
+    /**
+     * The absolute http(s) URL at which clients reach the service's root, e.g. through a proxy
+     * ({@code https://stagehand.example.org/}). When set, every URL the service hands out (a 201's
+     * {@code Location}) starts with it; when unset, with the scheme and {@code Host} of the request.
+     */
+    @JsonProperty
+    public Optional<String> getPublicBaseUrl() {
+        return Optional.ofNullable(publicBaseUrl);
+    }
+
+    @JsonProperty
+    public void setPublicBaseUrl(String publicBaseUrl) {
+        this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null : publicBaseUrl.trim();
+    }
+
+    @JsonIgnore
+    @ValidationMethod(message = "publicBaseUrl must be an absolute http or https URL without query or fragment,"
+            + " e.g. https://stagehand.example.org/")
+    public boolean isPublicBaseUrlAbsolute() {
+        return publicBaseUrl == null || PublicUrls.isValidBaseUrl(publicBaseUrl);
+    }
+
+    /** The service's public URLs, built from {@link #getPublicBaseUrl()} when set. */
+    @JsonIgnore
+    public PublicUrls publicUrls() {
+        return new PublicUrls(getPublicBaseUrl().map(URI::create));
     }
 }

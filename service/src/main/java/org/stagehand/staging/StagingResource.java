@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import com.codahale.metrics.MetricRegistry;
 import java.util.UUID;
+import org.stagehand.api.PublicUrls;
 import org.stagehand.app.ApiException;
 
 /** The DTS staging contract: {@code POST /dts/staging} and its status, by query or by path. */
@@ -29,9 +30,11 @@ public class StagingResource {
 
     private final StagingService service;
     private final MetricRegistry metrics;
+    private final PublicUrls urls;
 
-    public StagingResource(StagingService service, MetricRegistry metrics) {
+    public StagingResource(StagingService service, PublicUrls urls, MetricRegistry metrics) {
         this.service = service;
+        this.urls = urls;
         this.metrics = metrics;
         metrics.meter("stagehand.requests.accepted");
     }
@@ -42,8 +45,7 @@ public class StagingResource {
         // Refusals are counted by StagingRefusalCounter, which also sees those made before this runs.
         StagingAccepted accepted = service.submit(body);
         metrics.meter("stagehand.requests.accepted").mark();
-        return Response.created(uriInfo.getBaseUriBuilder().path(StagingResource.class)
-                        .path(accepted.requestId().toString()).build())
+        return Response.created(urls.of(uriInfo, "dts", "staging", accepted.requestId().toString()))
                 .entity(accepted)
                 .build();
     }

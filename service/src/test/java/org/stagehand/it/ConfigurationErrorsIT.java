@@ -53,4 +53,12 @@ class ConfigurationErrorsIT {
         assertThatThrownBy(app::start).hasMessageContaining("staging.root");
         assertThat(Files.exists(directory.resolve("no-such-staging"))).isFalse();
     }
+
+    @Test
+    void publicBaseUrlThatIsNotAnAbsoluteHttpUrlNamesTheKey() throws Exception {
+        StagehandTestApp app = new StagehandTestApp(overrides(null, directory.resolve("staging"),
+                ConfigOverride.config("publicBaseUrl", "stage.example.org/dts")));
+
+        assertThatThrownBy(app::start).hasMessageContaining("publicBaseUrl");
+    }
 }
