@@ -277,7 +277,7 @@ final class BatchStaging {
             report(item, StagingOutcome.cancelled());
             return;
         }
-        report(item, copier.copy(item));
+        report(item, copier.copy(item, () -> batch.isCancelled(item)));
     }
 
     private Path fileSystemOf(Path file) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.Checksum;
@@ -55,14 +56,17 @@ public final class ArchiveFileCopier {
     }
 
     /**
-     * Copies the item's archive file into its temporary file.
+     * Copies the item's archive file into its temporary file, stopping between chunks once
+     * {@code cancelled} says so (the service cancels an item whose claim it lost: it must stop at
+     * once, not at the end of a large file).
      *
      * @return {@code fetched} (with the observed checksum when one was expected), {@code failed}
-     *     when the file is missing, not a regular file, outside the root or unreadable, {@code retry}
-     *     for other I/O errors
+     *     when the archive file is missing, not a regular file, outside the root or unreadable,
+     *     {@code cancelled} when cancelled during the copy, {@code retry} for other I/O errors
+     *     (including a temporary file or directory that vanished)
      * @throws InterruptedException when the thread was interrupted during the copy
      */
-    public StagingOutcome copy(StagingItem item) throws InterruptedException {
+    public StagingOutcome copy(StagingItem item, BooleanSupplier cancelled) throws InterruptedException {
         Path source;
         try {
             source = resolveInsideRoot(item.archiveLocation());
@@ -77,7 +81,11 @@ public final class ArchiveFileCopier {
             return StagingOutcome.failed("not a regular file in the archive: " + item.archiveLocation());
         }
         try {
-            Optional<Checksum> observed = transfer(source, item);
+            Optional<Optional<Checksum>> copied = transfer(source, item, cancelled);
+            if (copied.isEmpty()) {
+                return StagingOutcome.cancelled();
+            }
+            Optional<Checksum> observed = copied.get();
             if (preserveModificationTime) {
                 Files.setLastModifiedTime(item.temporaryFile(), Files.getLastModifiedTime(source));
             }
@@ -86,7 +94,13 @@ public final class ArchiveFileCopier {
             Thread.currentThread().interrupt();
             throw new InterruptedException("copy of " + item.fileId() + " interrupted");
         } catch (NoSuchFileException e) {
-            return StagingOutcome.failed("not in the archive: " + item.archiveLocation());
+            // Only the archive file missing is "not in the archive"; the temporary file or its
+            // directory vanishing (removed under the writer) is worth another try.
+            if (source.toString().equals(e.getFile())) {
+                return StagingOutcome.failed("not in the archive: " + item.archiveLocation());
+            }
+            LOG.warn("copy of {} failed, its temporary file vanished: {}", item.archiveLocation(), e.toString());
+            return StagingOutcome.retry("copy of " + item.archiveLocation() + " failed: its temporary file vanished");
         } catch (AccessDeniedException e) {
             return StagingOutcome.failed("permission denied: " + e.getFile());
         } catch (IOException e) {
@@ -124,8 +138,11 @@ public final class ArchiveFileCopier {
      * Copies source to the item's temporary file. With a checksum to verify, the bytes are hashed
      * as they pass so the service need not read the copy again; otherwise the kernel copies
      * (copy_file_range/sendfile) without bringing the bytes into the JVM.
+     *
+     * @return the observed checksum, if one was computed; empty when cancelled during the copy
      */
-    private Optional<Checksum> transfer(Path source, StagingItem item) throws IOException {
+    private Optional<Optional<Checksum>> transfer(Path source, StagingItem item, BooleanSupplier cancelled)
+            throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
              FileChannel out = FileChannel.open(item.temporaryFile(), StandardOpenOption.CREATE,
                      StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -134,20 +151,26 @@ public final class ArchiveFileCopier {
             if (item.expectedChecksum().isEmpty()) {
                 long position = 0;
                 while (position < size) {
-                    long moved = in.transferTo(position, Math.min(WRITE_BEHIND_BYTES, size - position), out);
+                    if (cancelled.getAsBoolean()) {
+                        return Optional.empty();
+                    }
+                    long moved = in.transferTo(position, Math.min(CHUNK_BYTES, size - position), out);
                     if (moved <= 0) {
                         break; // the source shrank while we copied; the size check will say so
                     }
                     position += moved;
                     writeBehind.written(position);
                 }
-                return Optional.empty();
+                return Optional.of(Optional.empty());
             }
             String algorithm = item.expectedChecksum().get().algorithm();
             MessageDigest digest = Checksum.newDigest(algorithm);
             ByteBuffer buffer = ByteBuffer.allocateDirect(bufferBytes);
             long position = 0;
             while (in.read(buffer) >= 0) {
+                if (cancelled.getAsBoolean()) {
+                    return Optional.empty();
+                }
                 buffer.flip();
                 digest.update(buffer.duplicate());
                 while (buffer.hasRemaining()) {
@@ -156,9 +179,12 @@ public final class ArchiveFileCopier {
                 buffer.clear();
                 writeBehind.written(position);
             }
-            return Optional.of(Checksum.of(algorithm, digest));
+            return Optional.of(Optional.of(Checksum.of(algorithm, digest)));
         }
     }
+
+    /** How much the kernel copies between two looks at cancellation. */
+    private static final long CHUNK_BYTES = 4L << 20;
 
     /** How much is copied before the kernel is asked to start writing it to disk. */
     private static final long WRITE_BEHIND_BYTES = 16L << 20;

@@ -29,7 +29,7 @@ final class PosixBackend implements ArchiveBackend {
                 listener.report(item, StagingOutcome.cancelled());
                 continue;
             }
-            listener.report(item, copier.copy(item));
+            listener.report(item, copier.copy(item, () -> batch.isCancelled(item)));
         }
     }
 

@@ -310,6 +310,36 @@ class PosixBackendTest {
     }
 
     @Test
+    void vanishedTemporaryDirectoryIsRetriedNotReportedMissingFromTheArchive() throws Exception {
+        archiveFile("present.dat", "here".getBytes(StandardCharsets.UTF_8));
+        // The temporary file's directory was removed under the writer (by a sweep, or an operator).
+        StagingItem item = new StagingItem("f1", "present.dat", "gone/f1", staging.resolve("gone/.f1.part"),
+                OptionalLong.empty(), Optional.empty(), 1);
+
+        StagingOutcome outcome = stageOne(item);
+
+        assertThat(outcome).isInstanceOfSatisfying(StagingOutcome.Retry.class,
+                retry -> assertThat(retry.message()).doesNotContain("not in the archive").contains("vanished"));
+    }
+
+    @ParameterizedTest(name = "with checksum: {0}")
+    @ValueSource(booleans = {false, true})
+    void copyCancelledWhileItRunsStopsBeforeTheEnd(boolean withChecksum) throws Exception {
+        byte[] content = randomBytes(12 * 1024 * 1024, 7);
+        archiveFile("big.dat", content);
+        StagingItem item = item("big", "big.dat",
+                withChecksum ? Optional.of(digestOf("md5", content)) : Optional.empty());
+        ArchiveFileCopier copier = new ArchiveFileCopier(archive.toRealPath(), false, 1 << 20);
+        int[] looks = {0};
+
+        // Cancelled once the first chunk is written: the service lost the claim meanwhile.
+        StagingOutcome outcome = copier.copy(item, () -> ++looks[0] > 1);
+
+        assertThat(outcome).isInstanceOf(StagingOutcome.Cancelled.class);
+        assertThat(Files.size(item.temporaryFile())).isLessThan(content.length);
+    }
+
+    @Test
     void locationClimbingOutOfTheRootFailsAndWritesNothing() throws Exception {
         Files.writeString(outside.resolve("secret"), "secret");
         StagingItem item = item("f1", "../outside/secret");
