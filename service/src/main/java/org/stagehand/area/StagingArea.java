@@ -5,12 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -52,9 +50,11 @@ public final class StagingArea {
     private static final int MAX_NAME_PREFIX = 120;
 
     private final Path root;
+    private final StagingRootGuard guard;
 
     private StagingArea(Path root) {
         this.root = root;
+        this.guard = new StagingRootGuard(root);
     }
 
     /**
@@ -113,33 +113,8 @@ public final class StagingArea {
      */
     public Path prepareTemporaryFile(RelativePath path, String token) throws IOException {
         Path temporary = temporaryFile(path, token);
-        createDirectoriesInsideRoot(temporary.getParent());
+        guard.createDirectories(temporary.getParent());
         return temporary;
-    }
-
-    /**
-     * Creates the directories down to {@code directory} one at a time, refusing to go through a
-     * symbolic link that leads out of the root, so nothing is ever created outside it.
-     */
-    private void createDirectoriesInsideRoot(Path directory) throws IOException {
-        Path current = root;
-        for (Path segment : root.relativize(directory)) {
-            current = current.resolve(segment);
-            if (Files.isSymbolicLink(current)) {
-                if (!current.toRealPath().startsWith(root)) {
-                    throw new IOException(current + " is a symbolic link leading out of the staging root");
-                }
-            } else if (!Files.exists(current)) {
-                try {
-                    Files.createDirectory(current);
-                } catch (FileAlreadyExistsException e) {
-                    // made meanwhile by another worker; checked below
-                }
-            }
-            if (!Files.isDirectory(current)) {
-                throw new IOException(current + " is in the way: it is not a directory");
-            }
-        }
     }
 
     /**
@@ -188,10 +163,11 @@ public final class StagingArea {
      * a link) of the catalog's size and checksum.
      */
     public boolean holdsVerifiedCopy(RelativePath path, OptionalLong expectedBytes, Optional<Checksum> expected) {
-        Path target = target(path);
-        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+        Optional<Path> found = guard.regularFile(target(path));
+        if (found.isEmpty()) {
             return false;
         }
+        Path target = found.get();
         try {
             return verify(target, expectedBytes, expected, Optional.empty()).isEmpty();
         } catch (IOException | UncheckedIOException e) {
@@ -202,7 +178,7 @@ public final class StagingArea {
 
     /** Whether anything stands at {@code path}'s place (cheap: one stat). */
     public boolean exists(RelativePath path) {
-        return Files.isRegularFile(target(path), LinkOption.NOFOLLOW_LINKS);
+        return guard.regularFile(target(path)).isPresent();
     }
 
     /**
@@ -244,7 +220,8 @@ public final class StagingArea {
             }
         }
         failures.putAll(inParallel(targets.keySet(),
-                promotion -> flush(promotion.isInPlace() ? targets.get(promotion) : promotion.temporary()), flushers));
+                promotion -> flush(guard.resolve(promotion.isInPlace() ? targets.get(promotion) : promotion.temporary())),
+                flushers));
         Set<Path> directories = new LinkedHashSet<>();
         for (Map.Entry<Promotion, Path> entry : targets.entrySet()) {
             Promotion promotion = entry.getKey();
@@ -254,8 +231,7 @@ public final class StagingArea {
             }
             if (!promotion.isInPlace()) {
                 try {
-                    Files.move(promotion.temporary(), target, StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
+                    guard.moveAtomically(promotion.temporary(), target);
                 } catch (AtomicMoveNotSupportedException e) {
                     failures.put(promotion, new IOException(
                             "the staging file system cannot rename atomically: " + e.getMessage(), e));
@@ -318,14 +294,14 @@ public final class StagingArea {
 
     /** Deletes the copy at {@code path}'s place, if any (a link there is removed, not followed). */
     public void removeCopy(RelativePath path) throws IOException {
-        Files.deleteIfExists(target(path));
+        guard.deleteIfExists(target(path));
     }
 
     /** Deletes a temporary file if it exists. */
     public void discard(Path temporary) {
         try {
-            Files.deleteIfExists(temporary);
-        } catch (IOException e) {
+            guard.deleteIfExists(temporary);
+        } catch (IOException | IllegalArgumentException e) {
             LOG.warn("cannot delete temporary file {}: {}", temporary, e.toString());
         }
     }
@@ -355,7 +331,7 @@ public final class StagingArea {
             Matcher matcher = TEMPORARY_NAME.matcher(file.getFileName().toString());
             if (matcher.matches() && !isLive.test(matcher.group(1)) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 try {
-                    Files.deleteIfExists(file);
+                    guard.deleteIfExists(file);
                     deleted++;
                 } catch (NoSuchFileException e) {
                     // deleted meanwhile by its own worker

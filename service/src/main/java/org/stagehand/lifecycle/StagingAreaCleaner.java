@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
+import org.stagehand.area.StagingRootGuard;
 import org.stagehand.work.SpaceGuard;
 
 /**
@@ -120,6 +121,10 @@ public final class StagingAreaCleaner implements SpaceGuard {
             }
             try {
                 area.removeCopy(new RelativePath(candidate.stagingPath()));
+            } catch (StagingRootGuard.OutsideRootException e) {
+                // Its directory was replaced by a link out of the root: what is there is not ours to
+                // delete, and our copy is gone from the staging area, so it is only forgotten.
+                LOG.warn("not deleting {}: {}; forgetting the copy", candidate.stagingPath(), e.getMessage());
             } catch (IOException e) {
                 LOG.warn("cannot evict {}: {}", candidate.stagingPath(), e.toString());
                 return false;
