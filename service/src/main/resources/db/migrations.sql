@@ -138,3 +138,11 @@ CREATE TRIGGER catalog_entry_answer_changed AFTER UPDATE ON catalog_entry
 --rollback DROP TRIGGER staging_request_deleted ON staging_request;
 --rollback DROP TRIGGER staged_file_space_wait ON staged_file;
 --rollback DROP TRIGGER catalog_entry_answer_changed ON catalog_entry;
+
+--changeset stagehand:jdpdoor-1-status-notify-new-requests dbms:postgresql
+-- New requests are notified too, so that every instance can remember the answer of every request
+-- on the shared database (LastKnownAnswers) and answer polls from memory while the database
+-- cannot be reached. The live cache holds nothing for a new request, so it drops nothing.
+CREATE TRIGGER staging_request_inserted AFTER INSERT ON staging_request
+    REFERENCING NEW TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION stagehand_notify_changed_requests();
+--rollback DROP TRIGGER staging_request_inserted ON staging_request;

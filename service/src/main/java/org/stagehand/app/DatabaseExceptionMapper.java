@@ -34,7 +34,7 @@ public class DatabaseExceptionMapper implements ExceptionMapper<JdbiException> {
     }
 
     /** Whether the failure is the database being out of reach rather than a fault in a statement. */
-    static boolean isUnavailable(Throwable exception) {
+    public static boolean isUnavailable(Throwable exception) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectionException || cause instanceof SQLTransientConnectionException) {
                 return true;

@@ -139,7 +139,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
                     config.getDatabase(), "stagehand-status-listener"), statusCache));
         }
         StagingService staging = new StagingService(jdbi, postgres, statusCache, area,
-                config.getStaging(), dispatcher::signal, dispatcher::cancelUnwantedWork, clock);
+                config.getStaging(), dispatcher::signal, dispatcher::cancelUnwantedWork, clock, environment.metrics());
         environment.lifecycle().manage(staging);
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
         environment.jersey().register(new ConnectionCloseOnRefusal());

@@ -38,6 +38,9 @@ public class StagingConfiguration {
     @NotNull
     private Duration statusCacheMaxAge = Duration.minutes(10);
 
+    @Min(0)
+    private int lastKnownStatusEntries = 100_000;
+
     @JsonProperty
     public String getRoot() {
         return root;
@@ -134,5 +137,20 @@ public class StagingConfiguration {
     @JsonProperty
     public void setStatusCacheMaxAge(Duration statusCacheMaxAge) {
         this.statusCacheMaxAge = statusCacheMaxAge;
+    }
+
+    /**
+     * How many last-known status answers each instance keeps to answer polls while the database
+     * cannot be reached (requests created or answered here, and on PostgreSQL every request whose
+     * change the database notified); 0 keeps none, and a poll then answers 503 during an outage.
+     */
+    @JsonProperty
+    public int getLastKnownStatusEntries() {
+        return lastKnownStatusEntries;
+    }
+
+    @JsonProperty
+    public void setLastKnownStatusEntries(int lastKnownStatusEntries) {
+        this.lastKnownStatusEntries = lastKnownStatusEntries;
     }
 }

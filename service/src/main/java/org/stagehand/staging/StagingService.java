@@ -1,5 +1,6 @@
 package org.stagehand.staging;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -25,8 +25,6 @@ import org.stagehand.app.ApiException;
 import org.stagehand.area.StagingArea;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.staging.RequestWriter.NewRequest;
-import org.stagehand.staging.StagingStatus.ByteCounts;
-import org.stagehand.staging.StagingStatus.FileCounts;
 
 /**
  * Accepts staging requests and reports on them. A request is stored with all its files, in one
@@ -56,6 +54,7 @@ public final class StagingService implements Managed {
     private final Clock clock;
     private final boolean postgres;
     private final StatusCache statusCache;
+    private final StatusAnswers statusAnswers;
     private final RequestWriter writer;
 
     /**
@@ -63,12 +62,16 @@ public final class StagingService implements Managed {
      * @param statusCache answers kept in memory, live only while changes are notified
      * @param workSignal told when new work has been stored
      * @param cancellationSignal told when a request was cancelled, to stop work no one wants
+     * @param metrics where the answers served from memory are counted
      */
     public StagingService(Jdbi jdbi, boolean postgres, StatusCache statusCache, StagingArea area,
-                          StagingConfiguration config, Runnable workSignal, Runnable cancellationSignal, Clock clock) {
+                          StagingConfiguration config, Runnable workSignal, Runnable cancellationSignal, Clock clock,
+                          MetricRegistry metrics) {
         this.jdbi = jdbi;
         this.postgres = postgres;
         this.statusCache = statusCache;
+        this.statusAnswers = new StatusAnswers(jdbi, postgres, statusCache, config.getLastKnownStatusEntries(), clock,
+                metrics);
         this.writer = new RequestWriter(this::lookUpAndStore, REQUEST_WRITERS);
         this.area = area;
         this.config = config;
@@ -97,11 +100,13 @@ public final class StagingService implements Managed {
     @Override
     public void start() {
         writer.start();
+        statusAnswers.lastKnown().start();
     }
 
     @Override
     public void stop() throws InterruptedException {
         writer.stop();
+        statusAnswers.lastKnown().stop();
     }
 
     /**
@@ -200,7 +205,11 @@ public final class StagingService implements Managed {
     private void storeRetryingConflicts(Handle handle, List<NewRequest> requests, Map<String, CatalogEntry> entries) {
         for (int attempt = 1; ; attempt++) {
             try {
-                handle.useTransaction(transaction -> store(dao(transaction), requests, entries));
+                Map<String, String> stateByFile = handle.inTransaction(transaction -> store(dao(transaction), requests, entries));
+                Instant committed = clock.instant();
+                for (NewRequest request : requests) {
+                    statusAnswers.rememberNew(request.requestId(), request.ids(), entries, stateByFile, committed);
+                }
                 return;
             } catch (JdbiException e) {
                 if (attempt >= 3 || !isConflict(e)) {
@@ -220,7 +229,8 @@ public final class StagingService implements Managed {
         return false;
     }
 
-    private void store(StagingRequestDao dao, List<NewRequest> requests, Map<String, CatalogEntry> entries) {
+    /** @return each file's state for the requests, {@code READY} or {@code WAITING} */
+    private Map<String, String> store(StagingRequestDao dao, List<NewRequest> requests, Map<String, CatalogEntry> entries) {
         Instant now = clock.instant();
         dao.insertRequests(requests, now);
         // Sorted, so concurrent transactions lock shared rows in the same order and cannot deadlock.
@@ -236,6 +246,7 @@ public final class StagingService implements Managed {
             }
         }
         rows.flush();
+        return stateByFile;
     }
 
     /** The requests' file rows, inserted {@link #CHUNK} to a statement. */
@@ -428,54 +439,14 @@ public final class StagingService implements Managed {
         });
     }
 
-    /** The status of a request, or empty when there is no such request. */
+    /**
+     * The status of a request, or empty when there is no such request. While the database cannot be
+     * reached, the last answer known here, with {@code as_of}.
+     *
+     * @throws LastKnownAnswers.DatabaseUnreachable when the database cannot be reached and no answer is known
+     */
     public Optional<StagingStatus> status(UUID requestId) {
-        Optional<StagingStatus> kept = statusCache.get(requestId);
-        if (kept.isPresent()) {
-            return kept;
-        }
-        long generation = statusCache.generation();
-        Optional<StagingStatus> read = readStatus(requestId);
-        read.ifPresent(answer -> statusCache.fill(requestId, answer, generation));
-        return read;
-    }
-
-    private Optional<StagingStatus> readStatus(UUID requestId) {
-        return jdbi.withHandle(handle -> {
-            StagingRequestDao dao = dao(handle);
-            List<StagingRequestDao.StatusRow> rows = dao.statusRows(requestId);
-            if (rows.isEmpty()) {
-                return Optional.empty();
-            }
-            Instant createdAt = rows.get(0).createdAt();
-            Instant cancelledAt = rows.get(0).cancelledAt();
-            Map<String, RequestFileSummary> byState = rows.stream().filter(row -> row.summary() != null)
-                    .collect(Collectors.toMap(row -> row.summary().state(), StagingRequestDao.StatusRow::summary));
-            long waitingForSpace = rows.stream().mapToLong(StagingRequestDao.StatusRow::waitingForSpace).sum();
-            long waiting = files(byState, "WAITING");
-            long ready = files(byState, "READY");
-            long failed = files(byState, "FAILED");
-            long cancelled = files(byState, "CANCELLED");
-            String status = cancelledAt != null ? "cancelled"
-                    : waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
-            Instant lastSettled = byState.values().stream().map(RequestFileSummary::lastCompletedAt)
-                    .filter(at -> at != null).max(Instant::compareTo).orElse(null);
-            long bytesTotal = byState.values().stream().mapToLong(RequestFileSummary::bytes).sum();
-            long bytesReady = Optional.ofNullable(byState.get("READY")).map(RequestFileSummary::bytes).orElse(0L);
-            return Optional.of(new StagingStatus(requestId, status,
-                    new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled, waitingForSpace),
-                    new ByteCounts(bytesTotal, bytesReady),
-                    createdAt.toString(),
-                    (lastSettled == null ? createdAt : lastSettled).toString(),
-                    waiting == 0 && lastSettled != null ? lastSettled.toString() : null,
-                    failed == 0 ? List.of()
-                            : dao.failedFiles(requestId, StagingStatus.MAX_ERRORS)));
-        });
-    }
-
-    private static long files(Map<String, RequestFileSummary> byState, String state) {
-        RequestFileSummary summary = byState.get(state);
-        return summary == null ? 0 : summary.files();
+        return statusAnswers.status(requestId);
     }
 
     private static List<List<String>> chunks(Collection<String> ids) {

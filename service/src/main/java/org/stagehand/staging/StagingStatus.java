@@ -18,11 +18,24 @@ import java.util.UUID;
  * @param updatedAt when a file of the request last settled, or {@code createdAt}
  * @param completedAt when the last file settled; absent while staging
  * @param errors up to 100 failed files with their errors
+ * @param asOf only when the database cannot be reached: the answer is the last one this instance
+ *     knew, read from the database (or committed) at this moment (ISO-8601)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StagingStatus(UUID requestId, String status, FileCounts files, ByteCounts bytes, String createdAt,
-                            String updatedAt, String completedAt, List<FileError> errors) {
+                            String updatedAt, String completedAt, List<FileError> errors, String asOf) {
+
+    public StagingStatus(UUID requestId, String status, FileCounts files, ByteCounts bytes, String createdAt,
+                         String updatedAt, String completedAt, List<FileError> errors) {
+        this(requestId, status, files, bytes, createdAt, updatedAt, completedAt, errors, null);
+    }
+
+    /** This answer as served from memory while the database cannot be reached. */
+    public StagingStatus asOf(java.time.Instant readAt) {
+        return new StagingStatus(requestId, status, files, bytes, createdAt, updatedAt, completedAt, errors,
+                readAt.toString());
+    }
 
     /** The most errors listed in a status answer. */
     public static final int MAX_ERRORS = 100;

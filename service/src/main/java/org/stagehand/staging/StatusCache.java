@@ -7,8 +7,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,10 +29,23 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StatusCache {
 
+    /**
+     * Told of every change this cache hears of (from notifications, or from this instance's own
+     * cancel and retry), e.g. to read the changed answers again: {@link LastKnownAnswers}.
+     */
+    public interface ChangeSubscriber {
+        /** These requests' answers may have changed. */
+        void changed(Collection<UUID> requestIds);
+
+        /** Any answer may have changed, or changes may have been missed (the listener was down). */
+        void allChanged();
+    }
+
     private final Cache<UUID, StagingStatus> answers;
     private final AtomicLong generation = new AtomicLong();
     private final Meter hits;
     private final Meter misses;
+    private final List<ChangeSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean live;
 
     private StatusCache(Cache<UUID, StagingStatus> answers, MetricRegistry metrics) {
@@ -72,16 +87,23 @@ public final class StatusCache {
         }
     }
 
+    /** Tells {@code subscriber} of every change from now on. */
+    public void subscribe(ChangeSubscriber subscriber) {
+        subscribers.add(subscriber);
+    }
+
     /** Drops the answers of these requests. */
     public void invalidate(Collection<UUID> requestIds) {
         generation.incrementAndGet();
         answers.invalidateAll(requestIds);
+        subscribers.forEach(subscriber -> subscriber.changed(requestIds));
     }
 
     /** Drops every answer. */
     public void invalidateAll() {
         generation.incrementAndGet();
         answers.invalidateAll();
+        subscribers.forEach(ChangeSubscriber::allChanged);
     }
 
     /** Starts serving answers: every change from now on will be notified. */
