@@ -55,6 +55,9 @@ public final class StagingService implements Managed {
     private final boolean postgres;
     private final StatusCache statusCache;
     private final StatusAnswers statusAnswers;
+    private final MetricRegistry metrics;
+    /** Memories of answers of the doors' own shapes, started and stopped with this service. */
+    private final List<LastKnownAnswers<?>> doorAnswers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RequestWriter writer;
 
     /**
@@ -72,6 +75,7 @@ public final class StagingService implements Managed {
         this.statusCache = statusCache;
         this.statusAnswers = new StatusAnswers(jdbi, postgres, statusCache, config.getLastKnownStatusEntries(), clock,
                 metrics);
+        this.metrics = metrics;
         this.writer = new RequestWriter(this::lookUpAndStore, REQUEST_WRITERS);
         this.area = area;
         this.config = config;
@@ -101,12 +105,33 @@ public final class StagingService implements Managed {
     public void start() {
         writer.start();
         statusAnswers.lastKnown().start();
+        doorAnswers.forEach(LastKnownAnswers::start);
     }
 
     @Override
     public void stop() throws InterruptedException {
         writer.stop();
         statusAnswers.lastKnown().stop();
+        for (LastKnownAnswers<?> answers : doorAnswers) {
+            answers.stop();
+        }
+    }
+
+    /**
+     * A memory of last-known answers in a door's own shape (e.g. a per-file view), to answer its
+     * polls while the database cannot be reached: told of the same changes as the status answers,
+     * bounded by {@code staging.lastKnownStatusEntries}, started and stopped with this service.
+     * Call it at wiring, before the service starts.
+     *
+     * @param name its name in metrics: {@code stagehand.<name>.answered-from-memory} and others
+     * @param reader reads a request's answer from the database
+     */
+    public <T> LastKnownAnswers<T> lastKnownAnswers(String name, LastKnownAnswers.Reader<T> reader) {
+        LastKnownAnswers<T> answers = LastKnownAnswers.create(name, config.getLastKnownStatusEntries(), reader, clock,
+                metrics);
+        statusCache.subscribe(answers);
+        doorAnswers.add(answers);
+        return answers;
     }
 
     /**
