@@ -3,6 +3,8 @@ package org.stagehand.app;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import java.io.FilterInputStream;
+import jakarta.ws.rs.ProcessingException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -23,8 +25,20 @@ public final class RequestBodyLimit implements ContainerRequestFilter {
         if (request.getLength() > maxBytes) {
             throw tooLarge();
         }
-        if (request.hasEntity()) {
+        if (hasEntity(request)) {
             request.setEntityStream(new LimitedInputStream(request.getEntityStream()));
+        }
+    }
+
+    /** Jersey peeks at the body to see whether there is one; a garbled chunk already breaks off there. */
+    private static boolean hasEntity(ContainerRequestContext request) {
+        try {
+            return request.hasEntity();
+        } catch (ProcessingException e) {
+            if (e.getCause() instanceof EOFException) {
+                throw ApiException.badRequest(MalformedBodyExceptionMapper.MESSAGE);
+            }
+            throw e;
         }
     }
 

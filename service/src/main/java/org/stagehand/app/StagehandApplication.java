@@ -13,6 +13,8 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import java.util.Optional;
@@ -94,9 +96,25 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
                 .buildAuthFilter()));
     }
 
+    /** JSON instead of Jetty's HTML for errors given before Jersey runs, on both ports. */
+    private static void installJsonErrors(Environment environment) {
+        JsonErrorHandler errors = new JsonErrorHandler();
+        environment.getApplicationContext().setErrorHandler(errors);
+        environment.getAdminContext().setErrorHandler(errors);
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                    server.setErrorHandler(errors);
+                }
+            }
+        });
+    }
+
     @Override
     public void run(StagehandConfiguration config, Environment environment) throws Exception {
         Clock clock = Clock.systemUTC();
+        installJsonErrors(environment);
         DatabaseSetup.tuneDriver(config.getDatabase());
         if (config.isAutoMigrate()) {
             DatabaseSetup.migrate(config.getDatabase(), environment.metrics());
@@ -146,6 +164,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new StagingRefusalCounter(environment.metrics()));
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new DatabaseExceptionMapper());
+        environment.jersey().register(new MalformedBodyExceptionMapper());
         environment.jersey().register(new StagingResource(staging, config.publicUrls(), environment.metrics()));
         registerAuthentication(config, environment);
 

@@ -31,12 +31,16 @@ public final class RawHttp {
         }
     }
 
-    /** Sends the bytes as they are and reads one answer (the service closes, or the body ends). */
+    /**
+     * Sends the bytes as they are, ends the sending side (so a body shorter than announced ends
+     * there), and reads one answer.
+     */
     public static Answer exchange(int port, String request) throws IOException {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
+            socket.shutdownOutput();
             return read(socket.getInputStream());
         }
     }

@@ -67,6 +67,11 @@ public final class StagehandTestApp {
         return support.getLocalPort();
     }
 
+    /** The admin port, for raw clients. */
+    public int adminPort() {
+        return support.getAdminPort();
+    }
+
     public StagehandConfiguration configuration() {
         return support.getConfiguration();
     }
