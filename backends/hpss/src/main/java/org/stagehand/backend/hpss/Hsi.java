@@ -111,7 +111,7 @@ final class Hsi {
     Result run(String command, Duration timeout) throws IOException, InterruptedException {
         Process process = start(command);
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = startReader(process, lines::add, "hsi-output-" + process.pid());
+        Thread reader = startReader(process, lines::add, () -> { }, "hsi-output-" + process.pid());
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 terminate(process);
@@ -126,8 +126,8 @@ final class Hsi {
         }
     }
 
-    /** Reads the process's merged output line by line on a daemon thread. */
-    static Thread startReader(Process process, Consumer<String> lineConsumer, String threadName) {
+    /** Reads the process's merged output line by line on a daemon thread, then runs {@code atEnd}. */
+    static Thread startReader(Process process, Consumer<String> lineConsumer, Runnable atEnd, String threadName) {
         Thread reader = new Thread(() -> {
             try (BufferedReader output = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -137,6 +137,8 @@ final class Hsi {
                 }
             } catch (IOException e) {
                 // the stream closes when the process is killed; nothing more to read
+            } finally {
+                atEnd.run();
             }
         }, threadName);
         reader.setDaemon(true);

@@ -37,9 +37,17 @@ final class ListingParser {
     record Found(ArchiveFile file) implements Entry {
     }
 
-    /** HPSS said something about the path that is not a file location. */
+    /**
+     * HPSS said something about the path that is not a file location.
+     *
+     * @param message what to tell the service, the meaning first and hsi's words after
+     * @param permanent whether asking again cannot help (missing, a directory, not readable)
+     */
     record Problem(String message, boolean permanent) implements Entry {
     }
+
+    /** Words in the first column of {@code ls -P} lines: FILE, DIRECTORY, LINK... */
+    private static final Pattern KIND = Pattern.compile("[A-Z]+");
 
     /**
      * Maps every requested path to what the output says about it; paths the output says nothing
@@ -50,31 +58,36 @@ final class ListingParser {
         List<String> candidates = new ArrayList<>(requestedPaths);
         candidates.sort(Comparator.comparingInt(String::length).reversed());
         Map<String, Entry> entries = new HashMap<>();
-        for (String line : lines) {
-            if (HsiMessages.isError(line)) {
-                for (String path : candidates) {
-                    if (HsiMessages.mentions(line, path) && !(entries.get(path) instanceof Found)) {
-                        entries.putIfAbsent(path, new Problem(line.trim(), HsiMessages.isPermanent(line)));
+        HsiOutput output = new HsiOutput(line -> parseLine(line.trim(), candidates, entries),
+                error -> {
+                    for (String path : candidates) {
+                        if (error.isAbout(path) && !(entries.get(path) instanceof Found)) {
+                            entries.putIfAbsent(path, new Problem(HsiMessages.describe(error, path, "hsi ls -P"),
+                                    error.kind().permanent()));
+                        }
                     }
-                }
-                continue;
-            }
-            String[] kindAndRest = line.split("\\s+", 2);
-            if (kindAndRest.length < 2) {
-                continue;
-            }
-            String rest = kindAndRest[1];
-            String path = pathAtStart(rest, candidates);
-            if (path == null) {
-                continue;
-            }
-            switch (kindAndRest[0]) {
-                case "FILE" -> entries.put(path, parseFile(path, rest.substring(path.length()).trim()));
-                case "DIRECTORY" -> entries.put(path, new Problem(path + " is a directory, not a file", true));
-                default -> entries.putIfAbsent(path, new Problem(path + " is not a regular file: " + line.trim(), true));
-            }
-        }
+                },
+                line -> candidates.stream().anyMatch(path -> HsiMessages.mentions(line, path)));
+        lines.forEach(output);
+        output.end();
         return entries;
+    }
+
+    private void parseLine(String line, List<String> candidates, Map<String, Entry> entries) {
+        String[] kindAndRest = line.split("\\s+", 2);
+        if (kindAndRest.length < 2 || !KIND.matcher(kindAndRest[0]).matches()) {
+            return; // not a listing line: hsi's chatter, or a path line without its error
+        }
+        String rest = kindAndRest[1];
+        String path = pathAtStart(rest, candidates);
+        if (path == null) {
+            return;
+        }
+        switch (kindAndRest[0]) {
+            case "FILE" -> entries.put(path, parseFile(path, rest.substring(path.length()).trim()));
+            case "DIRECTORY" -> entries.put(path, new Problem(path + " is a directory in HPSS, not a file", true));
+            default -> entries.putIfAbsent(path, new Problem(path + " is not a regular file in HPSS: " + line, true));
+        }
     }
 
     private static String pathAtStart(String rest, List<String> candidates) {

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One HPSS file the planner will recall once, for every request that waits for it. Fields are
- * guarded by the planner's lock, except {@link #errorLines}, which a session's output reader fills.
+ * guarded by the planner's lock, except {@link #errors}, which a session's output reader fills.
  */
 final class PlannedFile {
 
@@ -27,7 +27,7 @@ final class PlannedFile {
 
     final String remotePath;
     final List<RecallRequest> subscribers = new ArrayList<>();
-    final List<String> errorLines = new CopyOnWriteArrayList<>();
+    final List<HsiMessages.HsiError> errors = new CopyOnWriteArrayList<>();
     State state = State.WAITING;
     ArchiveFile location;
     VolumeRecall recall;

@@ -276,7 +276,8 @@ final class RecallPlanner implements AutoCloseable {
         Map<String, ListingParser.Entry> entries = result == null ? Map.of() : listingParser.parse(result.lines(), paths);
         recordHealth(startFailure != null ? startFailure
                 : result.timedOut() ? "hsi ls -P took longer than " + settings.listTimeout() + " and was killed"
-                : entries.isEmpty() && result.exitCode() != 0 && HsiMessages.isTransientExit(result.exitCode())
+                : entries.values().stream().noneMatch(ListingParser.Found.class::isInstance)
+                        && result.exitCode() != 0 && HsiMessages.isTransientExit(result.exitCode())
                         ? "hsi ls -P ended with " + HsiMessages.describeExit(result.exitCode()) + firstLine(result.lines())
                         : null);
         Map<PlannedFile, StagingOutcome> outcomes = new HashMap<>();
@@ -290,8 +291,8 @@ final class RecallPlanner implements AutoCloseable {
                     located.add(file);
                 } else if (entry instanceof ListingParser.Problem problem) {
                     outcomes.put(file, problem.permanent()
-                            ? StagingOutcome.failed("HPSS: " + problem.message())
-                            : StagingOutcome.retry("hsi ls -P: " + problem.message()));
+                            ? StagingOutcome.failed(problem.message())
+                            : StagingOutcome.retry(problem.message()));
                 } else if (startFailure != null) {
                     outcomes.put(file, StagingOutcome.retry(startFailure));
                 } else if (result.timedOut()) {

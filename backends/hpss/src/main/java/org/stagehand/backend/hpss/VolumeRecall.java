@@ -99,7 +99,13 @@ final class VolumeRecall {
             return "cannot start hsi: " + e.getMessage();
         }
         lastOutputNanos = System.nanoTime();
-        Thread reader = Hsi.startReader(process, this::onOutputLine, "hsi-recall-" + process.pid());
+        HsiOutput output = new HsiOutput(line -> LOG.debug("hsi ({}): {}", label(), line), this::onError,
+                line -> files.stream().anyMatch(file -> HsiMessages.mentions(line, file.remotePath)
+                        || HsiMessages.mentions(line, file.targetFile().toString())));
+        Thread reader = Hsi.startReader(process, line -> {
+            lastOutputNanos = System.nanoTime();
+            output.accept(line);
+        }, output::end, "hsi-recall-" + process.pid());
         int finished = 0;
         Stop stop = Stop.NONE;
         try {
@@ -143,7 +149,7 @@ final class VolumeRecall {
         }
         int exitCode = stop == Stop.NONE ? process.exitValue() : -1;
         int started = lastStarted(finished, count);
-        boolean othersFailed = files.stream().anyMatch(file -> !file.errorLines.isEmpty());
+        boolean othersFailed = files.stream().anyMatch(file -> !file.errors.isEmpty());
         boolean stopFound = false;
         for (int index = finished; index < count; index++) {
             PlannedFile file = files.get(index);
@@ -185,23 +191,18 @@ final class VolumeRecall {
         return '"' + path + '"';
     }
 
-    private void onOutputLine(String line) {
-        lastOutputNanos = System.nanoTime();
-        if (!HsiMessages.isError(line)) {
-            LOG.debug("hsi ({}): {}", label(), line);
-            return;
-        }
+    private void onError(HsiMessages.HsiError error) {
         boolean attributed = false;
         for (PlannedFile file : files) {
-            if (HsiMessages.mentions(line, file.remotePath) || HsiMessages.mentions(line, file.targetFile().toString())) {
-                file.errorLines.add(line.trim());
+            if (error.isAbout(file.remotePath) || error.isAbout(file.targetFile().toString())) {
+                file.errors.add(error);
                 attributed = true;
             }
         }
         if (!attributed) {
-            unattributedErrors.add(line.trim());
+            unattributedErrors.add(error.text());
         }
-        LOG.info("hsi ({}): {}", label(), line);
+        LOG.info("hsi ({}): {}", label(), error.text());
     }
 
     /** Index of the last file in [from, to) whose local file exists, or {@code from - 1}. */
@@ -253,11 +254,15 @@ final class VolumeRecall {
     }
 
     private static StagingOutcome outcomeFromErrors(PlannedFile file) {
-        if (file.errorLines.isEmpty()) {
+        if (file.errors.isEmpty()) {
             return null;
         }
-        String line = file.errorLines.get(0);
-        return HsiMessages.isPermanent(line) ? StagingOutcome.failed("HPSS: " + line) : StagingOutcome.retry("hsi: " + line);
+        HsiMessages.HsiError error = file.errors.get(0);
+        if (!error.isAbout(file.remotePath)) { // about the local file: the staging area, not HPSS
+            return StagingOutcome.retry("hsi cannot write the staging copy of " + file.remotePath + ": " + error.text());
+        }
+        String message = HsiMessages.describe(error, file.remotePath, "hsi get");
+        return error.kind().permanent() ? StagingOutcome.failed(message) : StagingOutcome.retry(message);
     }
 
     private static long sizeOf(Path path) {

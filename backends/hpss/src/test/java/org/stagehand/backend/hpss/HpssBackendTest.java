@@ -179,10 +179,69 @@ class HpssBackendTest {
         backend().stage(batch(List.of(present1, missing, present2)), listener);
 
         assertThat(listener.outcome(missing)).isInstanceOf(StagingOutcome.Failed.class);
-        assertThat(((StagingOutcome.Failed) listener.outcome(missing)).message()).contains("No such file");
+        assertThat(((StagingOutcome.Failed) listener.outcome(missing)).message())
+                .startsWith("not in HPSS: " + HsiStandIn.hpssPath("v/b-never-archived") + " (")
+                .contains("No such file", "HPSS_ENOENT");
         assertThat(listener.outcome(present1)).isInstanceOf(StagingOutcome.Fetched.class);
         assertThat(listener.outcome(present2)).isInstanceOf(StagingOutcome.Fetched.class);
         assertThat(hpss.events("MOUNT")).hasSize(1);
+    }
+
+    @Test
+    void aListingThatTimesOutForOnePathRetriesItAndLocatesTheOthers() throws Exception {
+        hpss.onTape("t/slow", "s", "EA0001", 1, 0).onTape("t/fine", "f", "EA0001", 2, 0)
+                .failNext("ls", "t/slow", "timeout", 1);
+        StagingItem slow = hpss.item("t/slow");
+        StagingItem fine = hpss.item("t/fine");
+        ArchiveBackend backend = backend();
+        RecordingListener first = new RecordingListener();
+
+        backend.stage(batch(List.of(slow, fine)), first);
+
+        assertThat(first.outcome(slow)).isInstanceOfSatisfying(StagingOutcome.Retry.class, retry ->
+                assertThat(retry.message()).contains("Connection timed out", "HPSS_ETIMEDOUT", HsiStandIn.hpssPath("t/slow")));
+        assertThat(first.outcome(fine)).isInstanceOf(StagingOutcome.Fetched.class);
+        RecordingListener second = new RecordingListener();
+        backend.stage(batch(List.of(HsiStandIn.retryOf(slow))), second);
+        assertThat(second.outcomes().values()).singleElement().isInstanceOf(StagingOutcome.Fetched.class);
+    }
+
+    @Test
+    void aPermissionErrorOnGetFailsThatFileWithAClearMessage() throws Exception {
+        hpss.onTape("perm/a", "a", "EA0001", 1, 0).onTape("perm/secret", "s", "EA0001", 2, 0)
+                .onTape("perm/c", "c", "EA0001", 3, 0).failNext("get", "perm/secret", "eacces", 1);
+        List<StagingItem> items = List.of(hpss.item("perm/a"), hpss.item("perm/secret"), hpss.item("perm/c"));
+        RecordingListener listener = new RecordingListener();
+
+        backend().stage(batch(items), listener);
+
+        assertThat(listener.outcome(items.get(1))).isInstanceOfSatisfying(StagingOutcome.Failed.class, failed ->
+                assertThat(failed.message()).startsWith("HPSS does not let this service's account read "
+                        + HsiStandIn.hpssPath("perm/secret")).contains("HPSS_EACCES"));
+        assertThat(listener.outcome(items.get(0))).isInstanceOf(StagingOutcome.Fetched.class);
+        assertThat(listener.outcome(items.get(2))).isInstanceOf(StagingOutcome.Fetched.class);
+    }
+
+    @Test
+    void promptsGluedToOutputWhenHsiReadsCommandsFromStandardInputAreTolerated() throws Exception {
+        hpss.onTape("pr/a", "a", "EA0001", 1, 0).onTape("pr/vanishing", "v", "EA0001", 2, 0)
+                .onTape("pr/c", "c", "EA0001", 3, 0).onDisk("pr/d", "d").failNext("get", "pr/vanishing", "missing", 1);
+        StagingItem never = hpss.item("pr/never-archived");
+        List<StagingItem> items = List.of(hpss.item("pr/a"), hpss.item("pr/vanishing"), hpss.item("pr/c"), hpss.item("pr/d"), never);
+        HpssBackendFactory factory = hpss.factory();
+        factory.setHsiPath(HsiStandIn.standardInputWrapper().toString());
+        RecordingListener listener = new RecordingListener();
+
+        backend(factory).stage(batch(items), listener);
+
+        assertThat(listener.outcome(never)).isInstanceOfSatisfying(StagingOutcome.Failed.class, failed ->
+                assertThat(failed.message()).startsWith("not in HPSS: " + HsiStandIn.hpssPath("pr/never-archived")));
+        assertThat(listener.outcome(items.get(1))).isInstanceOfSatisfying(StagingOutcome.Failed.class, failed ->
+                assertThat(failed.message()).startsWith("not in HPSS: " + HsiStandIn.hpssPath("pr/vanishing")));
+        for (int index : new int[] {0, 2, 3}) {
+            assertThat(listener.outcome(items.get(index))).isInstanceOf(StagingOutcome.Fetched.class);
+        }
+        assertThat(listener.content(items.get(2))).isEqualTo("c");
     }
 
     @Test
@@ -215,7 +274,7 @@ class HpssBackendTest {
 
         assertThat(firstAttempt.outcome(items.get(0))).isInstanceOf(StagingOutcome.Fetched.class);
         assertThat(firstAttempt.outcome(items.get(1))).isInstanceOf(StagingOutcome.Retry.class);
-        assertThat(((StagingOutcome.Retry) firstAttempt.outcome(items.get(1))).message()).contains("HSI0075");
+        assertThat(((StagingOutcome.Retry) firstAttempt.outcome(items.get(1))).message()).contains("HPSS_EAGAIN");
         assertThat(firstAttempt.outcome(items.get(2))).isInstanceOf(StagingOutcome.Retry.class);
         assertThat(((StagingOutcome.Retry) firstAttempt.outcome(items.get(2))).message()).contains("exit 75");
 

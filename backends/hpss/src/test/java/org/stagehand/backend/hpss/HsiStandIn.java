@@ -65,6 +65,20 @@ final class HsiStandIn {
         return script;
     }
 
+    /**
+     * The wrapper next to the stand-in that hands it the command on standard input, as some sites
+     * wrap hsi: the stand-in then glues its prompt to the command's output.
+     */
+    static Path standardInputWrapper() {
+        Path wrapper = executable().resolveSibling("hsi-stdin");
+        try {
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return wrapper;
+    }
+
     /** Sets a stand-in variable, e.g. {@code HSI_STANDIN_READ_MS}. */
     HsiStandIn set(String name, String value) {
         standInEnvironment.put(name, value);

@@ -60,14 +60,53 @@ class ListingParserTest {
                 "FILE /p/gone2 1 1 1+0 EA000100"), List.of("/p/gone", "/p/gone2"));
 
         assertThat(entries.get("/p/gone")).isEqualTo(new ListingParser.Problem(
-                "***HSI0002: /p/gone: No such file or directory [-2: HPSS_ENOENT]", true));
+                "not in HPSS: /p/gone (hsi ls -P: ***HSI0002: /p/gone: No such file or directory [-2: HPSS_ENOENT])", true));
         assertThat(entries.get("/p/gone2")).isInstanceOf(ListingParser.Found.class);
+    }
+
+    @Test
+    void aTwoLineErrorIsAboutThePathOnItsSecondLine() {
+        Map<String, ListingParser.Entry> entries = parser.parse(List.of(
+                "*** ls: No such file or directory [-2: HPSS_ENOENT]",
+                "    /home/p/proj/archive/run7/reads.fastq",
+                "*** hpss_Lstat: Connection timed out [-110: HPSS_ETIMEDOUT]",
+                "    /home/p/proj/archive/run7/other.fastq"),
+                List.of("/home/p/proj/archive/run7/reads.fastq", "/home/p/proj/archive/run7/other.fastq"));
+
+        assertThat(entries.get("/home/p/proj/archive/run7/reads.fastq")).isEqualTo(new ListingParser.Problem(
+                "not in HPSS: /home/p/proj/archive/run7/reads.fastq (hsi ls -P: *** ls: No such file or directory"
+                        + " [-2: HPSS_ENOENT] /home/p/proj/archive/run7/reads.fastq)", true));
+        assertThat(entries.get("/home/p/proj/archive/run7/other.fastq")).isInstanceOfSatisfying(ListingParser.Problem.class,
+                problem -> assertThat(problem.permanent()).isFalse());
+    }
+
+    @Test
+    void promptsGluedToLinesAreIgnored() {
+        Map<String, ListingParser.Entry> entries = parser.parse(List.of(
+                "A:/home/u-> *** ls: No such file or directory [-2: HPSS_ENOENT]",
+                "    /p/gone",
+                "A:/home/u-> O:[hpss]/home/u->FILE\t/p/here\t5\t5\t3+0\tEA000100",
+                "A:/home/u-> "), List.of("/p/gone", "/p/here"));
+
+        assertThat(((ListingParser.Problem) entries.get("/p/gone")).permanent()).isTrue();
+        assertThat(entries.get("/p/here")).isInstanceOf(ListingParser.Found.class);
+    }
+
+    @Test
+    void permissionErrorsArePermanentAndSaySo() {
+        Map<String, ListingParser.Entry> entries = parser.parse(List.of(
+                "*** hpss_Lstat: Permission denied [-13: HPSS_EACCES]", "    /p/secret"), List.of("/p/secret"));
+
+        assertThat(entries.get("/p/secret")).isInstanceOfSatisfying(ListingParser.Problem.class, problem -> {
+            assertThat(problem.permanent()).isTrue();
+            assertThat(problem.message()).contains("does not let this service's account read /p/secret");
+        });
     }
 
     @Test
     void aTemporaryErrorIsNotPermanentAndADirectoryIs() {
         Map<String, ListingParser.Entry> entries = parser.parse(List.of(
-                "***HSI0075: /p/busy: HPSS is temporarily unavailable [-11: HPSS_EAGAIN]",
+                "*** hpss_Lstat: Resource temporarily unavailable [-11: HPSS_EAGAIN]", "    /p/busy",
                 "DIRECTORY\t/p/dir"), List.of("/p/busy", "/p/dir"));
 
         assertThat(((ListingParser.Problem) entries.get("/p/busy")).permanent()).isFalse();
