@@ -46,6 +46,12 @@ final class HpssBackend implements ArchiveBackend {
             try {
                 remotePath = HpssPaths.remotePath(settings.archiveRoot(), item.archiveLocation());
                 HpssPaths.requireUsableByHsi(item.temporaryFile().toString(), "staging path");
+                int getBytes = VolumeRecall.getLine(item.temporaryFile().toString(), remotePath).length();
+                if (getBytes > settings.maxCommandLineBytes()) {
+                    throw new IllegalArgumentException("the hsi command recalling " + remotePath + " would be " + getBytes
+                            + " bytes long, more than backend.maxCommandLineBytes (" + settings.maxCommandLineBytes()
+                            + "); shorten the staging root or the file's paths");
+                }
             } catch (IllegalArgumentException e) {
                 RecallRequest request = new RecallRequest(item, batch, listener, waiter, null);
                 rejected.add(request);

@@ -62,6 +62,10 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
     @Max(5000)
     private int maxPathsPerListing = 200;
 
+    @Min(200)
+    @Max(1_000_000)
+    private int maxCommandLineBytes = 2_900;
+
     private String commandDirectory;
 
     private String diskVolumePattern;
@@ -168,6 +172,22 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         this.maxPathsPerListing = maxPathsPerListing;
     }
 
+    /**
+     * The longest command line hsi is given, in bytes: the {@code ls -P} command, and each line of
+     * a recall's command file. hsi refuses longer lines (public HPSS scripts cite about 3,000
+     * bytes), so listings are split to stay under it, and a file whose {@code get} line alone
+     * would be longer fails with a message naming this key.
+     */
+    @JsonProperty
+    public int getMaxCommandLineBytes() {
+        return maxCommandLineBytes;
+    }
+
+    @JsonProperty
+    public void setMaxCommandLineBytes(int maxCommandLineBytes) {
+        this.maxCommandLineBytes = maxCommandLineBytes;
+    }
+
     /** Where hsi command files go; default {@code <java.io.tmpdir>/stagehand-hpss}. */
     @JsonProperty
     public String getCommandDirectory() {
@@ -233,9 +253,15 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("backend.diskVolumePattern: not a regular expression: " + e.getDescription(), e);
         }
+        // "in <command directory>/recall-<volume>-<pid>-<random>.hsi": the one command of a recall
+        int recallCommandBytes = ("in " + commands.toAbsolutePath() + "/recall-").length() + 64;
+        if (recallCommandBytes > maxCommandLineBytes) {
+            throw new IllegalArgumentException("backend.commandDirectory: " + commands + " is too long for hsi's command line"
+                    + " (backend.maxCommandLineBytes is " + maxCommandLineBytes + ")");
+        }
         HpssSettings settings = new HpssSettings(root, maxSessions, batchWindow.toJavaDuration(),
-                listTimeout.toJavaDuration(), fetchIdleTimeout.toJavaDuration(), maxPathsPerListing, commands,
-                diskPattern, progressPollInterval.toJavaDuration());
+                listTimeout.toJavaDuration(), fetchIdleTimeout.toJavaDuration(), maxPathsPerListing, maxCommandLineBytes,
+                commands, diskPattern, progressPollInterval.toJavaDuration());
         return new HpssBackend(settings, hsi, context.metrics(), context.serviceName());
     }
 

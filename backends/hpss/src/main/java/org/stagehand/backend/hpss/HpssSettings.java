@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  *     output line, a new or growing local file) before it is killed
  * @param maxPathsPerListing how many paths one {@code ls -P} call names (keeps the command line
  *     well under the kernel's per-argument limit)
+ * @param maxCommandLineBytes the longest command line hsi is given: an {@code ls -P} command, a
+ *     line of a command file
  * @param commandDirectory where command files for {@code hsi "in <file>"} are written
  * @param diskVolumePattern volume labels that mean "on HPSS disk cache, no mount needed", besides
  *     a missing label or {@code -}
@@ -30,6 +32,7 @@ record HpssSettings(
         Duration listTimeout,
         Duration fetchIdleTimeout,
         int maxPathsPerListing,
+        int maxCommandLineBytes,
         Path commandDirectory,
         Optional<Pattern> diskVolumePattern,
         Duration progressPollInterval) {
@@ -42,8 +45,8 @@ record HpssSettings(
         Objects.requireNonNull(commandDirectory, "commandDirectory");
         Objects.requireNonNull(diskVolumePattern, "diskVolumePattern");
         Objects.requireNonNull(progressPollInterval, "progressPollInterval");
-        if (maxSessions < 1 || maxPathsPerListing < 1) {
-            throw new IllegalArgumentException("maxSessions and maxPathsPerListing must be positive");
+        if (maxSessions < 1 || maxPathsPerListing < 1 || maxCommandLineBytes < 1) {
+            throw new IllegalArgumentException("maxSessions, maxPathsPerListing and maxCommandLineBytes must be positive");
         }
     }
 }

@@ -43,6 +43,7 @@ final class RecallPlanner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecallPlanner.class);
     /** Failures in a row after which the health check reports HPSS as unusable. */
     private static final int UNHEALTHY_AFTER_FAILURES = 3;
+    private static final String LIST_COMMAND = "ls -P";
 
     private final HpssSettings settings;
     private final Hsi hsi;
@@ -231,8 +232,8 @@ final class RecallPlanner implements AutoCloseable {
                     lock.unlock();
                 }
                 List<PlannedFile> located = new ArrayList<>();
-                for (int from = 0; from < toList.size(); from += settings.maxPathsPerListing()) {
-                    located.addAll(list(toList.subList(from, Math.min(toList.size(), from + settings.maxPathsPerListing()))));
+                for (List<PlannedFile> chunk : listingChunks(toList)) {
+                    located.addAll(list(chunk));
                 }
                 queueByVolume(located);
             }
@@ -241,6 +242,31 @@ final class RecallPlanner implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("the HPSS planner failed; files waiting now will be retried by the service", e);
         }
+    }
+
+    /**
+     * Splits files into {@code ls -P} calls of at most {@code maxPathsPerListing} paths whose
+     * command stays within {@code maxCommandLineBytes} (a single over-long path was refused before
+     * it was planned).
+     */
+    private List<List<PlannedFile>> listingChunks(List<PlannedFile> toList) {
+        List<List<PlannedFile>> chunks = new ArrayList<>();
+        List<PlannedFile> chunk = new ArrayList<>();
+        int bytes = LIST_COMMAND.length();
+        for (PlannedFile file : toList) {
+            int pathBytes = 1 + VolumeRecall.quote(file.remotePath).length();
+            if (!chunk.isEmpty() && (chunk.size() >= settings.maxPathsPerListing() || bytes + pathBytes > settings.maxCommandLineBytes())) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = LIST_COMMAND.length();
+            }
+            chunk.add(file);
+            bytes += pathBytes;
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
     }
 
     /** Under the lock: forgets a file that is not being recalled when no request wants it. */
@@ -260,7 +286,7 @@ final class RecallPlanner implements AutoCloseable {
      */
     private List<PlannedFile> list(List<PlannedFile> chunk) throws InterruptedException {
         List<String> paths = chunk.stream().map(file -> file.remotePath).toList();
-        String command = "ls -P " + paths.stream().map(VolumeRecall::quote).collect(Collectors.joining(" "));
+        String command = LIST_COMMAND + " " + paths.stream().map(VolumeRecall::quote).collect(Collectors.joining(" "));
         acquireSessionForListing();
         Hsi.Result result = null;
         String startFailure = null;

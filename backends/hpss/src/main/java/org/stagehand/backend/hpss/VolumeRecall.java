@@ -29,6 +29,8 @@ final class VolumeRecall {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeRecall.class);
     /** How far past the last finished file to look for hsi's progress (files that fail leave no local file). */
     private static final int LOOKAHEAD = 32;
+    /** How long a file hsi went past without completing waits for an error line naming it. */
+    private static final Duration PASSED_GRACE = Duration.ofSeconds(2);
 
     /** Why a session ended before hsi did. */
     private enum Stop {
@@ -111,12 +113,26 @@ final class VolumeRecall {
         try {
             long lastProgressNanos = System.nanoTime();
             long lastSeenSize = -1;
+            long passedNanos = 0;
             int lastStarted = -1;
             while (true) {
                 boolean exited = !process.isAlive(); // before looking at files, so the last look sees everything
                 int started = lastStarted(finished, Math.min(count, finished + LOOKAHEAD));
                 for (; finished < started; finished++) {
-                    planner.finish(files.get(finished), outcomeBeforeExit(files.get(finished)));
+                    PlannedFile passed = files.get(finished);
+                    StagingOutcome settled = settledOutcome(passed);
+                    if (settled == null) {
+                        // hsi printed its error before it went on, but the reader may not have read it yet
+                        if (passedNanos == 0) {
+                            passedNanos = System.nanoTime();
+                        }
+                        if (System.nanoTime() - passedNanos < PASSED_GRACE.toNanos()) {
+                            break;
+                        }
+                        settled = outcomeBeforeExit(passed);
+                    }
+                    passedNanos = 0;
+                    planner.finish(passed, settled);
                 }
                 long size = started >= 0 ? sizeOf(files.get(started).targetFile()) : -1;
                 if (started != lastStarted || size != lastSeenSize || lastOutputNanos > lastProgressNanos) {
@@ -181,10 +197,15 @@ final class VolumeRecall {
         List<String> lines = new ArrayList<>();
         lines.add("# Stagehand recall from " + label() + ", in tape order");
         for (PlannedFile file : files) {
-            lines.add("get " + quote(file.targetFile().toString()) + " : " + quote(file.remotePath));
+            lines.add(getLine(file.targetFile().toString(), file.remotePath));
         }
         Files.write(commandFile, lines, StandardCharsets.US_ASCII);
         return commandFile;
+    }
+
+    /** The command file's line that recalls {@code remotePath} into {@code localPath}. */
+    static String getLine(String localPath, String remotePath) {
+        return "get " + quote(localPath) + " : " + quote(remotePath);
     }
 
     static String quote(String path) {

@@ -63,6 +63,7 @@ class HpssBackendFactoryTest {
                   listTimeout: 90 seconds
                   fetchIdleTimeout: 45 minutes
                   maxPathsPerListing: 100
+                  maxCommandLineBytes: 2000
                   commandDirectory: /var/lib/stagehand/hsi
                   diskVolumePattern: "DK.*"
                 """);
@@ -78,6 +79,7 @@ class HpssBackendFactoryTest {
         assertThat(hpss.getListTimeout().toJavaDuration()).isEqualTo(Duration.ofSeconds(90));
         assertThat(hpss.getFetchIdleTimeout().toJavaDuration()).isEqualTo(Duration.ofMinutes(45));
         assertThat(hpss.getMaxPathsPerListing()).isEqualTo(100);
+        assertThat(hpss.getMaxCommandLineBytes()).isEqualTo(2000);
         assertThat(hpss.getCommandDirectory()).isEqualTo("/var/lib/stagehand/hsi");
         assertThat(hpss.getDiskVolumePattern()).isEqualTo("DK.*");
     }
@@ -93,6 +95,7 @@ class HpssBackendFactoryTest {
         assertThat(hpss.getHsiPath()).isEqualTo("hsi");
         assertThat(hpss.getMaxSessions()).isEqualTo(4);
         assertThat(hpss.getBatchWindow().toJavaDuration()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(hpss.getMaxCommandLineBytes()).isEqualTo(2_900);
     }
 
     @Test

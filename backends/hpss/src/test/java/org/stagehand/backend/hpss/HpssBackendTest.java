@@ -245,6 +245,45 @@ class HpssBackendTest {
     }
 
     @Test
+    void listsTwoHundredLongPathsInCommandsUnderHsisLineLimit() throws Exception {
+        List<StagingItem> items = new ArrayList<>();
+        for (int file = 0; file < 200; file++) {
+            String location = "sequencing/project-0042/run-2024-11-30/lane-" + (file % 8) + "/sample-" + file + ".fastq.gz";
+            hpss.onTape(location, "reads " + file, file % 2 == 0 ? "EA0001" : "EB0002", 1000 - file, 0);
+            items.add(hpss.item(location));
+        }
+        RecordingListener listener = new RecordingListener();
+
+        backend().stage(batch(items), listener);
+
+        assertThat(listener.outcomes().values()).hasSize(200).allMatch(outcome -> outcome instanceof StagingOutcome.Fetched);
+        assertThat(listener.content(items.get(199))).isEqualTo("reads 199");
+        assertThat(hpss.events("TOOLONG")).as("command lines hsi refused").isEmpty();
+        List<HsiStandIn.Event> listings = hpss.events("START").stream().filter(start -> start.detail().contains("ls -P")).toList();
+        assertThat(listings.size()).as("ls -P calls for 200 paths of about 100 bytes").isGreaterThan(4);
+        assertThat(hpss.events("LIST")).hasSize(200);
+        assertThat(volumesMounted(hpss.events("MOUNT"))).containsExactlyInAnyOrder("EA0001", "EB0002");
+    }
+
+    @Test
+    void aFileWhoseGetLineAloneIsTooLongFailsNamingTheKey() throws Exception {
+        String longLocation = "deep/" + "d".repeat(180) + "/file";
+        hpss.onDisk(longLocation, "x").onDisk("short", "y");
+        HpssBackendFactory factory = hpss.factory();
+        factory.setMaxCommandLineBytes(250);
+        StagingItem tooLong = hpss.item(longLocation);
+        StagingItem fine = hpss.item("short");
+        RecordingListener listener = new RecordingListener();
+
+        backend(factory).stage(batch(List.of(tooLong, fine)), listener);
+
+        assertThat(listener.outcome(tooLong)).isInstanceOfSatisfying(StagingOutcome.Failed.class, failed ->
+                assertThat(failed.message()).contains("backend.maxCommandLineBytes (250)"));
+        assertThat(listener.outcome(fine)).isInstanceOf(StagingOutcome.Fetched.class);
+        assertThat(hpss.events("TOOLONG")).isEmpty();
+    }
+
+    @Test
     void failsAFileThatVanishesBeforeItsGetWithoutFailingItsVolumeNeighbours() throws Exception {
         hpss.onTape("v/a", "a", "EA0001", 1, 0).onTape("v/b", "b", "EA0001", 2, 0).onTape("v/c", "c", "EA0001", 3, 0)
                 .failNext("get", "v/b", "missing", 1);
