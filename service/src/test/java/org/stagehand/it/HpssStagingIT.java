@@ -122,6 +122,12 @@ class HpssStagingIT {
         }
         hpss.fail("get", "hang/f2.bin", "hang", 1);
 
+        // aFileWhoseGetAlwaysHangsFailsAloneAndTheRestOfItsTapeIsStaged
+        for (int i = 1; i <= 4; i++) {
+            hpss.onTape("alwayshang-" + i, "alwayshang/f" + i + ".bin", 1_500 + i, "HB0001", 10L * i, 0);
+        }
+        hpss.fail("get", "alwayshang/f2.bin", "hang", 99);
+
         // cancelStopsTheRunningRecallAndNothingReadsTheCancelledFilesAgain
         for (int i = 0; i < 40; i++) {
             hpss.onTape(cancelId(i), "cancel/f" + i + ".bin", 100 + i, "CA0001", 10L * (i + 1), 0);
@@ -354,6 +360,30 @@ class HpssStagingIT {
             String path = "hang/f" + i + ".bin";
             assertThat(stagingRoot.resolve(path)).as(path).hasBinaryContent(hpss.archive.bytes(path));
         }
+        assertThat(StagehandTestApp.temporaryFilesBelow(stagingRoot)).isEmpty();
+    }
+
+    @Test
+    void aFileWhoseGetAlwaysHangsFailsAloneAndTheRestOfItsTapeIsStaged() throws Exception {
+        String requestId = requestId(app.requestStaging("alwayshang-1", "alwayshang-2", "alwayshang-3", "alwayshang-4"));
+
+        JsonNode status = app.awaitStatus(requestId, "failed", TIMEOUT.multipliedBy(2));
+
+        assertThat(status.get("files").get("ready").asInt()).isEqualTo(3);
+        assertThat(status.get("errors")).singleElement().satisfies(error -> {
+            assertThat(error.get("id").asText()).isEqualTo("alwayshang-2");
+            assertThat(error.get("message").asText()).contains("gave up after 3 attempts", "no progress",
+                    ARCHIVE_ROOT + "/alwayshang/f2.bin");
+        });
+        for (int i : new int[] {1, 3, 4}) {
+            String path = "alwayshang/f" + i + ".bin";
+            assertThat(stagingRoot.resolve(path)).as(path).hasBinaryContent(hpss.archive.bytes(path));
+            assertThat(hpss.reads(path)).as("reads of " + path).hasSize(1);
+        }
+        assertThat(hpss.events("HANG")).filteredOn(event -> event.path().equals("alwayshang/f2.bin"))
+                .as("one hung session per attempt").hasSize(3)
+                .allSatisfy(hang -> assertThat(ProcessHandle.of(hang.pid()).map(ProcessHandle::isAlive).orElse(false))
+                        .as("hung hsi %d was killed", hang.pid()).isFalse());
         assertThat(StagehandTestApp.temporaryFilesBelow(stagingRoot)).isEmpty();
     }
 

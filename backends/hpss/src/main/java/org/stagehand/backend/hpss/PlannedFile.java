@@ -31,6 +31,8 @@ final class PlannedFile {
     State state = State.WAITING;
     ArchiveFile location;
     VolumeRecall recall;
+    /** Put back in the queue once because another file of its session hung. */
+    boolean requeuedAfterHang;
     /** The request whose temporary file {@code hsi} writes; set when the session starts. */
     RecallRequest target;
 

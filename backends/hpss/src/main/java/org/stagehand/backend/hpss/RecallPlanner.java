@@ -458,12 +458,39 @@ final class RecallPlanner implements AutoCloseable {
             }
             if (!closing) {
                 for (PlannedFile file : recall.files) {
-                    if (file.state != PlannedFile.State.DONE) {
+                    if (file.state != PlannedFile.State.DONE && file.recall == recall) {
                         finish(file, StagingOutcome.retry("the recall from " + recall.label() + " ended unexpectedly"));
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Queues files of a session that was killed because another file hung, for a recall of
+     * their volume without that file; it starts when the killed session has ended.
+     */
+    void requeue(List<PlannedFile> again) {
+        List<PlannedFile> unwanted = new ArrayList<>();
+        lock.lock();
+        try {
+            for (PlannedFile file : again) {
+                if (file.state == PlannedFile.State.DONE) {
+                    continue;
+                }
+                if (!file.isWanted()) {
+                    unwanted.add(file); // finish() reports a deferred cancellation
+                    continue;
+                }
+                file.errors.clear();
+                file.requeuedAfterHang = true;
+                enqueue(file);
+            }
+        } finally {
+            lock.unlock();
+        }
+        unwanted.forEach(file -> finish(file, StagingOutcome.retry("the recall from " + file.recall.label()
+                + " was stopped before " + file.remotePath + " because no request wanted it any more")));
     }
 
     /**

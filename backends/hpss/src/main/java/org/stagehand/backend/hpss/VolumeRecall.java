@@ -109,6 +109,7 @@ final class VolumeRecall {
             output.accept(line);
         }, output::end, "hsi-recall-" + process.pid());
         int finished = 0;
+        int fetchedHere = 0;
         Stop stop = Stop.NONE;
         try {
             long lastProgressNanos = System.nanoTime();
@@ -132,6 +133,7 @@ final class VolumeRecall {
                         settled = outcomeBeforeExit(passed);
                     }
                     passedNanos = 0;
+                    fetchedHere += settled instanceof StagingOutcome.Fetched ? 1 : 0;
                     planner.finish(passed, settled);
                 }
                 long size = started >= 0 ? sizeOf(files.get(started).targetFile()) : -1;
@@ -167,6 +169,8 @@ final class VolumeRecall {
         int started = lastStarted(finished, count);
         boolean othersFailed = files.stream().anyMatch(file -> !file.errors.isEmpty());
         boolean stopFound = false;
+        String hungOn = null;
+        List<PlannedFile> again = new ArrayList<>();
         for (int index = finished; index < count; index++) {
             PlannedFile file = files.get(index);
             StagingOutcome settled = settledOutcome(file);
@@ -174,8 +178,21 @@ final class VolumeRecall {
             // started (a get that fails leaves no local file).
             boolean stoppedHere = !stopFound && !(settled instanceof StagingOutcome.Fetched);
             stopFound |= stoppedHere;
+            if (stoppedHere && stop == Stop.TIMED_OUT && settled == null) {
+                hungOn = file.remotePath;
+            } else if (hungOn != null && settled == null && (fetchedHere > 0 || !file.requeuedAfterHang)) {
+                // Another file hung this session: read this one in a session without it. Once only
+                // when no file got through, so a session that hangs whatever it reads (a drive that
+                // never comes) costs two time-outs, not one per file.
+                again.add(file);
+                continue;
+            }
             planner.finish(file, settled != null ? settled
                     : outcomeAfterExit(file, exitCode, stop, stoppedHere, othersFailed, settings.fetchIdleTimeout()));
+        }
+        if (!again.isEmpty()) {
+            LOG.warn("hsi for {} hung on {}; recalling the {} file(s) after it again without it", label(), hungOn, again.size());
+            planner.requeue(again);
         }
         deleteQuietly(commandFile);
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -259,7 +276,9 @@ final class VolumeRecall {
     private StagingOutcome outcomeAfterExit(PlannedFile file, int exitCode, Stop stop, boolean stoppedHere,
             boolean othersFailed, Duration idleTimeout) {
         return switch (stop) {
-            case TIMED_OUT -> StagingOutcome.retry("hsi made no progress for " + idleTimeout + " and was killed");
+            case TIMED_OUT -> StagingOutcome.retry("hsi made no progress for " + idleTimeout + (stoppedHere
+                    ? " reading " + file.remotePath + " and was killed; the files after it are read without it"
+                    : " and was killed"));
             case UNWANTED -> StagingOutcome.retry("the recall from " + label() + " was stopped before "
                     + file.remotePath + " because no request wanted its files any more");
             case NONE -> {

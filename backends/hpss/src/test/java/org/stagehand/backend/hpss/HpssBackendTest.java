@@ -388,6 +388,59 @@ class HpssBackendTest {
     }
 
     @Test
+    void aFileWhoseGetAlwaysHangsDoesNotHoldBackTheFilesAfterItOnItsTape() throws Exception {
+        for (int file = 1; file <= 5; file++) {
+            hpss.onTape("hung/" + file, "content " + file, "EA0001", file, 0);
+        }
+        hpss.failNext("get", "hung/2", "hang", 99);
+        HpssBackendFactory factory = hpss.factory();
+        factory.setFetchIdleTimeout(Duration.milliseconds(800));
+        ArchiveBackend backend = backend(factory);
+        List<StagingItem> items = new ArrayList<>();
+        for (int file = 1; file <= 5; file++) {
+            items.add(hpss.item("hung/" + file));
+        }
+        RecordingListener listener = new RecordingListener();
+
+        backend.stage(batch(items), listener);
+
+        assertThat(listener.outcome(items.get(1))).isInstanceOfSatisfying(StagingOutcome.Retry.class, retry ->
+                assertThat(retry.message()).contains("no progress", "reading " + HsiStandIn.hpssPath("hung/2")));
+        for (int index : new int[] {0, 2, 3, 4}) {
+            assertThat(listener.outcome(items.get(index))).as("hung/" + (index + 1)).isInstanceOf(StagingOutcome.Fetched.class);
+            assertThat(listener.content(items.get(index))).isEqualTo("content " + (index + 1));
+        }
+        assertThat(hpss.events("HANG")).hasSize(1);
+        long hungSession = hpss.events("HANG").get(0).pid();
+        assertThat(hpss.events("READ")).filteredOn(read -> read.readPath().endsWith("/hung/3"))
+                .singleElement().satisfies(read -> assertThat(read.pid()).isNotEqualTo(hungSession));
+
+        // the service tries the hung file again: it alone hangs, and nothing else is read
+        RecordingListener again = new RecordingListener();
+        backend.stage(batch(List.of(HsiStandIn.retryOf(items.get(1)))), again);
+        assertThat(again.outcomes().values()).singleElement().isInstanceOf(StagingOutcome.Retry.class);
+        assertThat(hpss.events("READ")).hasSize(4);
+    }
+
+    @Test
+    void aSessionThatHangsWhateverItReadsCostsTwoTimeOutsNotOnePerFile() throws Exception {
+        List<StagingItem> items = new ArrayList<>();
+        for (int file = 1; file <= 6; file++) {
+            hpss.onTape("stuck/" + file, "s" + file, "EA0001", file, 0);
+            items.add(hpss.item("stuck/" + file));
+        }
+        hpss.failNext("get", null, "hang", 99);
+        HpssBackendFactory factory = hpss.factory();
+        factory.setFetchIdleTimeout(Duration.milliseconds(600));
+        RecordingListener listener = new RecordingListener();
+
+        backend(factory).stage(batch(items), listener);
+
+        assertThat(listener.outcomes().values()).hasSize(6).allMatch(outcome -> outcome instanceof StagingOutcome.Retry);
+        assertThat(hpss.events("HANG")).as("sessions killed").hasSize(2);
+    }
+
+    @Test
     void killsAHungListingAndReportsRetry() throws Exception {
         hpss.onTape("h/1", "1", "EA0001", 1, 0).failNext("ls", null, "hang", 1);
         HpssBackendFactory factory = hpss.factory();
