@@ -146,3 +146,29 @@ CREATE TRIGGER catalog_entry_answer_changed AFTER UPDATE ON catalog_entry
 CREATE TRIGGER staging_request_inserted AFTER INSERT ON staging_request
     REFERENCING NEW TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION stagehand_notify_changed_requests();
 --rollback DROP TRIGGER staging_request_inserted ON staging_request;
+
+--changeset stagehand:taperest-1-requests-by-path
+-- Requests named by path (the WLCG Tape REST door): each path as the client sent it, in order, with
+-- the catalog file it names, or the reason it names none (that path fails; the request does not).
+-- client: who asked (for the per-client limit and for releases without a request ID);
+-- pin_seconds: the pin the client asked for after completion (NULL: lifecycle.pinLifetime);
+-- request_file.released_at: one file of a request released (the Tape REST release names paths).
+ALTER TABLE staging_request ADD client varchar(255);
+ALTER TABLE staging_request ADD pin_seconds bigint;
+ALTER TABLE request_file ADD released_at timestamp with time zone;
+CREATE INDEX staging_request_client ON staging_request (client);
+CREATE TABLE request_path (
+    request_id uuid          NOT NULL REFERENCES staging_request (request_id) ON DELETE CASCADE,
+    position   integer       NOT NULL,
+    path       varchar(4096) NOT NULL,
+    file_id    varchar(255),
+    error      varchar(4000),
+    metadata   varchar(65536),
+    PRIMARY KEY (request_id, position)
+);
+CREATE INDEX request_path_by_path ON request_path (path);
+--rollback DROP TABLE request_path;
+--rollback DROP INDEX staging_request_client;
+--rollback ALTER TABLE request_file DROP COLUMN released_at;
+--rollback ALTER TABLE staging_request DROP COLUMN pin_seconds;
+--rollback ALTER TABLE staging_request DROP COLUMN client;

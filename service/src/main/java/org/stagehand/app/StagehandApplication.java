@@ -38,6 +38,7 @@ import org.stagehand.lifecycle.StagingAreaCleaner;
 import org.stagehand.metrics.PrometheusTextServlet;
 import org.stagehand.metrics.StagehandGauges;
 import org.stagehand.lifecycle.StagingAreaCleanup;
+import org.stagehand.staging.PathRequests;
 import org.stagehand.staging.StagingRefusalCounter;
 import org.stagehand.staging.StagingResource;
 import org.stagehand.staging.StagingService;
@@ -80,8 +81,8 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
     }
 
     /** Bearer tokens on the DTS endpoints when any is configured; open, and said so, otherwise. */
-    private static void registerAuthentication(StagehandConfiguration config, Environment environment) {
-        Optional<BearerTokenAuthenticator> authenticator = BearerTokenAuthenticator.from(config.getAuth(), System.getenv());
+    private static void registerAuthentication(StagehandConfiguration config, Environment environment,
+                                               Optional<BearerTokenAuthenticator> authenticator) {
         if (authenticator.isEmpty()) {
             LOG.warn("no API tokens are configured (auth.tokenSha256, or the environment variable {}):"
                     + " the staging endpoints are open to anyone who can reach them",
@@ -166,7 +167,10 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new DatabaseExceptionMapper());
         environment.jersey().register(new MalformedBodyExceptionMapper());
         environment.jersey().register(new StagingResource(staging, config.publicUrls(), environment.metrics()));
-        registerAuthentication(config, environment);
+        Optional<BearerTokenAuthenticator> authenticator = BearerTokenAuthenticator.from(config.getAuth(), System.getenv());
+        registerAuthentication(config, environment, authenticator);
+        TapeRestWiring.register(config, environment, new PathRequests(jdbi, staging, area, statusCache,
+                dispatcher::cancelUnwantedWork, clock), area, authenticator);
 
         environment.admin().addTask(new CancelRequestTask(staging));
         environment.admin().addTask(new RetryRequestTask(staging));

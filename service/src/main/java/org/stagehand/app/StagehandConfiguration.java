@@ -10,6 +10,8 @@ import io.dropwizard.validation.ValidationMethod;
 import java.net.URI;
 import java.util.Optional;
 import org.stagehand.api.PublicUrls;
+import org.stagehand.api.data.DataDoorConfiguration;
+import org.stagehand.api.tape.TapeRestConfiguration;
 import org.stagehand.auth.AuthConfiguration;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.catalog.CatalogConfiguration;
@@ -51,6 +53,14 @@ public class StagehandConfiguration extends Configuration {
     private ArchiveBackendFactory backend;
 
     private String publicBaseUrl;
+
+    @Valid
+    @NotNull
+    private TapeRestConfiguration tapeRest = new TapeRestConfiguration();
+
+    @Valid
+    @NotNull
+    private DataDoorConfiguration dataDoor = new DataDoorConfiguration();
 
     @JsonProperty
     public DataSourceFactory getDatabase() {
@@ -159,5 +169,27 @@ public class StagehandConfiguration extends Configuration {
     @JsonIgnore
     public PublicUrls publicUrls() {
         return new PublicUrls(getPublicBaseUrl().map(URI::create));
+    }
+
+    /** The WLCG Tape REST API door. */
+    @JsonProperty
+    public TapeRestConfiguration getTapeRest() {
+        return tapeRest;
+    }
+
+    @JsonProperty
+    public void setTapeRest(TapeRestConfiguration tapeRest) {
+        this.tapeRest = tapeRest;
+    }
+
+    /** Read-only HTTP access to staged copies, under {@code tapeRest.pathPrefix}. */
+    @JsonProperty
+    public DataDoorConfiguration getDataDoor() {
+        return dataDoor;
+    }
+
+    @JsonProperty
+    public void setDataDoor(DataDoorConfiguration dataDoor) {
+        this.dataDoor = dataDoor;
     }
 }

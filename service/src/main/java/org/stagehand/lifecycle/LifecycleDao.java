@@ -15,22 +15,32 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(EvictionCandidate.class)
 public interface LifecycleDao {
 
-    /** The condition under which a request pins the copy {@code s.file_id}; {@code :pinnedSince} = now - lifetime. */
+    /** When a request's last file settled. */
+    String LAST_SETTLED = "(SELECT max(d.completed_at) FROM request_file d WHERE d.request_id = r.request_id)";
+
+    /**
+     * The condition under which a request pins the copy {@code s.file_id}; {@code :pinnedSince} = now -
+     * the configured lifetime, which a request's own {@code pin_seconds} (a Tape REST diskLifetime)
+     * replaces. A file released on its own ({@code rf.released_at}) pins nothing.
+     */
     String PINNED = "EXISTS (SELECT 1 FROM request_file rf JOIN staging_request r ON r.request_id = rf.request_id"
-            + " WHERE rf.file_id = s.file_id AND r.released_at IS NULL AND r.cancelled_at IS NULL"
+            + " WHERE rf.file_id = s.file_id AND r.released_at IS NULL AND r.cancelled_at IS NULL AND rf.released_at IS NULL"
             + " AND (EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state = 'WAITING')"
-            + " OR (SELECT max(d.completed_at) FROM request_file d WHERE d.request_id = r.request_id) > :pinnedSince))";
+            + " OR (r.pin_seconds IS NULL AND " + LAST_SETTLED + " > :pinnedSince)"
+            + " OR (r.pin_seconds IS NOT NULL AND " + LAST_SETTLED + " + r.pin_seconds * INTERVAL '1' SECOND > :now)))";
 
     /** Unpinned ready copies, least recently requested first. */
     @SqlQuery("SELECT s.file_id, c.staging_path, coalesce(c.bytes, 0) AS bytes FROM staged_file s"
             + " JOIN catalog_entry c ON c.file_id = s.file_id WHERE s.state = 'READY' AND NOT " + PINNED
             + " ORDER BY s.last_requested_at, s.file_id LIMIT :limit")
-    List<EvictionCandidate> evictionCandidates(@Bind("pinnedSince") Instant pinnedSince, @Bind("limit") int limit);
+    List<EvictionCandidate> evictionCandidates(@Bind("pinnedSince") Instant pinnedSince, @Bind("now") Instant now,
+                                               @Bind("limit") int limit);
 
     /** Locks a ready copy's row if it is still unpinned; empty when it is pinned or gone meanwhile. */
     @SqlQuery("SELECT s.file_id FROM staged_file s WHERE s.file_id = :fileId AND s.state = 'READY' AND NOT " + PINNED
             + " FOR UPDATE")
-    List<String> lockIfUnpinned(@Bind("fileId") String fileId, @Bind("pinnedSince") Instant pinnedSince);
+    List<String> lockIfUnpinned(@Bind("fileId") String fileId, @Bind("pinnedSince") Instant pinnedSince,
+                                @Bind("now") Instant now);
 
     /** Forgets an evicted copy; a later request queues the file afresh. */
     @SqlUpdate("DELETE FROM staged_file WHERE file_id = :fileId AND state = 'READY'")

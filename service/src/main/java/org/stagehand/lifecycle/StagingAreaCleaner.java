@@ -62,17 +62,17 @@ public final class StagingAreaCleaner implements SpaceGuard {
         long freed = 0;
         LifecycleDao reader = jdbi.onDemand(LifecycleDao.class);
         if (dryRun) {
-            for (EvictionCandidate candidate : reader.evictionCandidates(pinnedSince, 10 * PAGE)) {
+            for (EvictionCandidate candidate : reader.evictionCandidates(pinnedSince, now, 10 * PAGE)) {
                 evicted.add(candidate.stagingPath());
                 freed += candidate.bytes();
             }
         } else {
             List<EvictionCandidate> page;
             do {
-                page = reader.evictionCandidates(pinnedSince, PAGE);
+                page = reader.evictionCandidates(pinnedSince, now, PAGE);
                 int before = evicted.size();
                 for (EvictionCandidate candidate : page) {
-                    if (evict(candidate, pinnedSince)) {
+                    if (evict(candidate, pinnedSince, now)) {
                         evicted.add(candidate.stagingPath());
                         freed += candidate.bytes();
                     }
@@ -113,10 +113,10 @@ public final class StagingAreaCleaner implements SpaceGuard {
     }
 
     /** Deletes one copy if it is still unpinned; false when a request pinned it meanwhile. */
-    private boolean evict(EvictionCandidate candidate, Instant pinnedSince) {
+    private boolean evict(EvictionCandidate candidate, Instant pinnedSince, Instant now) {
         return jdbi.inTransaction(handle -> {
             LifecycleDao dao = handle.attach(LifecycleDao.class);
-            if (dao.lockIfUnpinned(candidate.fileId(), pinnedSince).isEmpty()) {
+            if (dao.lockIfUnpinned(candidate.fileId(), pinnedSince, now).isEmpty()) {
                 return false;
             }
             try {
@@ -152,9 +152,10 @@ public final class StagingAreaCleaner implements SpaceGuard {
         if (freeBytes() >= bytes) {
             return true;
         }
-        Instant pinnedSince = clock.instant().minus(config.getPinLifetime().toJavaDuration());
-        for (EvictionCandidate candidate : jdbi.onDemand(LifecycleDao.class).evictionCandidates(pinnedSince, PAGE)) {
-            if (evict(candidate, pinnedSince)) {
+        Instant now = clock.instant();
+        Instant pinnedSince = now.minus(config.getPinLifetime().toJavaDuration());
+        for (EvictionCandidate candidate : jdbi.onDemand(LifecycleDao.class).evictionCandidates(pinnedSince, now, PAGE)) {
+            if (evict(candidate, pinnedSince, now)) {
                 LOG.info("evicted {} ({} bytes) to make room", candidate.stagingPath(), candidate.bytes());
                 if (freeBytes() >= bytes) {
                     return true;

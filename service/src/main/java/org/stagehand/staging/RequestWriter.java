@@ -31,8 +31,14 @@ final class RequestWriter {
         Map<UUID, ApiException> store(List<NewRequest> requests);
     }
 
-    /** A request as parsed: its new ID and its distinct file IDs. */
-    record NewRequest(UUID requestId, List<String> ids) {
+    /**
+     * A request as parsed: its new ID and its distinct file IDs; for a request named by paths, also
+     * what was asked by path ({@code byPath}, else null).
+     */
+    record NewRequest(UUID requestId, List<String> ids, PathRows byPath) {
+        NewRequest(UUID requestId, List<String> ids) {
+            this(requestId, ids, null);
+        }
     }
 
     private record Pending(NewRequest request, CompletableFuture<Void> stored) {

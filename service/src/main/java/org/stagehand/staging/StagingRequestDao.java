@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -66,6 +67,34 @@ final class StagingRequestDao {
                 .bind("ids", varchars(requests.stream().map(request -> request.requestId().toString()).toList()))
                 .bind("counts", integers(requests.stream().map(request -> request.ids().size()).toList()))
                 .bind("now", now)
+                .execute();
+        for (RequestWriter.NewRequest request : requests) {
+            if (request.byPath() != null) {
+                insertPaths(request.requestId(), request.byPath());
+            }
+        }
+    }
+
+    /** A path request's client, pin and paths, in the transaction that inserts the request. */
+    private void insertPaths(UUID requestId, PathRows rows) {
+        handle.createUpdate("UPDATE staging_request SET client = :client, pin_seconds = :pin WHERE request_id = :id")
+                .bind("id", requestId)
+                .bind("client", rows.client())
+                .bind("pin", rows.pinSeconds())
+                .execute();
+        List<Integer> positions = new ArrayList<>(rows.names().size());
+        for (int i = 0; i < rows.names().size(); i++) {
+            positions.add(i);
+        }
+        handle.createUpdate("INSERT INTO request_path (request_id, position, path, file_id, error, metadata)"
+                        + " SELECT CAST(:id AS uuid), u.position, u.path, u.file_id, u.error, u.metadata"
+                        + " FROM UNNEST(:positions, :paths, :fileIds, :errors, :metadata) AS u(position, path, file_id, error, metadata)")
+                .bind("id", requestId.toString())
+                .bind("positions", integers(positions))
+                .bind("paths", varchars(rows.names()))
+                .bind("fileIds", varchars(rows.fileIds()))
+                .bind("errors", varchars(rows.errors()))
+                .bind("metadata", varchars(rows.metadata()))
                 .execute();
     }
 
@@ -303,7 +332,7 @@ final class StagingRequestDao {
      * A list bound as one {@code varchar} array. Made by hand: Jdbi's {@code bindArray} looks the
      * element type's array support up by reflection on every statement.
      */
-    private static Argument varchars(Collection<String> values) {
+    static Argument varchars(Collection<String> values) {
         return (position, statement, context) ->
                 statement.setArray(position, statement.getConnection().createArrayOf("varchar", values.toArray()));
     }

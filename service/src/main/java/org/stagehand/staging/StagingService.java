@@ -100,6 +100,11 @@ public final class StagingService implements Managed {
         return new StagingAccepted(requestId);
     }
 
+    /** Stores a request whose file IDs are known; returns once it is committed. */
+    void write(NewRequest request) {
+        writer.write(request);
+    }
+
     /** Starts the threads that store requests arriving together in one transaction. */
     @Override
     public void start() {

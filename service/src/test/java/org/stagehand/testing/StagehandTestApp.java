@@ -111,6 +111,18 @@ public final class StagehandTestApp {
         return send(request.uri(uri(path)).build());
     }
 
+    /** Sends a request built by the caller and keeps the body as bytes. */
+    public HttpResponse<byte[]> sendForBytes(HttpRequest.Builder request, String path) {
+        try {
+            return http.send(request.uri(uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** GET on the admin port. */
     public Reply getAdmin(String path) {
         return send(HttpRequest.newBuilder(URI.create("http://localhost:" + support.getAdminPort() + path)).GET().build());

@@ -1,0 +1,11 @@
+package org.stagehand.staging;
+
+/** Where a file named by path is: what the Tape REST {@code archiveinfo} reports. */
+public enum Locality {
+    /** No catalog file has this path. */
+    UNKNOWN,
+    /** In the archive only. */
+    ARCHIVE,
+    /** In the archive, and a verified copy is in the staging area. */
+    ARCHIVE_AND_STAGED
+}
