@@ -27,8 +27,9 @@ final class TapeRestWiring {
     static void register(StagehandConfiguration config, Environment environment, PathRequests requests, StagingArea area,
                          Optional<? extends Authenticator<String, ApiClient>> authenticator) throws IOException {
         if (config.getTapeRest().isEnabled()) {
-            environment.jersey().register(new WellKnownResource(config.getTapeRest().getSitename()));
-            environment.jersey().register(new TapeRestResource(requests, config.getTapeRest(), environment.getObjectMapper()));
+            environment.jersey().register(new WellKnownResource(config.getTapeRest().getSitename(), config.publicUrls()));
+            environment.jersey().register(new TapeRestResource(requests, config.getTapeRest(), config.publicUrls(),
+                    environment.getObjectMapper()));
         }
         if (config.getDataDoor().isEnabled()) {
             if (config.getServerFactory() instanceof AbstractServerFactory server) {

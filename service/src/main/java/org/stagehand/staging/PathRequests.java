@@ -45,6 +45,7 @@ public final class PathRequests {
     private final StatusCache statusCache;
     private final Runnable cancellationSignal;
     private final Clock clock;
+    private final LastKnownAnswers<PathStatus> answers;
 
     /** @param cancellationSignal told when files were cancelled, to stop work no one wants */
     public PathRequests(Jdbi jdbi, StagingService staging, StagingArea area, StatusCache statusCache,
@@ -55,6 +56,8 @@ public final class PathRequests {
         this.statusCache = statusCache;
         this.cancellationSignal = cancellationSignal;
         this.clock = clock;
+        // Polls must be answered while the database is down: FTS fails a whole batch on one failed poll.
+        this.answers = staging.lastKnownAnswers("tape-status", this::readStatus);
     }
 
     /**
@@ -103,11 +106,41 @@ public final class PathRequests {
         Long pinSeconds = request.pin().map(java.time.Duration::toSeconds).orElse(null);
         staging.write(new NewRequest(requestId, List.copyOf(distinctIds),
                 new PathRows(request.client(), pinSeconds, names, fileIds, errors, metadata)));
+        answers.remember(requestId, justStored(requestId, names, fileIds, errors));
         return requestId;
     }
 
-    /** Where each path of a request stands, in the order asked; empty for an unknown request. */
+    /**
+     * What a request just stored is known to be without reading it: its unknown paths failed, the
+     * rest queued (a file already in place shows as queued until the answer is read: behind, never ahead).
+     */
+    private PathStatus justStored(UUID requestId, List<String> names, List<String> fileIds, List<String> errors) {
+        Instant now = clock.instant();
+        List<PathFile> files = new ArrayList<>(names.size());
+        boolean settled = true;
+        for (int i = 0; i < names.size(); i++) {
+            if (fileIds.get(i) == null) {
+                files.add(new PathFile(names.get(i), State.FAILED, errors.get(i), now));
+            } else {
+                files.add(new PathFile(names.get(i), State.QUEUED, null, null));
+                settled = false;
+            }
+        }
+        return new PathStatus(requestId, now, settled ? now : null, files);
+    }
+
+    /**
+     * Where each path of a request stands, in the order asked; empty for an unknown request. While
+     * the database cannot be reached, the last state known here (it may lag, never run ahead).
+     *
+     * @throws LastKnownAnswers.DatabaseUnreachable when the database cannot be reached and this
+     *     instance knows nothing of the request
+     */
     public Optional<PathStatus> status(UUID requestId) {
+        return answers.answer(requestId).map(LastKnownAnswers.Answer::value);
+    }
+
+    private Optional<PathStatus> readStatus(UUID requestId) {
         List<PathRow> rows = jdbi.withHandle(handle -> new PathRequestDao(handle).pathRows(requestId));
         if (rows.isEmpty()) {
             return Optional.empty();

@@ -25,7 +25,8 @@ class PublicBaseUrlIT {
         TestArchive archive = new TestArchive(directory.resolve("archive")).file("a", "a.bin", 10);
         app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")),
                 directory.resolve("staging"), archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
-                ConfigOverride.config("publicBaseUrl", "https://stage.example.org/stagehand/"))).start();
+                ConfigOverride.config("publicBaseUrl", "https://stage.example.org/stagehand/"),
+                ConfigOverride.config("tapeRest.enabled", "true"))).start();
     }
 
     @AfterAll
@@ -44,5 +45,20 @@ class PublicBaseUrlIT {
         assertThat(answer.status()).isEqualTo(201);
         String requestId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()).get("request_id").asText();
         assertThat(answer.header("Location")).isEqualTo("https://stage.example.org/stagehand/dts/staging/" + requestId);
+    }
+
+    @Test
+    void tapeRestLocationAndTheWellKnownUriStartWithThePublicBaseUrl() throws Exception {
+        String body = "{\"files\":[{\"path\":\"/archive/a.bin\"}]}";
+        RawHttp.Answer staged = RawHttp.exchange(app.port(), "POST /api/v1/stage HTTP/1.1\r\nHost: evil.example:666\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+        RawHttp.Answer wellKnown = RawHttp.exchange(app.port(), "GET /.well-known/wlcg-tape-rest-api HTTP/1.1\r\n"
+                + "Host: evil.example:666\r\nConnection: close\r\n\r\n");
+
+        assertThat(staged.status()).isEqualTo(201);
+        String requestId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(staged.body()).get("requestId").asText();
+        assertThat(staged.header("Location")).isEqualTo("https://stage.example.org/stagehand/api/v1/stage/" + requestId);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(wellKnown.body())
+                .get("endpoints").get(0).get("uri").asText()).isEqualTo("https://stage.example.org/stagehand/api/v1");
     }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.stagehand.api.PublicUrls;
 import org.stagehand.app.ApiException;
 import org.stagehand.area.RelativePath;
 import org.stagehand.staging.Locality;
@@ -54,9 +55,11 @@ public class TapeRestResource {
     private final TapePaths paths;
     private final TapeRequestReader reader;
     private final ObjectMapper mapper;
+    private final PublicUrls urls;
 
-    public TapeRestResource(PathRequests requests, TapeRestConfiguration config, ObjectMapper mapper) {
+    public TapeRestResource(PathRequests requests, TapeRestConfiguration config, PublicUrls urls, ObjectMapper mapper) {
         this.requests = requests;
+        this.urls = urls;
         this.config = config;
         this.paths = new TapePaths(config.getPathPrefix());
         this.reader = new TapeRequestReader(paths);
@@ -73,7 +76,7 @@ public class TapeRestResource {
             List<PathRequest.RequestedPath> files = reader.stageFiles(json);
             UUID id = requests.submit(new PathRequest(client(security), reader.pinOf(json), files),
                     config.getMaxFilesPerRequest(), config.getMaxUnfinishedRequestsPerClient());
-            return Response.created(uriInfo.getBaseUriBuilder().path("api/v1/stage").path(id.toString()).build())
+            return Response.created(urls.of(uriInfo, "api", "v1", "stage", id.toString()))
                     .entity(new TapeJson.StageAccepted(id.toString()))
                     .build();
         });

@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import org.stagehand.api.PublicUrls;
 
 /**
  * {@code GET /.well-known/wlcg-tape-rest-api}: where the Tape REST API is, for gfal2's discovery.
@@ -18,14 +19,17 @@ import java.util.List;
 public class WellKnownResource {
 
     private final String sitename;
+    private final PublicUrls urls;
 
-    public WellKnownResource(String sitename) {
+    /** @param urls where clients reach the service: the document's {@code uri} starts with it */
+    public WellKnownResource(String sitename, PublicUrls urls) {
         this.sitename = sitename;
+        this.urls = urls;
     }
 
     @GET
     public TapeJson.WellKnown document(@Context UriInfo uriInfo) {
         return new TapeJson.WellKnown(sitename, "Stagehand: files staged from the archive",
-                List.of(new TapeJson.Endpoint(uriInfo.getBaseUriBuilder().path("api/v1").build().toString(), "v1")));
+                List.of(new TapeJson.Endpoint(urls.of(uriInfo, "api", "v1").toString(), "v1")));
     }
 }
