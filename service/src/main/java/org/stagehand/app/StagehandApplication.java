@@ -97,8 +97,8 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
                 .buildAuthFilter()));
     }
 
-    /** JSON instead of Jetty's HTML for errors given before Jersey runs, on both ports. */
-    private static void installJsonErrors(Environment environment) {
+    /** JSON instead of Jetty's HTML for errors given before Jersey runs, and the slow-client limits, on both ports. */
+    private static void installJsonErrorsAndLimits(Environment environment, HttpLimitsConfiguration limits) {
         JsonErrorHandler errors = new JsonErrorHandler();
         environment.getApplicationContext().setErrorHandler(errors);
         environment.getAdminContext().setErrorHandler(errors);
@@ -107,6 +107,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
             public void lifeCycleStarting(LifeCycle event) {
                 if (event instanceof Server server) {
                     server.setErrorHandler(errors);
+                    limits.applyTo(server);
                 }
             }
         });
@@ -115,7 +116,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
     @Override
     public void run(StagehandConfiguration config, Environment environment) throws Exception {
         Clock clock = Clock.systemUTC();
-        installJsonErrors(environment);
+        installJsonErrorsAndLimits(environment, config.getHttp());
         DatabaseSetup.tuneDriver(config.getDatabase());
         if (config.isAutoMigrate()) {
             DatabaseSetup.migrate(config.getDatabase(), environment.metrics());
@@ -166,6 +167,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new DatabaseExceptionMapper());
         environment.jersey().register(new MalformedBodyExceptionMapper());
+        environment.jersey().register(new BadMessageExceptionMapper());
         environment.jersey().register(new StagingResource(staging, config.publicUrls(), environment.metrics()));
         Optional<BearerTokenAuthenticator> authenticator = BearerTokenAuthenticator.from(config.getAuth(), System.getenv());
         registerAuthentication(config, environment, authenticator);

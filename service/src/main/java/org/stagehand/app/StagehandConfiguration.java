@@ -62,6 +62,10 @@ public class StagehandConfiguration extends Configuration {
     @NotNull
     private DataDoorConfiguration dataDoor = new DataDoorConfiguration();
 
+    @Valid
+    @NotNull
+    private HttpLimitsConfiguration http = new HttpLimitsConfiguration();
+
     @JsonProperty
     public DataSourceFactory getDatabase() {
         return database;
@@ -131,6 +135,16 @@ public class StagehandConfiguration extends Configuration {
     @JsonProperty
     public void setAuth(AuthConfiguration auth) {
         this.auth = auth;
+    }
+
+    @JsonProperty
+    public HttpLimitsConfiguration getHttp() {
+        return http;
+    }
+
+    @JsonProperty
+    public void setHttp(HttpLimitsConfiguration http) {
+        this.http = http;
     }
 
     @JsonProperty
