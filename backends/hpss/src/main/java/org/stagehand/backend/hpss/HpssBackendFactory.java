@@ -188,7 +188,11 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         this.maxCommandLineBytes = maxCommandLineBytes;
     }
 
-    /** Where hsi command files go; default {@code <java.io.tmpdir>/stagehand-hpss}. */
+    /**
+     * Where hsi command files go; default {@code <java.io.tmpdir>/stagehand-hpss}. At start-up the
+     * {@code recall-<pid>-*.hsi} files of service processes that are gone are deleted, and hsi
+     * sessions still reading them are ended.
+     */
     @JsonProperty
     public String getCommandDirectory() {
         return commandDirectory;
@@ -235,9 +239,9 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         requirePositive(listTimeout, "listTimeout", false);
         requirePositive(fetchIdleTimeout, "fetchIdleTimeout", false);
         requirePositive(progressPollInterval, "progressPollInterval", false);
-        Path commands = commandDirectory == null
+        Path commands = (commandDirectory == null
                 ? Path.of(System.getProperty("java.io.tmpdir"), "stagehand-hpss")
-                : Path.of(commandDirectory);
+                : Path.of(commandDirectory)).toAbsolutePath();
         try {
             Files.createDirectories(commands);
         } catch (IOException e) {
@@ -246,6 +250,8 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         if (!Files.isWritable(commands)) {
             throw new IllegalArgumentException("backend.commandDirectory: " + commands + " is not writable");
         }
+        // a killed service leaves its command files, and maybe hsi sessions still reading them
+        CommandFiles.sweep(commands);
         Optional<Pattern> diskPattern;
         try {
             diskPattern = diskVolumePattern == null || diskVolumePattern.isEmpty()

@@ -209,8 +209,7 @@ final class VolumeRecall {
     }
 
     private Path writeCommandFile(Path directory) throws IOException {
-        Files.createDirectories(directory);
-        Path commandFile = Files.createTempFile(directory, "recall-" + volume.orElse("disk") + "-", ".hsi");
+        Path commandFile = CommandFiles.create(directory, volume.orElse("disk"));
         List<String> lines = new ArrayList<>();
         lines.add("# Stagehand recall from " + label() + ", in tape order");
         for (PlannedFile file : files) {

@@ -116,6 +116,24 @@ final class HsiStandIn {
         return this;
     }
 
+    /** Where the factory's backend writes its command files. */
+    Path commandDirectory() {
+        return base.resolve("commands");
+    }
+
+    /** Starts the stand-in on its own, as a service process would have: {@code hsi -q "in <commandFile>"}. */
+    Process startSession(Path commandFile) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(executable().toString(), "-q", "in " + commandFile)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(standInEnvironment);
+        return builder.start();
+    }
+
+    /** The staging area's directory. */
+    Path stagingRoot() {
+        return stagingRoot;
+    }
+
     /** A factory with test-sized timings; tests adjust it further. */
     HpssBackendFactory factory() {
         HpssBackendFactory factory = new HpssBackendFactory();
@@ -126,7 +144,7 @@ final class HsiStandIn {
         factory.setListTimeout(Duration.seconds(10));
         factory.setFetchIdleTimeout(Duration.seconds(10));
         factory.setProgressPollInterval(Duration.milliseconds(10));
-        factory.setCommandDirectory(base.resolve("commands").toString());
+        factory.setCommandDirectory(commandDirectory().toString());
         return factory;
     }
 
