@@ -1,6 +1,5 @@
 package org.stagehand.app;
 
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
@@ -64,8 +63,9 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
     @Override
     public void initialize(Bootstrap<StagehandConfiguration> bootstrap) {
         // ${VAR} and ${VAR:-default} in config.yml; an unset variable without default is an error.
+        // ${env:VAR} is left for the backend that reads it (hsi arguments and environment).
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
+                bootstrap.getConfigurationSourceProvider(), new ConfigurationSubstitutor()));
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(StagehandConfiguration configuration) {

@@ -49,7 +49,7 @@ class HpssStagingIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     /** As {@code backend.fetchIdleTimeout} in it-hpss-config.yml. */
     private static final Duration FETCH_IDLE_TIMEOUT = Duration.ofSeconds(2);
-    private static final String ARCHIVE_ROOT = "/archive/project";
+    static final String ARCHIVE_ROOT = "/archive/project";
     private static final String[] TOUR_VOLUMES = {"MA0001", "MB0002", "MC0003"};
     /** hsi command and injected failure, as in the stand-in's control rules. */
     private static final String[][] TEMPORARY_FAILURES = {{"get", "exit75"}, {"get", "drop75"}, {"ls", "exit75"}};
@@ -499,7 +499,7 @@ class HpssStagingIT {
         return copy;
     }
 
-    private static String requestId(Reply reply) {
+    static String requestId(Reply reply) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);
         return reply.json().get("request_id").asText();
     }
@@ -515,7 +515,7 @@ class HpssStagingIT {
     }
 
     /** The stand-in's executable: {@code stagehand.hsi.standin} if set, else found from the service module. */
-    private static Path standIn() {
+    static Path standIn() {
         String configured = System.getProperty("stagehand.hsi.standin");
         Path script = configured != null ? Path.of(configured)
                 : Path.of(System.getProperty("basedir", ".")).resolve("../backends/hpss/src/test/hsi/hsi");
@@ -530,7 +530,7 @@ class HpssStagingIT {
      * {@code hpss/archive/project}, holding a {@link TestArchive}), the tape map, the failure rules
      * and the event log, and the service configured to reach it.
      */
-    private static final class StandInHpss {
+    static final class StandInHpss {
         final Path base;
         final Path namespace;
         final TestArchive archive;
@@ -647,7 +647,7 @@ class HpssStagingIT {
      * @param kind START, LIST, MOUNT, LOCATE, READ, DISKREAD, ERROR, HANG or EXIT
      * @param detail the rest, with paths relative to the archive root
      */
-    private record Event(long epochMillis, long pid, String kind, String detail) {
+    record Event(long epochMillis, long pid, String kind, String detail) {
 
         String field(int index) {
             return detail.split(" ")[index];

@@ -42,6 +42,12 @@ public final class StagehandTestApp {
                 ResourceHelpers.resourceFilePath(configResource), overrides.toArray(ConfigOverride[]::new));
     }
 
+    /** Starts from a configuration file the test wrote, read the way {@code server config.yml} reads it. */
+    public StagehandTestApp(Path configFile, List<ConfigOverride> overrides) {
+        this.support = new DropwizardTestSupport<>(StagehandApplication.class,
+                configFile.toAbsolutePath().toString(), overrides.toArray(ConfigOverride[]::new));
+    }
+
     /** Overrides common to every test app: database, staging root, archive root and catalog. */
     public static List<ConfigOverride> overrides(TestDatabase database, Path stagingRoot, Path archiveRoot,
                                                  Path catalog, ConfigOverride... more) {
