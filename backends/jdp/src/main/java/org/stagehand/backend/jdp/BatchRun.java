@@ -25,15 +25,18 @@ import org.stagehand.backend.jdp.JdpClient.DownloadResponse;
  * One call of {@link JdpBackend#stage}: restore, poll, download, for one batch.
  *
  * <ol>
- *   <li>Ask the upstream to restore every file of the batch, {@code maxIdsPerRestore} IDs per
- *       request. A 404, 413 or other 4xx for several IDs is bisected to find the file at fault, which
- *       fails alone; 5xx, 429 and network errors hand the items back for a later retry.</li>
- *   <li>Poll each request every {@code pollInterval}: {@code new}/{@code pending} wait,
- *       {@code ready} downloads its files, {@code expired} restores them again.</li>
- *   <li>An {@code expired} request, or a download the upstream refuses as not restored, restores
- *       that file again (at most {@value #MAX_RESTORES_PER_FILE} restore requests per file, then it
- *       fails); a file not restored within {@code maxRestoreWait}
- *       fails with the upstream's last word.</li>
+ *   <li>Ask the upstream to restore every file of the batch ({@link RestoreSender}); files it does
+ *       not know fail alone, 5xx, 429 and network errors hand the items back for a later retry.</li>
+ *   <li>Poll each request every {@code pollInterval}: {@code new}/{@code pending} wait, but the
+ *       files the answer lists as restored are downloaded at once; {@code ready} downloads the
+ *       rest; {@code expired} restores them again; {@code failed} (and the like) fails them; a word
+ *       the backend does not know fails them once it has lasted {@code unknownStatusGrace}.</li>
+ *   <li>A download answering 409 (still on tape) restores only that file again, after a poll
+ *       interval; one the upstream refuses otherwise is restored again at most
+ *       {@value #MAX_RESTORES_PER_FILE} times, then fails.</li>
+ *   <li>Each file waits on its own: one not restored within {@code maxRestoreWait} of its first
+ *       restore request fails with the upstream's last word, and no other file with it. When the
+ *       status lists no file states, such a file is tried once before it fails.</li>
  * </ol>
  *
  * <p>Every item gets exactly one outcome, except when the thread is interrupted: then the items
@@ -45,33 +48,20 @@ final class BatchRun {
     static final int MAX_RESTORES_PER_FILE = 3;
     private static final long SLEEP_SLICE_MILLIS = 100;
 
-    /** An upstream restore request and the file IDs it covers. */
-    private static final class Ticket {
-        final Optional<String> requestId;
-        final List<String> fileIds;
-        String lastWord = "not polled yet";
-
-        Ticket(Optional<String> requestId, List<String> fileIds) {
-            this.requestId = requestId;
-            this.fileIds = fileIds;
-        }
-    }
-
     private final StagingBatch batch;
     private final OutcomeListener listener;
     private final JdpClient client;
     private final FileDownloader downloader;
     private final ExecutorService downloads;
     private final JdpSettings settings;
-    private final Meter restoreRequests;
+    private final RestoreSender sender;
 
     private final Map<String, List<StagingItem>> itemsByFileId = new LinkedHashMap<>();
     private final Set<StagingItem> reported = ConcurrentHashMap.newKeySet();
     private final Map<StagingItem, DownloadResponse> activeDownloads = new ConcurrentHashMap<>();
-    private final Map<String, Integer> restoresByFileId = new LinkedHashMap<>();
+    private final FileWaits waits;
     private final List<Ticket> waiting = new ArrayList<>();
     private final Set<String> toRestore = new LinkedHashSet<>();
-    private final long deadlineNanos;
 
     BatchRun(StagingBatch batch, OutcomeListener listener, JdpClient client, FileDownloader downloader,
              ExecutorService downloads, JdpSettings settings, Meter restoreRequests) {
@@ -81,8 +71,8 @@ final class BatchRun {
         this.downloader = downloader;
         this.downloads = downloads;
         this.settings = settings;
-        this.restoreRequests = restoreRequests;
-        this.deadlineNanos = System.nanoTime() + settings.maxRestoreWait().toNanos();
+        this.sender = new RestoreSender(client, settings, restoreRequests, batch.id());
+        this.waits = new FileWaits(settings.maxRestoreWait());
         for (StagingItem item : batch.items()) {
             itemsByFileId.computeIfAbsent(item.archiveLocation(), id -> new ArrayList<>()).add(item);
         }
@@ -99,28 +89,45 @@ final class BatchRun {
         toRestore.addAll(itemsByFileId.keySet());
         while (true) {
             reportCancelled();
+            toRestore.addAll(waits.takeDue(System.nanoTime()));
             if (!toRestore.isEmpty()) {
-                List<String> ids = toRestore.stream().filter(this::isOpen).toList();
-                toRestore.clear();
-                for (int from = 0; from < ids.size(); from += settings.maxIdsPerRestore()) {
-                    requestRestore(ids.subList(from, Math.min(ids.size(), from + settings.maxIdsPerRestore())));
-                }
+                sendRestores();
             }
-            waiting.removeIf(ticket -> ticket.fileIds.stream().noneMatch(this::isOpen));
-            if (waiting.isEmpty()) {
+            waiting.removeIf(ticket -> {
+                ticket.fileIds.removeIf(fileId -> !isOpen(fileId));
+                return ticket.fileIds.isEmpty();
+            });
+            waits.dropUnless(this::isOpen);
+            if (waiting.isEmpty() && !waits.anyRestoreLater()) {
                 break;
             }
-            if (!pollAndDownload() && toRestore.isEmpty()) {
-                if (System.nanoTime() - deadlineNanos >= 0) {
-                    failUnrestored();
-                    break;
-                }
+            boolean progressed = pollAndDownload();
+            progressed |= failOverdue();
+            if (!progressed && toRestore.isEmpty()) {
                 sleepUntilNextPoll();
             }
         }
     }
 
-    /** Polls every waiting request once; downloads the ready ones. Returns whether any moved on. */
+    private void sendRestores() {
+        List<String> ids = toRestore.stream().filter(this::isOpen).toList();
+        toRestore.clear();
+        waits.restoring(ids, System.nanoTime());
+        sender.send(ids, new RestoreSender.Sink() {
+            @Override
+            public void accepted(Optional<String> requestId, List<String> fileIds) {
+                waits.accepted(fileIds);
+                waiting.add(new Ticket(requestId, fileIds));
+            }
+
+            @Override
+            public void refused(String fileId, StagingOutcome outcome) {
+                openItems(fileId).forEach(item -> report(item, outcome));
+            }
+        });
+    }
+
+    /** Polls every waiting request once; downloads what is restored. Returns whether anything moved on. */
     private boolean pollAndDownload() throws InterruptedException {
         boolean progressed = false;
         for (Ticket ticket : List.copyOf(waiting)) {
@@ -134,6 +141,10 @@ final class BatchRun {
                     if (e.kind() == UpstreamException.Kind.NOT_FOUND) {
                         // The upstream forgot the request (purged): ask again.
                         status = new RestoreStatus(RestoreStatus.State.EXPIRED, "unknown", e.getMessage());
+                    } else if (e.kind() == UpstreamException.Kind.REDIRECT) {
+                        finish(ticket, StagingOutcome.failed(e.getMessage()));
+                        progressed = true;
+                        continue;
                     } else {
                         LOG.warn("batch {}: {}; polling again", batch.id(), e.getMessage());
                         ticket.lastWord = e.getMessage();
@@ -141,14 +152,14 @@ final class BatchRun {
                     }
                 }
             }
-            ticket.lastWord = "upstream restore request " + ticket.requestId.orElse("(none)") + " is "
-                    + status.describe();
+            ticket.lastStatus = status;
+            ticket.lastWord = ticket.name() + " is " + status.describe();
             LOG.debug("batch {}: {}", batch.id(), ticket.lastWord);
-            switch (status.state()) {
+            progressed |= switch (status.state()) {
                 case READY -> {
                     waiting.remove(ticket);
-                    download(ticket.fileIds);
-                    progressed = true;
+                    download(List.copyOf(ticket.fileIds));
+                    yield true;
                 }
                 case EXPIRED -> {
                     waiting.remove(ticket);
@@ -162,57 +173,95 @@ final class BatchRun {
                             }
                         }
                     }
-                    progressed = true;
+                    yield true;
                 }
-                default -> {
-                    // new, pending or a state we do not know: keep waiting until maxRestoreWait
+                case FAILED -> {
+                    finish(ticket, StagingOutcome.failed(ticket.lastWord));
+                    yield true;
                 }
-            }
+                case OTHER -> unknownWord(ticket) || downloadRestored(ticket);
+                case NEW, PENDING -> {
+                    ticket.unknownSince = -1;
+                    yield downloadRestored(ticket);
+                }
+            };
         }
         return progressed;
     }
 
-    /** Sends one restore request; bisects on a per-file error so that only the file at fault fails. */
-    private void requestRestore(List<String> fileIds) {
-        for (String fileId : fileIds) {
-            restoresByFileId.merge(fileId, 1, Integer::sum);
+    /** Fails the ticket's files once its unknown status word has lasted {@code unknownStatusGrace}. */
+    private boolean unknownWord(Ticket ticket) {
+        long now = System.nanoTime();
+        if (ticket.unknownSince < 0) {
+            ticket.unknownSince = now;
         }
-        try {
-            restoreRequests.mark();
-            Optional<String> requestId = client.restore(fileIds);
-            LOG.info("batch {}: upstream restore request {} for {} files", batch.id(),
-                    requestId.orElse("(no ID: files already online)"), fileIds.size());
-            waiting.add(new Ticket(requestId, List.copyOf(fileIds)));
-        } catch (UpstreamException e) {
-            boolean fileSpecific = e.kind() == UpstreamException.Kind.NOT_FOUND
-                    || e.kind() == UpstreamException.Kind.TOO_LARGE
-                    || (e.kind() == UpstreamException.Kind.REFUSED && e.httpStatus() != 403);
-            if (fileSpecific && fileIds.size() > 1) {
-                LOG.info("batch {}: {}; splitting the request to find the file at fault", batch.id(), e.getMessage());
-                int half = fileIds.size() / 2;
-                requestRestore(fileIds.subList(0, half));
-                requestRestore(fileIds.subList(half, fileIds.size()));
-                return;
-            }
-            StagingOutcome outcome = switch (e.kind()) {
-                case NOT_FOUND -> StagingOutcome.failed("the upstream does not know file " + fileIds.get(0) + ": "
-                        + e.getMessage());
-                case REFUSED -> e.httpStatus() == 403
-                        ? StagingOutcome.retry(e.getMessage() + "; check the credential in environment variable "
-                                + settings.authTokenVariable())
-                        : StagingOutcome.failed("the upstream refuses to restore " + fileIds.get(0) + ": " + e.getMessage());
-                case TOO_LARGE -> StagingOutcome.failed("the upstream refuses to restore " + fileIds.get(0) + ": "
-                        + e.getMessage());
-                case AUTH -> StagingOutcome.retry(e.getMessage() + "; check the credential in environment variable "
-                        + settings.authTokenVariable());
-                case TRANSIENT -> e.retryAfter().map(wait -> StagingOutcome.retry(e.getMessage(), wait))
-                        .orElseGet(() -> StagingOutcome.retry(e.getMessage()));
-            };
-            LOG.warn("batch {}: {}", batch.id(), e.getMessage());
-            for (String fileId : fileIds) {
-                openItems(fileId).forEach(item -> report(item, outcome));
+        if (now - ticket.unknownSince < settings.unknownStatusGrace().toNanos()) {
+            return false;
+        }
+        finish(ticket, StagingOutcome.failed(ticket.lastWord + ", a status the backend does not know (it waited "
+                + "unknownStatusGrace, " + settings.unknownStatusGrace() + ", for new, pending or ready)"));
+        return true;
+    }
+
+    /** Downloads the files of a request still in progress that its answer lists as restored. */
+    private boolean downloadRestored(Ticket ticket) throws InterruptedException {
+        List<String> restored = ticket.fileIds.stream().filter(ticket.lastStatus::restored).toList();
+        if (restored.isEmpty()) {
+            return false;
+        }
+        LOG.info("batch {}: {}; downloading the {} of its files already restored", batch.id(), ticket.lastWord,
+                restored.size());
+        restored.forEach(ticket.fileIds::remove);
+        download(restored);
+        return true;
+    }
+
+    private void finish(Ticket ticket, StagingOutcome outcome) {
+        LOG.warn("batch {}: {}", batch.id(), outcome);
+        waiting.remove(ticket);
+        ticket.fileIds.forEach(fileId -> openItems(fileId).forEach(item -> report(item, outcome)));
+    }
+
+    /**
+     * Fails each file whose own {@code maxRestoreWait} has run out. A file its request's answer did
+     * not describe may be restored all the same: it is tried once, and fails only if still on tape.
+     */
+    private boolean failOverdue() throws InterruptedException {
+        long now = System.nanoTime();
+        boolean progressed = false;
+        List<String> undescribed = new ArrayList<>();
+        for (Ticket ticket : List.copyOf(waiting)) {
+            for (String fileId : List.copyOf(ticket.fileIds)) {
+                if (!overdue(fileId, now)) {
+                    continue;
+                }
+                ticket.fileIds.remove(fileId);
+                String state = ticket.lastStatus.fileStates().get(fileId);
+                if (state == null) {
+                    undescribed.add(fileId);
+                } else {
+                    failUnrestored(fileId, ticket.lastWord + " (file_status " + state + ")");
+                }
+                progressed = true;
             }
         }
+        Map<String, String> onTape = waits.takeOverdue(now);
+        onTape.forEach(this::failUnrestored);
+        progressed |= !onTape.isEmpty();
+        if (!undescribed.isEmpty()) {
+            download(undescribed);
+        }
+        return progressed;
+    }
+
+    private boolean overdue(String fileId, long now) {
+        return waits.overdue(fileId, now);
+    }
+
+    private void failUnrestored(String fileId, String lastWord) {
+        String message = "not restored within maxRestoreWait (" + settings.maxRestoreWait() + "): " + lastWord;
+        LOG.warn("batch {}: {}: {}", batch.id(), fileId, message);
+        openItems(fileId).forEach(item -> report(item, StagingOutcome.failed(message)));
     }
 
     /** Downloads the open items of {@code fileIds} on the shared pool and waits for them all. */
@@ -238,6 +287,8 @@ final class BatchRun {
                 }
                 if (result instanceof Result.NeedsRestore refused) {
                     restoreAgain(item, refused.message());
+                } else if (result instanceof Result.StillOnTape onTape) {
+                    waitForTape(item.archiveLocation(), onTape.message());
                 } else if (result instanceof Result.Interrupted) {
                     throw new InterruptedException("download of " + item.archiveLocation() + " interrupted");
                 }
@@ -280,16 +331,33 @@ final class BatchRun {
     }
 
     private void restoreAgain(StagingItem item, String refusal) {
-        if (!restoresUsedUp(item, refusal)) {
+        if (overdue(item.archiveLocation(), System.nanoTime())) {
+            failUnrestored(item.archiveLocation(), refusal);
+        } else if (!restoresUsedUp(item, refusal)) {
             LOG.info("batch {}: {}; restoring {} again", batch.id(), refusal, item.archiveLocation());
             toRestore.add(item.archiveLocation());
         }
     }
 
+    /**
+     * A file the upstream called restored is still on tape (409): restore it alone again after a
+     * poll interval, until its own {@code maxRestoreWait} runs out; this costs none of its
+     * {@value #MAX_RESTORES_PER_FILE} restores, which count refusals.
+     */
+    private void waitForTape(String fileId, String message) {
+        long now = System.nanoTime();
+        if (overdue(fileId, now)) {
+            failUnrestored(fileId, message);
+            return;
+        }
+        LOG.info("batch {}: {}; restoring {} again after {}", batch.id(), message, fileId, settings.pollInterval());
+        waits.restoreLater(fileId, message, now + settings.pollInterval().toNanos());
+    }
+
     /** Fails the item when its file has had its last restore request; returns whether it did. */
     private boolean restoresUsedUp(StagingItem item, String refusal) {
         String fileId = item.archiveLocation();
-        int restores = restoresByFileId.getOrDefault(fileId, 0);
+        int restores = waits.restores(fileId);
         if (restores < MAX_RESTORES_PER_FILE) {
             return false;
         }
@@ -298,19 +366,10 @@ final class BatchRun {
         return true;
     }
 
-    private void failUnrestored() {
-        for (Ticket ticket : waiting) {
-            String message = "not restored within maxRestoreWait (" + settings.maxRestoreWait() + "): "
-                    + ticket.lastWord;
-            LOG.warn("batch {}: {}", batch.id(), message);
-            ticket.fileIds.forEach(fileId -> openItems(fileId).forEach(item -> report(item, StagingOutcome.failed(message))));
-        }
-        waiting.clear();
-    }
-
+    /** Sleeps until the next poll, a file's deadline or a delayed restore, whichever comes first. */
     private void sleepUntilNextPoll() throws InterruptedException {
-        long pollEnd = System.nanoTime() + settings.pollInterval().toNanos();
-        long end = pollEnd - deadlineNanos < 0 ? pollEnd : deadlineNanos;
+        long end = waits.wakeUp(System.nanoTime() + settings.pollInterval().toNanos(),
+                waiting.stream().flatMap(ticket -> ticket.fileIds.stream()).toList());
         while (true) {
             long left = end - System.nanoTime();
             if (left <= 0) {

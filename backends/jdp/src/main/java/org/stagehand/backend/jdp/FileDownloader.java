@@ -39,6 +39,10 @@ final class FileDownloader {
         record NeedsRestore(String message) implements Result {
         }
 
+        /** The upstream answered 409: the file is still on tape. */
+        record StillOnTape(String message) implements Result {
+        }
+
         /** The thread was interrupted: leave the item unreported. */
         record Interrupted() implements Result {
         }
@@ -162,7 +166,7 @@ final class FileDownloader {
         try {
             response = client.openDownload(fileId, ranged ? progress.position : 0, ranged ? progress.validator : null);
         } catch (UpstreamException e) {
-            return new Attempt.Transient(e.getMessage(), e.retryAfter());
+            return classify(item, e); // no answer (transient), or a redirect refused (final)
         }
         watch.started(response);
         try (response) {
@@ -290,6 +294,10 @@ final class FileDownloader {
             case AUTH -> new Attempt.Final(done(StagingOutcome.retry(failure.getMessage()
                     + "; check the credential in environment variable " + settings.authTokenVariable())));
             case REFUSED -> new Attempt.Final(new Result.NeedsRestore(failure.getMessage()));
+            case NOT_RESTORED -> new Attempt.Final(new Result.StillOnTape(failure.getMessage()));
+            // Never retried: the next attempt would be redirected alike.
+            case REDIRECT -> new Attempt.Final(done(StagingOutcome.failed(
+                    "cannot download " + item.archiveLocation() + ": " + failure.getMessage())));
             case TOO_LARGE, TRANSIENT -> new Attempt.Transient(failure.getMessage(), failure.retryAfter());
         };
     }

@@ -16,6 +16,10 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.client.Client;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +93,45 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
     @Max(64 << 20)
     private int bufferBytes = 256 << 10;
 
+    /**
+     * Fields of every restore request's JSON body besides {@code ids}, sent as given. The default is
+     * what the DTS sends: {@code send_email: false, api_version: "2", include_private_data: 1} (without
+     * {@code include_private_data} the JDP leaves private files on tape). Setting the key replaces the
+     * whole map, so list every field wanted.
+     */
+    @NotNull
+    private Map<String, Object> restoreFields = defaultRestoreFields();
+
+    /**
+     * Hosts ({@code host}, or {@code host:port} for one port) that a download or status request may be
+     * redirected to. They never receive the credential. A redirect to any other host than the
+     * base URL's fails the file at once, naming the host and this key.
+     */
+    @NotNull
+    private List<@NotEmpty String> redirectHosts = new ArrayList<>();
+
+    /** Whether status requests carry the Authorization header; the DTS sends none there, nor does the default. */
+    private boolean sendCredentialWithStatus;
+
+    /** Whether the health check's request for the base URL carries the Authorization header (default: no). */
+    private boolean sendCredentialWithHealthCheck;
+
+    /**
+     * How long a restore request may keep answering a status word the backend does not know (neither
+     * new, pending, ready, expired, nor failed/error/cancelled) before its files fail with that word.
+     */
+    @NotNull
+    @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
+    private Duration unknownStatusGrace = Duration.minutes(5);
+
+    static Map<String, Object> defaultRestoreFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("send_email", false);
+        fields.put("api_version", "2");
+        fields.put("include_private_data", 1);
+        return fields;
+    }
+
     // Merge: a partial client section keeps this backend's defaults for the keys it omits.
     @Valid
     @NotNull
@@ -124,12 +167,18 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
             throw new IllegalArgumentException("backend.maxRetryWait (" + maxRetryWait
                     + ") must not be shorter than backend.retryBackoff (" + retryBackoff + ")");
         }
+        if (restoreFields.containsKey("ids")) {
+            throw new IllegalArgumentException("backend.restoreFields must not hold 'ids': the backend sets it");
+        }
         ExecutorService jerseyExecutor = Executors.newSingleThreadExecutor(
                 new NamedDaemonThreads(context.serviceName() + "-jdp-jersey"));
         ApacheClientCapturingBuilder builder = new ApacheClientCapturingBuilder(context);
         Client jersey = builder.using(client).using(jerseyExecutor, context.objectMapper()).build("jdp");
+        JdpClient.Options options = new JdpClient.Options(context.objectMapper().valueToTree(restoreFields),
+                new Redirects(endpoints.baseUrl(), redirectHosts), sendCredentialWithStatus,
+                sendCredentialWithHealthCheck);
         JdpClient upstream = new JdpClient(jersey, builder.apacheClient, jerseyExecutor, endpoints, auth,
-                context.objectMapper());
+                context.objectMapper(), options);
         JdpSettings settings = new JdpSettings(
                 java.time.Duration.ofMillis(pollInterval.toMilliseconds()),
                 maxIdsPerRestore,
@@ -139,7 +188,8 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
                 java.time.Duration.ofMillis(retryBackoff.toMilliseconds()),
                 java.time.Duration.ofMillis(maxRetryWait.toMilliseconds()),
                 bufferBytes,
-                authTokenVariable);
+                authTokenVariable,
+                java.time.Duration.ofMillis(unknownStatusGrace.toMilliseconds()));
         return new JdpBackend(upstream, settings, context.serviceName(), context.metrics());
     }
 
@@ -343,5 +393,55 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
     @JsonProperty
     public void setClient(JerseyClientConfiguration client) {
         this.client = client;
+    }
+
+    @JsonProperty
+    public Map<String, Object> getRestoreFields() {
+        return restoreFields;
+    }
+
+    @JsonProperty
+    public void setRestoreFields(Map<String, Object> restoreFields) {
+        this.restoreFields = restoreFields;
+    }
+
+    @JsonProperty
+    public List<String> getRedirectHosts() {
+        return redirectHosts;
+    }
+
+    @JsonProperty
+    public void setRedirectHosts(List<String> redirectHosts) {
+        this.redirectHosts = redirectHosts;
+    }
+
+    @JsonProperty
+    public boolean isSendCredentialWithStatus() {
+        return sendCredentialWithStatus;
+    }
+
+    @JsonProperty
+    public void setSendCredentialWithStatus(boolean sendCredentialWithStatus) {
+        this.sendCredentialWithStatus = sendCredentialWithStatus;
+    }
+
+    @JsonProperty
+    public boolean isSendCredentialWithHealthCheck() {
+        return sendCredentialWithHealthCheck;
+    }
+
+    @JsonProperty
+    public void setSendCredentialWithHealthCheck(boolean sendCredentialWithHealthCheck) {
+        this.sendCredentialWithHealthCheck = sendCredentialWithHealthCheck;
+    }
+
+    @JsonProperty
+    public Duration getUnknownStatusGrace() {
+        return unknownStatusGrace;
+    }
+
+    @JsonProperty
+    public void setUnknownStatusGrace(Duration unknownStatusGrace) {
+        this.unknownStatusGrace = unknownStatusGrace;
     }
 }

@@ -22,8 +22,10 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.function.UnaryOperator;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.io.EofSensorInputStream;
+import org.glassfish.jersey.client.ClientProperties;
 import org.glassfish.jersey.message.internal.EntityInputStream;
 import org.stagehand.backend.BackendHealth;
 import org.stagehand.backend.jdp.UpstreamException.Kind;
@@ -35,9 +37,21 @@ import org.stagehand.backend.jdp.UpstreamException.Kind;
  */
 final class JdpClient implements AutoCloseable {
 
-    /** How much of an error body goes into a message. */
-    private static final int EXCERPT_BYTES = 2048;
+    /** How much of an error body is read: enough for a 404 listing hundreds of unknown IDs. */
+    private static final int EXCERPT_BYTES = 256 << 10;
     private static final int MESSAGE_CHARS = 300;
+
+    /**
+     * What the client sends besides the IDs and where its credential goes.
+     *
+     * @param restoreFields fields of every restore body besides {@code ids}
+     * @param redirects which redirects GETs follow
+     * @param credentialWithStatus whether status requests carry the Authorization header
+     * @param credentialWithHealthCheck whether the health check's request carries it
+     */
+    record Options(ObjectNode restoreFields, Redirects redirects, boolean credentialWithStatus,
+                   boolean credentialWithHealthCheck) {
+    }
 
     private final Client jersey;
     private final CloseableHttpClient apacheClient;
@@ -45,15 +59,17 @@ final class JdpClient implements AutoCloseable {
     private final JdpEndpoints endpoints;
     private final AuthHeader auth;
     private final ObjectMapper mapper;
+    private final Options options;
 
     JdpClient(Client jersey, CloseableHttpClient apacheClient, ExecutorService jerseyExecutor, JdpEndpoints endpoints,
-              AuthHeader auth, ObjectMapper mapper) {
+              AuthHeader auth, ObjectMapper mapper, Options options) {
         this.jersey = jersey;
         this.apacheClient = apacheClient;
         this.jerseyExecutor = jerseyExecutor;
         this.endpoints = endpoints;
         this.auth = auth;
         this.mapper = mapper;
+        this.options = options;
     }
 
     /**
@@ -64,8 +80,7 @@ final class JdpClient implements AutoCloseable {
     Optional<String> restore(List<String> fileIds) throws UpstreamException {
         ObjectNode body = mapper.createObjectNode();
         body.putArray("ids").addAll(fileIds.stream().map(mapper.getNodeFactory()::textNode).toList());
-        body.put("send_email", false);
-        body.put("api_version", "2");
+        body.setAll(options.restoreFields().deepCopy());
         URI uri = endpoints.restore();
         String what = "restore request for " + fileIds.size() + " files (POST " + uri + ")";
         Response response = send(what, () -> request(uri).post(Entity.entity(body.toString(), MediaType.APPLICATION_JSON_TYPE)));
@@ -90,14 +105,15 @@ final class JdpClient implements AutoCloseable {
     RestoreStatus status(String requestId) throws UpstreamException {
         URI uri = endpoints.status(requestId);
         String what = "status of restore request " + requestId + " (GET " + uri + ")";
-        Response response = send(what, () -> request(uri).get());
+        Response response = get(what, uri, options.credentialWithStatus(), UnaryOperator.identity());
         try {
             if (response.getStatus() != 200) {
                 throw failure(what, response);
             }
             JsonNode json = parse(what, readSmallBody(response));
             String status = json.path("status").asText("");
-            return new RestoreStatus(RestoreStatus.State.of(status), status, messageOf(json).orElse(""));
+            return new RestoreStatus(RestoreStatus.State.of(status), status, messageOf(json).orElse(""),
+                    RestoreStatus.fileStatesOf(json));
         } finally {
             response.close();
         }
@@ -112,30 +128,52 @@ final class JdpClient implements AutoCloseable {
     DownloadResponse openDownload(String fileId, long offset, String ifRange) throws UpstreamException {
         URI uri = endpoints.download(fileId);
         String what = "download of " + fileId + " (GET " + uri + ")";
-        return new DownloadResponse(what, send(what, () -> {
+        return new DownloadResponse(what, get(what, uri, true, builder -> {
             // identity: byte offsets must count stored bytes, not a compressed rendition.
-            Invocation.Builder builder = request(uri).header("Accept-Encoding", "identity");
+            builder.header("Accept-Encoding", "identity");
             if (offset > 0) {
                 builder.header("Range", "bytes=" + offset + "-");
                 if (ifRange != null) {
                     builder.header("If-Range", ifRange);
                 }
             }
-            return builder.get();
+            return builder;
+        }));
+    }
+
+    /**
+     * A GET that follows redirects itself, as {@link Redirects} allows: the credential goes only to
+     * the upstream's own origin (and only when {@code credential}), never to another host.
+     */
+    private Response get(String what, URI uri, boolean credential, UnaryOperator<Invocation.Builder> headers)
+            throws UpstreamException {
+        return options.redirects().follow(what, uri, target -> send(what, () -> {
+            Invocation.Builder builder = jersey.target(target).request()
+                    .property(ClientProperties.FOLLOW_REDIRECTS, false);
+            if (credential && options.redirects().isUpstream(target)) {
+                auth.value().ifPresent(value -> builder.header("Authorization", value));
+            }
+            return headers.apply(builder).get();
         }));
     }
 
     /** Whether the upstream answers at all; any answer below 500 counts. */
     BackendHealth probe() {
         URI uri = endpoints.baseUrl();
+        boolean credential = options.credentialWithHealthCheck() && auth.value().isPresent();
         try {
-            Response response = request(uri).get();
+            Invocation.Builder builder = jersey.target(uri).request();
+            if (credential) {
+                auth.value().ifPresent(value -> builder.header("Authorization", value));
+            }
+            Response response = builder.get();
             try {
                 int status = response.getStatus();
                 if (status >= 500) {
                     return BackendHealth.unhealthy("upstream " + uri + " answers HTTP " + status);
                 }
-                if (status == 401 || status == 407) {
+                // Without a credential a 401 only says the upstream is there.
+                if (credential && (status == 401 || status == 407)) {
                     return BackendHealth.unhealthy("upstream " + uri + " refuses the credential (HTTP " + status + ")");
                 }
                 return BackendHealth.healthy("upstream " + uri + " answers HTTP " + status);
@@ -178,9 +216,11 @@ final class JdpClient implements AutoCloseable {
 
     private UpstreamException failure(String what, Response response, InputStream body) {
         int status = response.getStatus();
-        String detail = errorDetail(body);
+        String text = read(body);
+        String detail = errorDetail(text);
         Kind kind = switch (status) {
             case 404 -> Kind.NOT_FOUND;
+            case 409 -> Kind.NOT_RESTORED;
             case 413 -> Kind.TOO_LARGE;
             case 401, 407 -> Kind.AUTH;
             case 408, 425, 429 -> Kind.TRANSIENT;
@@ -189,22 +229,26 @@ final class JdpClient implements AutoCloseable {
         Optional<Duration> retryAfter = retryAfter(response.getHeaderString("Retry-After"), Clock.systemUTC());
         String message = what + " answered HTTP " + status + (detail.isEmpty() ? "" : ": " + detail)
                 + retryAfter.map(d -> " (Retry-After " + d.toSeconds() + " s)").orElse("");
-        return new UpstreamException(kind, status, message, retryAfter);
+        // The body is kept only where it is read again: a 404's list of unknown IDs.
+        return new UpstreamException(kind, status, message, retryAfter, kind == Kind.NOT_FOUND ? auth.redact(text) : "");
     }
 
-    /** The upstream's explanation from an error body: a JSON message field, else the text. */
-    private String errorDetail(InputStream body) {
+    /** The start of an error body, or "" when there is none. */
+    private static String read(InputStream body) {
         if (body == null) {
             return "";
         }
-        String text;
         try {
-            text = new String(body.readNBytes(EXCERPT_BYTES), StandardCharsets.UTF_8);
+            return new String(body.readNBytes(EXCERPT_BYTES), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         } finally {
             abort(body);
         }
+    }
+
+    /** The upstream's explanation from an error body: a JSON message field, else the text. */
+    private String errorDetail(String text) {
         String detail = text;
         if (text.stripLeading().startsWith("{")) {
             try {

@@ -15,6 +15,7 @@ import java.time.Duration;
  *     to the service as {@code retry(notBefore)}
  * @param bufferBytes read buffer per download
  * @param authTokenVariable name of the environment variable holding the secret, for messages
+ * @param unknownStatusGrace how long a restore request may answer an unknown status word before its files fail
  */
 record JdpSettings(
         Duration pollInterval,
@@ -25,5 +26,6 @@ record JdpSettings(
         Duration retryBackoff,
         Duration maxRetryWait,
         int bufferBytes,
-        String authTokenVariable) {
+        String authTokenVariable,
+        Duration unknownStatusGrace) {
 }

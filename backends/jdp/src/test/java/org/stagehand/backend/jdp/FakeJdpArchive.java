@@ -36,6 +36,13 @@ import org.eclipse.jetty.util.Callback;
  * A JDP-style archive on 127.0.0.1 for tests and the benchmark: restore, status and download
  * endpoints at the JDP's default paths, with restore latency, a lifetime after which a restored
  * copy expires, optional Range support, and faults injected per file or per request.
+ *
+ * <p>As the real JDP does, and never kinder: each file is restored on its own (a request is
+ * {@code ready} only when every one of its files is, and its status lists each file's
+ * {@code file_status}); a download of a file that is not on disk answers 409 "still on tape"; a
+ * restore naming an unknown ID answers 404 with a body listing the unknown IDs; the status and
+ * the service root need no credential, restore and download do; a download may redirect to
+ * another host; and a status word may be anything ({@link #scriptStatuses}).
  */
 public final class FakeJdpArchive implements AutoCloseable {
 
@@ -60,10 +67,19 @@ public final class FakeJdpArchive implements AutoCloseable {
         /** Send the body at this many bytes a second. */
         record Throttle(long bytesPerSecond) implements DownloadFault {
         }
+
+        /** Answer 302 with this Location (checked before the file's restore state, as a front end would). */
+        record Redirect(URI location) implements DownloadFault {
+        }
     }
 
-    /** A restore request as received. */
-    public record RestoreCall(List<String> ids, boolean sendEmail, String apiVersion, String authorization) {
+    /** A restore request as received, with its whole JSON body. */
+    public record RestoreCall(List<String> ids, boolean sendEmail, String apiVersion, String authorization,
+                              JsonNode body) {
+    }
+
+    /** A status request or a request for the service root, as received. */
+    public record GetCall(String path, String authorization) {
     }
 
     /** A download request as received. */
@@ -76,6 +92,10 @@ public final class FakeJdpArchive implements AutoCloseable {
     private record UpstreamRequest(List<String> ids, long createdNanos) {
     }
 
+    /** When a file's restored copy is (or will be) on disk; a later restore of an expired copy replaces it. */
+    private record FileRestore(long readyAtNanos) {
+    }
+
     private static final int WRITE_CHUNK = 1 << 20;
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
@@ -84,6 +104,8 @@ public final class FakeJdpArchive implements AutoCloseable {
     private final ServerConnector connector = new ServerConnector(server);
     private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
     private final Map<String, UpstreamRequest> requests = new ConcurrentHashMap<>();
+    private final Map<String, FileRestore> restores = new ConcurrentHashMap<>();
+    private final Map<String, Duration> latencyByFile = new ConcurrentHashMap<>();
     private final Map<String, Deque<DownloadFault>> downloadFaults = new ConcurrentHashMap<>();
     private final Deque<int[]> restoreFaults = new ConcurrentLinkedDeque<>();
     private final Deque<String> scriptedStatuses = new ConcurrentLinkedDeque<>();
@@ -91,7 +113,8 @@ public final class FakeJdpArchive implements AutoCloseable {
     private final AtomicLong bytesServed = new AtomicLong();
     private final List<RestoreCall> restoreCalls = new CopyOnWriteArrayList<>();
     private final List<DownloadCall> downloadCalls = new CopyOnWriteArrayList<>();
-    private final List<String> statusCalls = new CopyOnWriteArrayList<>();
+    private final List<GetCall> statusCalls = new CopyOnWriteArrayList<>();
+    private final List<GetCall> rootCalls = new CopyOnWriteArrayList<>();
 
     private volatile Duration restoreLatency = Duration.ZERO;
     private volatile Duration readyLifetime;
@@ -99,9 +122,11 @@ public final class FakeJdpArchive implements AutoCloseable {
     private volatile boolean alwaysOnline;
     private volatile String requiredAuthorization;
     private volatile String statusMessage;
+    private volatile boolean perFileStatus = true;
+    private volatile boolean unknownIdsInNotFound = true;
 
-    private FakeJdpArchive() {
-        connector.setHost("127.0.0.1");
+    private FakeJdpArchive(String host) {
+        connector.setHost(host);
         connector.setPort(0);
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
@@ -114,13 +139,18 @@ public final class FakeJdpArchive implements AutoCloseable {
     }
 
     public static FakeJdpArchive start() throws Exception {
-        FakeJdpArchive archive = new FakeJdpArchive();
+        return start("127.0.0.1");
+    }
+
+    /** An archive listening on {@code host}, e.g. 127.0.0.2 for "another host" (all of 127/8 is loopback on Linux). */
+    public static FakeJdpArchive start(String host) throws Exception {
+        FakeJdpArchive archive = new FakeJdpArchive(host);
         archive.server.start();
         return archive;
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/");
+        return URI.create("http://" + connector.getHost() + ":" + connector.getLocalPort() + "/");
     }
 
     public void addFile(String id, byte[] content) {
@@ -136,6 +166,26 @@ public final class FakeJdpArchive implements AutoCloseable {
     /** Time from a restore request to {@code ready}; {@code new} for the first half, then {@code pending}. */
     public void restoreLatency(Duration latency) {
         this.restoreLatency = latency;
+    }
+
+    /** This file's own restore latency, overriding {@link #restoreLatency}: part of a request restores later. */
+    public void restoreLatency(String fileId, Duration latency) {
+        latencyByFile.put(fileId, latency);
+    }
+
+    /** This file is never restored (a bad tape): every request holding it stays pending, its downloads answer 409. */
+    public void neverRestore(String fileId) {
+        restoreLatency(fileId, Duration.ofDays(365));
+    }
+
+    /** Whether status answers list each file's {@code file_status} (default true); false: {@code status} only. */
+    public void perFileStatus(boolean listed) {
+        this.perFileStatus = listed;
+    }
+
+    /** Whether a restore's 404 body names the unknown IDs (default true); false: a bare "Not found.". */
+    public void unknownIdsInNotFound(boolean named) {
+        this.unknownIdsInNotFound = named;
     }
 
     /** Time a restored copy stays; then the request is {@code expired} and downloads are refused. */
@@ -167,7 +217,7 @@ public final class FakeJdpArchive implements AutoCloseable {
         restoreFaults.add(new int[] {status, retryAfterSeconds});
     }
 
-    /** The next status polls answer these states, whatever the clock says. */
+    /** The next status polls answer these states, whatever the clock says, and list no file states. */
     public void scriptStatuses(String... statuses) {
         scriptedStatuses.addAll(List.of(statuses));
     }
@@ -184,8 +234,18 @@ public final class FakeJdpArchive implements AutoCloseable {
         return List.copyOf(downloadCalls);
     }
 
-    public List<String> statusCalls() {
+    public List<GetCall> statusCalls() {
         return List.copyOf(statusCalls);
+    }
+
+    /** Requests for the service root (what a health check asks). */
+    public List<GetCall> rootCalls() {
+        return List.copyOf(rootCalls);
+    }
+
+    /** The number of IDs sent in all restore requests together. */
+    public int restoredIdsSent() {
+        return restoreCalls.stream().mapToInt(call -> call.ids().size()).sum();
     }
 
     public long bytesServed() {
@@ -204,10 +264,15 @@ public final class FakeJdpArchive implements AutoCloseable {
         if (method.equals("POST") && path.equals("/request_archived_files/")) {
             // Parsed and recorded before the credential check, so tests can see what was sent.
             restore(Content.Source.asString(request, StandardCharsets.UTF_8), authorization, response, callback);
+        } else if (method.equals("GET") && path.startsWith("/request_archived_files/requests/")) {
+            // Like the JDP's: the status needs no credential (the DTS sends none).
+            statusCalls.add(new GetCall(path, authorization));
+            status(path.substring("/request_archived_files/requests/".length()), response, callback);
+        } else if (method.equals("GET") && path.equals("/")) {
+            rootCalls.add(new GetCall(path, authorization));
+            json(response, callback, 200, Map.of("service", "fake JDP archive"));
         } else if (!authorized(authorization)) {
             json(response, callback, 401, Map.of("error", "invalid token"));
-        } else if (method.equals("GET") && path.startsWith("/request_archived_files/requests/")) {
-            status(path.substring("/request_archived_files/requests/".length()), response, callback);
         } else if (method.equals("GET") && path.startsWith("/download_files/") && path.endsWith("/")) {
             String id = URLDecoder.decode(path.substring("/download_files/".length(), path.length() - 1),
                     StandardCharsets.UTF_8);
@@ -226,7 +291,7 @@ public final class FakeJdpArchive implements AutoCloseable {
         List<String> ids = new ArrayList<>();
         json.path("ids").forEach(id -> ids.add(id.asText()));
         restoreCalls.add(new RestoreCall(ids, json.path("send_email").asBoolean(true),
-                json.path("api_version").asText(null), authorization));
+                json.path("api_version").asText(null), authorization, json));
         if (!authorized(authorization)) {
             json(response, callback, 401, Map.of("error", "invalid token"));
             return;
@@ -241,16 +306,23 @@ public final class FakeJdpArchive implements AutoCloseable {
         }
         List<String> unknown = ids.stream().filter(id -> !files.containsKey(id)).toList();
         if (!unknown.isEmpty()) {
-            json(response, callback, 404, Map.of("error", "unknown file ids: " + unknown));
+            json(response, callback, 404, unknownIdsInNotFound
+                    ? Map.of("error", "unknown file ids: " + String.join(", ", unknown))
+                    : Map.of("detail", "Not found."));
             return;
         }
+        long now = System.nanoTime();
+        for (String id : ids) {
+            // A file already on disk or on its way is not restored again; an expired copy is.
+            restores.compute(id, (key, old) -> old != null && !expired(old, now) ? old
+                    : new FileRestore(now + latencyByFile.getOrDefault(id, restoreLatency).toNanos()));
+        }
         String requestId = Integer.toString(requestSequence.incrementAndGet());
-        requests.put(requestId, new UpstreamRequest(List.copyOf(ids), System.nanoTime()));
+        requests.put(requestId, new UpstreamRequest(List.copyOf(ids), now));
         json(response, callback, 201, Map.of("request_id", Integer.parseInt(requestId)));
     }
 
     private void status(String requestId, Response response, Callback callback) throws IOException {
-        statusCalls.add(requestId);
         UpstreamRequest upstream = requests.get(requestId);
         if (upstream == null) {
             json(response, callback, 404, Map.of("error", "no request " + requestId));
@@ -261,31 +333,46 @@ public final class FakeJdpArchive implements AutoCloseable {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("status", state);
         body.put("file_ids", upstream.ids());
+        if (perFileStatus && scripted == null) {
+            long now = System.nanoTime();
+            body.put("files", upstream.ids().stream().map(id -> Map.of("_id", id, "file_status", fileStatus(id, now)))
+                    .toList());
+        }
         if (statusMessage != null) {
             body.put("message", statusMessage);
         }
         json(response, callback, 200, body);
     }
 
+    /** {@code expired} if a copy expired, {@code ready} when every file is on disk, else {@code new} or {@code pending}. */
     private String stateOf(UpstreamRequest upstream) {
-        long elapsed = System.nanoTime() - upstream.createdNanos();
-        long latency = restoreLatency.toNanos();
-        if (elapsed < latency / 2) {
-            return "new";
-        }
-        if (elapsed < latency) {
-            return "pending";
-        }
-        Duration lifetime = readyLifetime;
-        if (lifetime != null && elapsed >= latency + lifetime.toNanos()) {
+        long now = System.nanoTime();
+        List<String> states = upstream.ids().stream().map(id -> fileStatus(id, now)).toList();
+        if (states.contains("EXPIRED")) {
             return "expired";
         }
-        return "ready";
+        if (states.stream().allMatch("RESTORED"::equals)) {
+            return "ready";
+        }
+        return now - upstream.createdNanos() < restoreLatency.toNanos() / 2 ? "new" : "pending";
+    }
+
+    /** The JDP's file states: RESTORED (on disk), PURGED (on tape only, or on its way back), EXPIRED. */
+    private String fileStatus(String fileId, long now) {
+        FileRestore restore = restores.get(fileId);
+        if (restore == null || now < restore.readyAtNanos()) {
+            return "PURGED";
+        }
+        return expired(restore, now) ? "EXPIRED" : "RESTORED";
+    }
+
+    private boolean expired(FileRestore restore, long now) {
+        Duration lifetime = readyLifetime;
+        return lifetime != null && now - restore.readyAtNanos() >= lifetime.toNanos();
     }
 
     private boolean isRestored(String fileId) {
-        return alwaysOnline || requests.values().stream()
-                .anyMatch(upstream -> upstream.ids().contains(fileId) && stateOf(upstream).equals("ready"));
+        return alwaysOnline || fileStatus(fileId, System.nanoTime()).equals("RESTORED");
     }
 
     private void download(String id, Request request, String authorization, Response response, Callback callback)
@@ -306,8 +393,13 @@ public final class FakeJdpArchive implements AutoCloseable {
             json(response, callback, status.code(), Map.of("error", "injected HTTP " + status.code()));
             return;
         }
+        if (fault instanceof DownloadFault.Redirect redirect) {
+            response.getHeaders().put(HttpHeader.LOCATION, redirect.location().toString());
+            json(response, callback, 302, Map.of("detail", "moved"));
+            return;
+        }
         if (!isRestored(id)) {
-            json(response, callback, 409, Map.of("error", "file " + id + " is not restored; request a restore first"));
+            json(response, callback, 409, Map.of("error", "file " + id + " is still on tape; request a restore first"));
             return;
         }
         if (fault instanceof DownloadFault.SlowStart slow) {

@@ -93,6 +93,47 @@ class JdpBackendFactoryTest {
     }
 
     @Test
+    void theNewKeysParseFromYamlAndDefaultToWhatTheDtsDoes() throws Exception {
+        JdpBackendFactory defaults = (JdpBackendFactory) yaml.readValue("""
+                type: jdp
+                baseUrl: https://files.jgi.doe.gov/
+                """, ArchiveBackendFactory.class);
+        JdpBackendFactory set = (JdpBackendFactory) yaml.readValue("""
+                type: jdp
+                baseUrl: https://files.jgi.doe.gov/
+                restoreFields: {send_email: true, api_version: "2"}
+                redirectHosts: [data.jgi.doe.gov, "mirror.example.org:8443"]
+                sendCredentialWithStatus: true
+                sendCredentialWithHealthCheck: true
+                unknownStatusGrace: 30 seconds
+                """, ArchiveBackendFactory.class);
+
+        assertThat(defaults.getRestoreFields()).containsExactly(Map.entry("send_email", false),
+                Map.entry("api_version", "2"), Map.entry("include_private_data", 1));
+        assertThat(defaults.getRedirectHosts()).isEmpty();
+        assertThat(defaults.isSendCredentialWithStatus()).isFalse();
+        assertThat(defaults.isSendCredentialWithHealthCheck()).isFalse();
+        assertThat(defaults.getUnknownStatusGrace()).isEqualTo(Duration.minutes(5));
+        assertThat(set.getRestoreFields()).containsExactly(Map.entry("send_email", true), Map.entry("api_version", "2"));
+        assertThat(set.getRedirectHosts()).containsExactly("data.jgi.doe.gov", "mirror.example.org:8443");
+        assertThat(set.isSendCredentialWithStatus()).isTrue();
+        assertThat(set.isSendCredentialWithHealthCheck()).isTrue();
+        assertThat(set.getUnknownStatusGrace()).isEqualTo(Duration.seconds(30));
+        assertThat(validator.validate(set)).isEmpty();
+    }
+
+    @Test
+    void buildRejectsRestoreFieldsThatSetTheIds() {
+        JdpBackendFactory factory = new JdpBackendFactory();
+        factory.setBaseUrl(URI.create("http://127.0.0.1:1/"));
+        factory.setAuthTokenVariable("");
+        factory.setRestoreFields(Map.of("ids", java.util.List.of("x")));
+
+        assertThatThrownBy(() -> factory.build(context(), Map.<String, String>of()::get))
+                .hasMessageContaining("backend.restoreFields");
+    }
+
+    @Test
     void buildRejectsATemplateWithoutTheIdPlaceholderNamingTheKey() {
         JdpBackendFactory factory = new JdpBackendFactory();
         factory.setBaseUrl(URI.create("http://127.0.0.1:1/"));
