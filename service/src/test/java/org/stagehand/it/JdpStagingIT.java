@@ -110,6 +110,12 @@ class JdpStagingIT {
         file("slowStart", "faults/slow/start.bin", 100_000);
         file("throttled", "faults/slow/throttled.bin", 300_000);
         file("neverRestored", "faults/never/x.bin", 4_000);
+        // aFileNeverRestoredFailsAloneAndTheOtherRequestsOfItsBatchEndReady
+        for (int i = 0; i < 5; i++) {
+            file("alone-" + i, "alone/f" + i + ".bin", 3_000 + i);
+        }
+        file("alone-stuck", "alone/stuck.bin", 2_000);
+        upstream.neverRestore(upstreamId("alone-stuck"));
         file("known", "faults/unknown/known.bin", 6_000);
         file("known-2", "faults/unknown/known2.bin", 6_500);
         catalogOnly("unknownUpstream", "faults/unknown/gone.bin", 1_000);
@@ -178,6 +184,7 @@ class JdpStagingIT {
         assertThat(call.ids()).containsExactlyInAnyOrder(upstreamIds(ids));
         assertThat(call.sendEmail()).isFalse();
         assertThat(call.apiVersion()).isEqualTo("2");
+        assertThat(call.body().get("include_private_data").asInt()).as("as the DTS sends").isEqualTo(1);
         assertThat(upstream.downloadCalls()).filteredOn(download -> download.fileId().startsWith(upstreamId("batch-")))
                 .as("one download per file").hasSize(40);
         assertStagedIntact(ids);
@@ -203,9 +210,13 @@ class JdpStagingIT {
         settle(app, app.requestStaging("restore503-a", "restore503-b"), "ready");
 
         assertStagedIntact("restore503-a", "restore503-b");
-        assertThat(restoreCallsFor("restore503-a")).as("the refused restore and the one that worked").hasSize(2)
-                .allSatisfy(call -> assertThat(call.ids())
+        // The refused restore held both; the service's retries may come in one batch or two.
+        assertThat(upstream.restoreCalls()).filteredOn(call -> call.ids().contains(upstreamId("restore503-a"))
+                || call.ids().contains(upstreamId("restore503-b"))).first()
+                .satisfies(call -> assertThat(call.ids())
                         .containsExactlyInAnyOrder(upstreamIds("restore503-a", "restore503-b")));
+        assertThat(restoreCallsFor("restore503-a")).as("the refused restore and the one that worked").hasSize(2);
+        assertThat(restoreCallsFor("restore503-b")).as("the refused restore and the one that worked").hasSize(2);
     }
 
     @Test
@@ -358,6 +369,39 @@ class JdpStagingIT {
                 "HTTP 404");
         assertNothingAt("unknownUpstream");
         assertStagedIntact("known", "known-2");
+        // The 404 named the unknown ID: the other two were asked for once more, together.
+        assertThat(restoreCallsFor("known-2")).hasSize(2);
+        assertThat(restoreCallsFor("known").get(1).ids()).containsExactlyInAnyOrder(upstreamIds("known", "known-2"));
+    }
+
+    @Test
+    void aFileNeverRestoredFailsAloneAndTheOtherRequestsOfItsBatchEndReady() throws Exception {
+        // Six single-file requests at once, as the DTS sends them, so they share upstream restore requests.
+        List<String> ids = new ArrayList<>(List.of("alone-0", "alone-1", "alone-stuck", "alone-2", "alone-3", "alone-4"));
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(ids.size());
+        List<java.util.concurrent.CompletableFuture<Reply>> posts = ids.stream()
+                .map(id -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        together.await();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return app.requestStaging(id);
+                }, java.util.concurrent.Executors.newSingleThreadExecutor()))
+                .toList();
+
+        // The five others first: before the fix, those sharing a batch with the stuck file failed with it.
+        for (int i = 0; i < ids.size(); i++) {
+            if (!ids.get(i).equals("alone-stuck")) {
+                settle(app, posts.get(i).get(), "ready");
+                assertStagedIntact(ids.get(i));
+            }
+        }
+        JsonNode stuck = settle(app, posts.get(ids.indexOf("alone-stuck")).get(), "failed");
+        assertThat(errorMessage(stuck, "alone-stuck")).contains("not restored within maxRestoreWait", "PURGED");
+        assertNothingAt("alone-stuck");
+        assertThat(restoreCallsFor("alone-stuck")).as("restore requests holding the stuck file")
+                .anySatisfy(call -> assertThat(call.ids()).hasSizeGreaterThan(1));
     }
 
     @Test
@@ -405,6 +449,9 @@ class JdpStagingIT {
             downloadCallsFor(id).forEach(call -> sent.add(call.authorization()));
         }
         assertThat(sent).hasSizeGreaterThanOrEqualTo(2 + 2 + 2 + 2).containsOnly("Token " + secret);
+        // As the DTS does: no credential where the JDP does not need one.
+        assertThat(upstream.statusCalls()).isNotEmpty().extracting(FakeJdpArchive.GetCall::authorization)
+                .containsOnlyNulls();
         assertStagedIntact("auth-1", "auth-2", "auth-3");
         assertThat(status.toString()).doesNotContain(secret);
         assertThat(files.body()).doesNotContain(secret);

@@ -142,7 +142,7 @@ final class BatchRun {
                         // The upstream forgot the request (purged): ask again.
                         status = new RestoreStatus(RestoreStatus.State.EXPIRED, "unknown", e.getMessage());
                     } else if (e.kind() == UpstreamException.Kind.REDIRECT) {
-                        finish(ticket, StagingOutcome.failed(e.getMessage()));
+                        finish(ticket, e.getMessage());
                         progressed = true;
                         continue;
                     } else {
@@ -176,7 +176,7 @@ final class BatchRun {
                     yield true;
                 }
                 case FAILED -> {
-                    finish(ticket, StagingOutcome.failed(ticket.lastWord));
+                    finish(ticket, ticket.lastWord);
                     yield true;
                 }
                 case OTHER -> unknownWord(ticket) || downloadRestored(ticket);
@@ -198,8 +198,8 @@ final class BatchRun {
         if (now - ticket.unknownSince < settings.unknownStatusGrace().toNanos()) {
             return false;
         }
-        finish(ticket, StagingOutcome.failed(ticket.lastWord + ", a status the backend does not know (it waited "
-                + "unknownStatusGrace, " + settings.unknownStatusGrace() + ", for new, pending or ready)"));
+        finish(ticket, ticket.lastWord + ", a status the backend does not know (it waited unknownStatusGrace, "
+                + settings.unknownStatusGrace() + ", for new, pending or ready)");
         return true;
     }
 
@@ -216,9 +216,11 @@ final class BatchRun {
         return true;
     }
 
-    private void finish(Ticket ticket, StagingOutcome outcome) {
-        LOG.warn("batch {}: {}", batch.id(), outcome);
+    /** Fails the files still waiting on the ticket. */
+    private void finish(Ticket ticket, String message) {
+        LOG.warn("batch {}: {}", batch.id(), message);
         waiting.remove(ticket);
+        StagingOutcome outcome = StagingOutcome.failed(message);
         ticket.fileIds.forEach(fileId -> openItems(fileId).forEach(item -> report(item, outcome)));
     }
 
