@@ -9,9 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.OutcomeListener;
@@ -19,7 +17,6 @@ import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.jdp.FileDownloader.Result;
-import org.stagehand.backend.jdp.JdpClient.DownloadResponse;
 
 /**
  * One call of {@link JdpBackend#stage}: restore, poll, download, for one batch.
@@ -51,14 +48,12 @@ final class BatchRun {
     private final StagingBatch batch;
     private final OutcomeListener listener;
     private final JdpClient client;
-    private final FileDownloader downloader;
-    private final ExecutorService downloads;
+    private final BatchDownloads downloads;
     private final JdpSettings settings;
     private final RestoreSender sender;
 
     private final Map<String, List<StagingItem>> itemsByFileId = new LinkedHashMap<>();
     private final Set<StagingItem> reported = ConcurrentHashMap.newKeySet();
-    private final Map<StagingItem, DownloadResponse> activeDownloads = new ConcurrentHashMap<>();
     private final FileWaits waits;
     private final List<Ticket> waiting = new ArrayList<>();
     private final Set<String> toRestore = new LinkedHashSet<>();
@@ -68,8 +63,7 @@ final class BatchRun {
         this.batch = batch;
         this.listener = listener;
         this.client = client;
-        this.downloader = downloader;
-        this.downloads = downloads;
+        this.downloads = new BatchDownloads(batch, downloader, downloads, this::report);
         this.settings = settings;
         this.sender = new RestoreSender(client, settings, restoreRequests, batch.id());
         this.waits = new FileWaits(settings.maxRestoreWait());
@@ -80,12 +74,7 @@ final class BatchRun {
 
     void run() throws InterruptedException {
         // Cuts a running download at once; the downloader then reports the item cancelled.
-        batch.onCancel(item -> {
-            DownloadResponse response = activeDownloads.get(item);
-            if (response != null) {
-                response.abort();
-            }
-        });
+        batch.onCancel(downloads::abort);
         toRestore.addAll(itemsByFileId.keySet());
         while (true) {
             reportCancelled();
@@ -266,70 +255,17 @@ final class BatchRun {
         openItems(fileId).forEach(item -> report(item, StagingOutcome.failed(message)));
     }
 
-    /** Downloads the open items of {@code fileIds} on the shared pool and waits for them all. */
+    /** Downloads the open items of {@code fileIds} and waits for them; restores again what the upstream refused. */
     private void download(List<String> fileIds) throws InterruptedException {
-        Map<StagingItem, Future<Result>> running = new LinkedHashMap<>();
-        for (String fileId : fileIds) {
-            for (StagingItem item : openItems(fileId)) {
-                running.put(item, downloads.submit(() -> downloadOne(item)));
+        List<StagingItem> items = fileIds.stream().flatMap(fileId -> openItems(fileId).stream()).toList();
+        for (Map.Entry<StagingItem, Result> refused : downloads.download(items).entrySet()) {
+            String fileId = refused.getKey().archiveLocation();
+            if (refused.getValue() instanceof Result.NeedsRestore again) {
+                restoreAgain(refused.getKey(), again.message());
+            } else if (refused.getValue() instanceof Result.StillOnTape onTape) {
+                waitForTape(fileId, onTape.message());
             }
         }
-        try {
-            for (Map.Entry<StagingItem, Future<Result>> entry : running.entrySet()) {
-                StagingItem item = entry.getKey();
-                Result result;
-                try {
-                    result = entry.getValue().get();
-                } catch (ExecutionException e) {
-                    LOG.error("batch {}: download of {} failed unexpectedly", batch.id(), item.archiveLocation(),
-                            e.getCause());
-                    report(item, StagingOutcome.retry("unexpected error downloading " + item.archiveLocation() + ": "
-                            + e.getCause()));
-                    continue;
-                }
-                if (result instanceof Result.NeedsRestore refused) {
-                    restoreAgain(item, refused.message());
-                } else if (result instanceof Result.StillOnTape onTape) {
-                    waitForTape(item.archiveLocation(), onTape.message());
-                } else if (result instanceof Result.Interrupted) {
-                    throw new InterruptedException("download of " + item.archiveLocation() + " interrupted");
-                }
-            }
-        } catch (InterruptedException e) {
-            running.values().forEach(future -> future.cancel(true));
-            activeDownloads.values().forEach(DownloadResponse::abort);
-            throw e;
-        }
-    }
-
-    private Result downloadOne(StagingItem item) {
-        if (batch.isCancelled(item)) {
-            report(item, StagingOutcome.cancelled());
-            return new Result.Done(StagingOutcome.cancelled());
-        }
-        Result result = downloader.download(item, new FileDownloader.Watch() {
-            @Override
-            public boolean cancelled() {
-                return batch.isCancelled(item);
-            }
-
-            @Override
-            public void started(DownloadResponse response) {
-                activeDownloads.put(item, response);
-                if (batch.isCancelled(item)) {
-                    response.abort(); // cancelled between the check and the registration
-                }
-            }
-
-            @Override
-            public void finished() {
-                activeDownloads.remove(item);
-            }
-        });
-        if (result instanceof Result.Done done) {
-            report(item, done.outcome());
-        }
-        return result;
     }
 
     private void restoreAgain(StagingItem item, String refusal) {
@@ -388,7 +324,7 @@ final class BatchRun {
     private boolean reportCancelled() {
         boolean any = false;
         for (StagingItem item : batch.items()) {
-            if (!reported.contains(item) && batch.isCancelled(item) && !activeDownloads.containsKey(item)) {
+            if (!reported.contains(item) && batch.isCancelled(item) && !downloads.isRunning(item)) {
                 report(item, StagingOutcome.cancelled());
                 any = true;
             }

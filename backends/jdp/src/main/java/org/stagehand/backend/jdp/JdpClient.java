@@ -13,12 +13,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -36,10 +30,6 @@ import org.stagehand.backend.jdp.UpstreamException.Kind;
  * credential.
  */
 final class JdpClient implements AutoCloseable {
-
-    /** How much of an error body is read: enough for a 404 listing hundreds of unknown IDs. */
-    private static final int EXCERPT_BYTES = 256 << 10;
-    private static final int MESSAGE_CHARS = 300;
 
     /**
      * What the client sends besides the IDs and where its credential goes.
@@ -60,6 +50,7 @@ final class JdpClient implements AutoCloseable {
     private final AuthHeader auth;
     private final ObjectMapper mapper;
     private final Options options;
+    private final UpstreamErrors errors;
 
     JdpClient(Client jersey, CloseableHttpClient apacheClient, ExecutorService jerseyExecutor, JdpEndpoints endpoints,
               AuthHeader auth, ObjectMapper mapper, Options options) {
@@ -70,6 +61,7 @@ final class JdpClient implements AutoCloseable {
         this.auth = auth;
         this.mapper = mapper;
         this.options = options;
+        this.errors = new UpstreamErrors(auth, mapper);
     }
 
     /**
@@ -112,7 +104,7 @@ final class JdpClient implements AutoCloseable {
             }
             JsonNode json = parse(what, readSmallBody(response));
             String status = json.path("status").asText("");
-            return new RestoreStatus(RestoreStatus.State.of(status), status, messageOf(json).orElse(""),
+            return new RestoreStatus(RestoreStatus.State.of(status), status, UpstreamErrors.messageOf(json).orElse(""),
                     RestoreStatus.fileStatesOf(json));
         } finally {
             response.close();
@@ -211,63 +203,7 @@ final class JdpClient implements AutoCloseable {
         } catch (IllegalStateException | ProcessingException e) {
             body = null;
         }
-        return failure(what, response, body);
-    }
-
-    private UpstreamException failure(String what, Response response, InputStream body) {
-        int status = response.getStatus();
-        String text = read(body);
-        String detail = errorDetail(text);
-        Kind kind = switch (status) {
-            case 404 -> Kind.NOT_FOUND;
-            case 409 -> Kind.NOT_RESTORED;
-            case 413 -> Kind.TOO_LARGE;
-            case 401, 407 -> Kind.AUTH;
-            case 408, 425, 429 -> Kind.TRANSIENT;
-            default -> status >= 400 && status < 500 ? Kind.REFUSED : Kind.TRANSIENT;
-        };
-        Optional<Duration> retryAfter = retryAfter(response.getHeaderString("Retry-After"), Clock.systemUTC());
-        String message = what + " answered HTTP " + status + (detail.isEmpty() ? "" : ": " + detail)
-                + retryAfter.map(d -> " (Retry-After " + d.toSeconds() + " s)").orElse("");
-        // The body is kept only where it is read again: a 404's list of unknown IDs.
-        return new UpstreamException(kind, status, message, retryAfter, kind == Kind.NOT_FOUND ? auth.redact(text) : "");
-    }
-
-    /** The start of an error body, or "" when there is none. */
-    private static String read(InputStream body) {
-        if (body == null) {
-            return "";
-        }
-        try {
-            return new String(body.readNBytes(EXCERPT_BYTES), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        } finally {
-            abort(body);
-        }
-    }
-
-    /** The upstream's explanation from an error body: a JSON message field, else the text. */
-    private String errorDetail(String text) {
-        String detail = text;
-        if (text.stripLeading().startsWith("{")) {
-            try {
-                detail = messageOf(mapper.readTree(text)).orElse(text);
-            } catch (JsonProcessingException e) {
-                // a cut-off or invalid JSON body: show it as text
-            }
-        }
-        return oneLine(auth.redact(detail));
-    }
-
-    private static Optional<String> messageOf(JsonNode json) {
-        for (String field : List.of("error", "message", "detail", "status_message", "msg")) {
-            JsonNode value = json.path(field);
-            if (value.isTextual() && !value.asText().isBlank()) {
-                return Optional.of(value.asText());
-            }
-        }
-        return Optional.empty();
+        return errors.failure(what, response, body);
     }
 
     private String readSmallBody(Response response) {
@@ -279,13 +215,8 @@ final class JdpClient implements AutoCloseable {
             return mapper.readTree(text);
         } catch (JsonProcessingException e) {
             throw new UpstreamException(Kind.TRANSIENT, 200,
-                    what + " answered something that is not JSON: " + oneLine(auth.redact(text)), Optional.empty());
+                    what + " answered something that is not JSON: " + errors.excerpt(text), Optional.empty());
         }
-    }
-
-    private static String oneLine(String text) {
-        String flat = text.replaceAll("\\s+", " ").strip();
-        return flat.length() <= MESSAGE_CHARS ? flat : flat.substring(0, MESSAGE_CHARS) + "...";
     }
 
     static String rootCause(Throwable e) {
@@ -294,32 +225,6 @@ final class JdpClient implements AutoCloseable {
             cause = cause.getCause();
         }
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-    }
-
-    /**
-     * Parses Retry-After: delta-seconds or an HTTP date.
-     *
-     * @return the wait, never negative; empty when absent or unreadable
-     */
-    static Optional<Duration> retryAfter(String header, Clock clock) {
-        if (header == null || header.isBlank()) {
-            return Optional.empty();
-        }
-        String value = header.strip();
-        if (value.chars().allMatch(Character::isDigit)) {
-            try {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }
-        try {
-            ZonedDateTime when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-            Duration wait = Duration.between(clock.instant(), when.toInstant());
-            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 
     /**
@@ -410,7 +315,7 @@ final class JdpClient implements AutoCloseable {
 
         /** The exception for an error answer; reads (a little of) the body. */
         UpstreamException failure() {
-            return JdpClient.this.failure(what, response, body);
+            return errors.failure(what, response, body);
         }
 
         /** Cuts the connection now; safe from another thread. */

@@ -169,10 +169,10 @@ class JdpBackendFactoryTest {
         java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2025-01-01T00:00:00Z"),
                 java.time.ZoneOffset.UTC);
 
-        assertThat(JdpClient.retryAfter("120", clock)).contains(java.time.Duration.ofSeconds(120));
-        assertThat(JdpClient.retryAfter("Wed, 01 Jan 2025 00:01:30 GMT", clock))
+        assertThat(UpstreamErrors.retryAfter("120", clock)).contains(java.time.Duration.ofSeconds(120));
+        assertThat(UpstreamErrors.retryAfter("Wed, 01 Jan 2025 00:01:30 GMT", clock))
                 .contains(java.time.Duration.ofSeconds(90));
-        assertThat(JdpClient.retryAfter("soon", clock)).isEmpty();
+        assertThat(UpstreamErrors.retryAfter("soon", clock)).isEmpty();
     }
 
     private BackendContext context() {
