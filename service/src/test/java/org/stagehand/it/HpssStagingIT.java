@@ -52,7 +52,7 @@ class HpssStagingIT {
     static final String ARCHIVE_ROOT = "/archive/project";
     private static final String[] TOUR_VOLUMES = {"MA0001", "MB0002", "MC0003"};
     /** hsi command and injected failure, as in the stand-in's control rules. */
-    private static final String[][] TEMPORARY_FAILURES = {{"get", "exit75"}, {"get", "drop75"}, {"ls", "exit75"}};
+    private static final String[][] TEMPORARY_FAILURES = {{"get", "exit75"}, {"get", "drop75"}, {"ls", "exit75"}, {"ls", "timeout"}};
 
     private Path directory;
     private StandInHpss hpss;
@@ -592,6 +592,9 @@ class HpssStagingIT {
             overrides.add(ConfigOverride.config("backend.hsiPath", standIn().toString()));
             overrides.add(ConfigOverride.config("backend.archiveRoot", ARCHIVE_ROOT));
             overrides.add(ConfigOverride.config("backend.commandDirectory", commands.toString()));
+            // As JdpStagingIT: on a busy machine the data-rate check (1 KiB/s since the request
+            // began) answers small POSTs 408; these tests are about HPSS, not slow clients.
+            overrides.add(ConfigOverride.config("http.minRequestDataRate", "0B"));
             overrides.add(ConfigOverride.config("backend.environment.HSI_STANDIN_ROOT", namespace.toString()));
             overrides.add(ConfigOverride.config("backend.environment.HSI_STANDIN_TAPES", tapes.toString()));
             overrides.add(ConfigOverride.config("backend.environment.HSI_STANDIN_LOG", log.toString()));
