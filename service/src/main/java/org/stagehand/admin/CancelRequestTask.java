@@ -18,6 +18,9 @@ public final class CancelRequestTask extends Task {
 
     @Override
     public void execute(Map<String, List<String>> parameters, PrintWriter output) {
-        output.println(TaskOutcome.of(() -> staging.cancel(TaskParameters.requestId(parameters))));
+        output.println(TaskOutcome.of(() -> {
+            TaskParameters.only(parameters, "id");
+            return staging.cancel(TaskParameters.requestId(parameters));
+        }));
     }
 }

@@ -23,6 +23,7 @@ public final class EvictTask extends Task {
     @Override
     public void execute(Map<String, List<String>> parameters, PrintWriter output) {
         output.println(TaskOutcome.of(() -> {
+            TaskParameters.only(parameters, "dry-run");
             boolean dryRun = parseDryRun(parameters.get("dry-run"));
             CleanupReport report = cleaner.cleanUp(dryRun);
             StringBuilder text = new StringBuilder(report.summary());

@@ -25,6 +25,7 @@ public final class ImportCatalogTask extends Task {
     @Override
     public void execute(Map<String, List<String>> parameters, PrintWriter output) {
         output.println(TaskOutcome.of(() -> {
+            TaskParameters.only(parameters, "file");
             Path file = Path.of(TaskParameters.required(parameters, "file"));
             if (!Files.isReadable(file)) {
                 throw new IllegalArgumentException("cannot read " + file.toAbsolutePath() + " on the server");

@@ -31,13 +31,15 @@ public final class PauseWorkTask extends Task {
 
     @Override
     public void execute(Map<String, List<String>> parameters, PrintWriter output) {
-        if (pause) {
-            dispatcher.pause();
-            output.println("work paused on this instance; " + dispatcher.batchesInFlight()
-                    + " batches under way will finish; new requests are queued");
-        } else {
+        output.println(TaskOutcome.of(() -> {
+            TaskParameters.only(parameters);
+            if (pause) {
+                dispatcher.pause();
+                return "work paused on this instance; " + dispatcher.batchesInFlight()
+                        + " batches under way will finish; new requests are queued";
+            }
             dispatcher.resume();
-            output.println("work resumed on this instance");
-        }
+            return "work resumed on this instance";
+        }));
     }
 }

@@ -18,6 +18,9 @@ public final class RetryRequestTask extends Task {
 
     @Override
     public void execute(Map<String, List<String>> parameters, PrintWriter output) {
-        output.println(TaskOutcome.of(() -> staging.retry(TaskParameters.requestId(parameters))));
+        output.println(TaskOutcome.of(() -> {
+            TaskParameters.only(parameters, "id");
+            return staging.retry(TaskParameters.requestId(parameters));
+        }));
     }
 }

@@ -11,6 +11,24 @@ final class TaskParameters {
     private TaskParameters() {
     }
 
+    /**
+     * Refuses parameters the task does not take (a typo such as {@code dryrun=true} would
+     * otherwise run the task for real) and any parameter given more than once.
+     */
+    static void only(Map<String, List<String>> parameters, String... names) {
+        List<String> known = List.of(names);
+        for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+            String shown = parameter.getKey().length() <= 64 ? parameter.getKey() : parameter.getKey().substring(0, 61) + "...";
+            if (!known.contains(parameter.getKey())) {
+                throw new IllegalArgumentException("unknown parameter '" + shown + "'; "
+                        + (known.isEmpty() ? "this task takes none" : "this task takes " + String.join(", ", known)));
+            }
+            if (parameter.getValue().size() > 1) {
+                throw new IllegalArgumentException("give the parameter '" + shown + "' once");
+            }
+        }
+    }
+
     static String required(Map<String, List<String>> parameters, String name) {
         List<String> values = parameters.get(name);
         if (values == null || values.isEmpty() || values.get(0).isBlank()) {

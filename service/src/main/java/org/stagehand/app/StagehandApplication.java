@@ -15,11 +15,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import io.dropwizard.auth.AuthDynamicFeature;
-import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.stagehand.auth.ApiClient;
 import org.stagehand.auth.BearerTokenAuthenticator;
+import org.stagehand.auth.HeaderBearerAuthFilter;
 import org.stagehand.auth.JsonUnauthorizedHandler;
 import org.stagehand.admin.CancelRequestTask;
 import org.stagehand.admin.EvictTask;
@@ -89,7 +89,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
                     config.getAuth().getTokensEnvironmentVariable());
             return;
         }
-        environment.jersey().register(new AuthDynamicFeature(new OAuthCredentialAuthFilter.Builder<ApiClient>()
+        environment.jersey().register(new AuthDynamicFeature(new HeaderBearerAuthFilter.Builder()
                 .setAuthenticator(authenticator.get())
                 .setPrefix("Bearer")
                 .setRealm("stagehand")
@@ -161,6 +161,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         StagingService staging = new StagingService(jdbi, postgres, statusCache, area,
                 config.getStaging(), dispatcher::signal, dispatcher::cancelUnwantedWork, clock, environment.metrics());
         environment.lifecycle().manage(staging);
+        InputDefences.install(environment);
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
         environment.jersey().register(new ConnectionCloseOnRefusal());
         environment.jersey().register(new StagingRefusalCounter(environment.metrics()));

@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.app.ApiException;
+import org.stagehand.app.DatabaseExceptionMapper;
 
 /**
  * Stores the small requests that arrive at the same moment in one transaction. A request of ten
@@ -26,7 +27,8 @@ final class RequestWriter {
     interface Store {
         /**
          * @return the requests refused (unknown IDs), by request ID; the others are stored
-         * @throws RuntimeException when nothing could be stored
+         * @throws RuntimeException when nothing could be stored; the requests are then stored again
+     *     one by one, unless the database is out of reach
          */
         Map<UUID, ApiException> store(List<NewRequest> requests);
     }
@@ -163,7 +165,14 @@ final class RequestWriter {
                 }
             }
         } catch (RuntimeException e) {
-            // The requests were validated, so a failure is the database's, and theirs alike.
+            if (batch.size() > 1 && !DatabaseExceptionMapper.isUnavailable(e)) {
+                // One request's statement may be what failed (input the checks did not foresee):
+                // each is stored again on its own, so it fails alone and the others are stored.
+                LOG.warn("storing {} requests together failed ({}); storing each on its own", batch.size(), e.toString());
+                batch.forEach(pending -> write(List.of(pending)));
+                return;
+            }
+            // The database is out of reach: every request of the transaction fails alike.
             LOG.debug("storing {} requests together failed", batch.size(), e);
             batch.forEach(pending -> pending.stored().completeExceptionally(e));
         } catch (Error e) {

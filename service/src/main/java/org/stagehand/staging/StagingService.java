@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.stagehand.app.ApiException;
+import org.stagehand.app.StorableText;
 import org.stagehand.area.StagingArea;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.staging.RequestWriter.NewRequest;
@@ -214,6 +215,10 @@ public final class StagingService implements Managed {
             }
             if (id.length() > config.getMaxIdLength()) {
                 throw ApiException.badRequest("ids[" + i + "] is longer than " + config.getMaxIdLength() + " characters");
+            }
+            String problem = StorableText.problemWith(id);
+            if (problem != null) {
+                throw ApiException.badRequest("ids[" + i + "] " + problem);
             }
             ids.add(id);
         }
@@ -459,6 +464,10 @@ public final class StagingService implements Managed {
 
     /** A page of a request's files in ID order, after the file ID {@code after}. */
     public Optional<RequestFilePage> files(UUID requestId, String after, int limit) {
+        String problem = after == null ? null : StorableText.problemWith(after);
+        if (problem != null) {
+            throw ApiException.badRequest("'after' " + problem);
+        }
         return jdbi.withHandle(handle -> {
             StagingRequestDao dao = dao(handle);
             return dao.findRequest(requestId).map(request -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.jdbi.v3.core.ConnectionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.stagehand.app.ApiException;
@@ -33,6 +35,7 @@ class RequestWriterTest {
     private final ExecutorService clients = Executors.newCachedThreadPool();
     private volatile RuntimeException failure;
     private volatile UUID refuse;
+    private volatile UUID poison;
     private RequestWriter writer;
 
     private Map<UUID, ApiException> record(List<NewRequest> requests) {
@@ -43,6 +46,9 @@ class RequestWriterTest {
         }
         if (failure != null && transactions.size() > 1) {
             throw failure; // the first transaction is the one the tests hold open
+        }
+        if (poison != null && requests.stream().anyMatch(r -> r.requestId().equals(poison))) {
+            throw new IllegalStateException("ERROR: invalid byte sequence for encoding \"UTF8\"");
         }
         return refuse != null && requests.stream().anyMatch(r -> r.requestId().equals(refuse))
                 ? Map.of(refuse, ApiException.notFound("unknown IDs")) : Map.of();
@@ -89,9 +95,9 @@ class RequestWriterTest {
     }
 
     @Test
-    void aFailedTransactionFailsEveryRequestInItWithTheSameError() throws Exception {
+    void anUnreachableDatabaseFailsEveryRequestOfTheTransactionAtOnce() throws Exception {
         writer = started(1);
-        failure = new IllegalStateException("database gone");
+        failure = new ConnectionException(new SQLException("database gone", "08006"));
         Future<?> first = submit(request(10));
         await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 1);
         List<Future<?>> together = List.of(submit(request(10)), submit(request(10)));
@@ -104,6 +110,31 @@ class RequestWriterTest {
         }
         assertThat(transactions).hasSize(2);
         assertThat(transactions.get(1)).hasSize(2);
+    }
+
+    @Test
+    void aRequestThatFailsInTheDatabaseFailsAloneAndTheOthersOfItsTransactionAreStored() throws Exception {
+        writer = started(1);
+        Future<?> first = submit(request(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> transactions.size() == 1);
+        NewRequest poisoned = request(3);
+        poison = poisoned.requestId();
+        Future<?> before = submit(request(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.queued() == 1);
+        Future<?> failing = submit(poisoned);
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.queued() == 2);
+        Future<?> after = submit(request(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.queued() == 3);
+        firstTransactionMayEnd.countDown();
+
+        first.get(10, TimeUnit.SECONDS);
+        before.get(10, TimeUnit.SECONDS); // stored
+        after.get(10, TimeUnit.SECONDS); // stored
+        assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).hasRootCauseMessage(
+                "ERROR: invalid byte sequence for encoding \"UTF8\"");
+        assertThat(transactions.get(1)).as("the three were grouped").hasSize(3);
+        assertThat(transactions.subList(2, transactions.size())).as("then stored one by one").hasSize(3)
+                .allMatch(transaction -> transaction.size() == 1);
     }
 
     @Test
