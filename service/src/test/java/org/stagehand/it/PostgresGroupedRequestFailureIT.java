@@ -2,6 +2,7 @@ package org.stagehand.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dropwizard.testing.ConfigOverride;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,7 +48,8 @@ class PostgresGroupedRequestFailureIT {
             archive.file("ok" + i, "g/ok" + i + ".txt", 10);
         }
         app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.postgres(), directory.resolve("staging"),
-                archive.root(), archive.writeCatalog(directory.resolve("catalog.json")))).start();
+                archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
+                ConfigOverride.config("http.minRequestDataRate", "0B"))).start();
         try (Connection connection = DriverManager.getConnection(app.configuration().getDatabase().getUrl(), "postgres", "");
              Statement statement = connection.createStatement()) {
             statement.execute("""
