@@ -172,3 +172,24 @@ CREATE INDEX request_path_by_path ON request_path (path);
 --rollback ALTER TABLE request_file DROP COLUMN released_at;
 --rollback ALTER TABLE staging_request DROP COLUMN pin_seconds;
 --rollback ALTER TABLE staging_request DROP COLUMN client;
+
+--changeset stagehand:jdpdoor-2-jdp-request
+-- requester_orcid: who asked, for a request that came through the JDP-compatible door (the ORCID
+-- of its Token credential; the secret is never stored).
+ALTER TABLE staging_request ADD requester_orcid varchar(64);
+-- The JDP-compatible door's integer request IDs, random in 1..2^53 and unique across instances;
+-- purged with their request (never before 7 days, the DTS's delete_after).
+CREATE TABLE jdp_request (
+    jdp_request_id bigint NOT NULL PRIMARY KEY,
+    request_id     uuid   NOT NULL UNIQUE REFERENCES staging_request (request_id) ON DELETE CASCADE
+);
+--rollback DROP TABLE jdp_request;
+--rollback ALTER TABLE staging_request DROP COLUMN requester_orcid;
+
+--changeset stagehand:jdpdoor-3-status-notify-copying dbms:postgresql
+-- A file starting or stopping being copied changes files.copying in the answers of the requests
+-- waiting for it (and the JDP door's new/pending).
+CREATE TRIGGER staged_file_copying AFTER UPDATE OF state ON staged_file
+    FOR EACH ROW WHEN ((OLD.state = 'ACTIVE') IS DISTINCT FROM (NEW.state = 'ACTIVE'))
+    EXECUTE FUNCTION stagehand_notify_space_wait();
+--rollback DROP TRIGGER staged_file_copying ON staged_file;

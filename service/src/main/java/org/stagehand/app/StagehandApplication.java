@@ -17,6 +17,7 @@ import org.eclipse.jetty.util.component.LifeCycle;
 import io.dropwizard.auth.AuthDynamicFeature;
 import java.util.Optional;
 import org.slf4j.Logger;
+import org.stagehand.api.jdp.JdpApiResource;
 import org.stagehand.auth.ApiClient;
 import org.stagehand.auth.BearerTokenAuthenticator;
 import org.stagehand.auth.HeaderBearerAuthFilter;
@@ -40,6 +41,7 @@ import org.stagehand.lifecycle.StagingAreaCleanup;
 import org.stagehand.staging.PathRequests;
 import org.stagehand.staging.StagingRefusalCounter;
 import org.stagehand.staging.StagingResource;
+import org.stagehand.staging.JdpRequestIds;
 import org.stagehand.staging.StagingService;
 import org.stagehand.staging.StatusCache;
 import org.stagehand.staging.StatusChangeListener;
@@ -170,6 +172,13 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new MalformedBodyExceptionMapper());
         environment.jersey().register(new BadMessageExceptionMapper());
         environment.jersey().register(new StagingResource(staging, config.publicUrls(), environment.metrics()));
+        if (config.getJdpApi().isEnabled()) {
+            JdpRequestIds jdpIds = JdpRequestIds.create(staging, config.getStaging().getLastKnownStatusEntries(),
+                    environment.metrics());
+            environment.lifecycle().manage(jdpIds);
+            environment.jersey().register(JdpApiResource.create(staging, jdpIds, config.getJdpApi(), environment.metrics()));
+            LOG.info("the JDP-compatible API is served at the root of the API port");
+        }
         Optional<BearerTokenAuthenticator> authenticator = BearerTokenAuthenticator.from(config.getAuth(), System.getenv());
         registerAuthentication(config, environment, authenticator);
         TapeRestWiring.register(config, environment, new PathRequests(jdbi, staging, area, statusCache,

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.stagehand.api.PublicUrls;
 import org.stagehand.api.data.DataDoorConfiguration;
 import org.stagehand.api.tape.TapeRestConfiguration;
+import org.stagehand.api.jdp.JdpApiConfiguration;
 import org.stagehand.auth.AuthConfiguration;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.catalog.CatalogConfiguration;
@@ -51,6 +52,10 @@ public class StagehandConfiguration extends Configuration {
     @Valid
     @NotNull
     private ArchiveBackendFactory backend;
+
+    @Valid
+    @NotNull
+    private JdpApiConfiguration jdpApi = new JdpApiConfiguration();
 
     private String publicBaseUrl;
 
@@ -205,5 +210,16 @@ public class StagehandConfiguration extends Configuration {
     @JsonProperty
     public void setDataDoor(DataDoorConfiguration dataDoor) {
         this.dataDoor = dataDoor;
+    }
+
+    /** The JDP-compatible door for the DTS's JGI Data Portal client; off unless enabled. */
+    @JsonProperty
+    public JdpApiConfiguration getJdpApi() {
+        return jdpApi;
+    }
+
+    @JsonProperty
+    public void setJdpApi(JdpApiConfiguration jdpApi) {
+        this.jdpApi = jdpApi;
     }
 }

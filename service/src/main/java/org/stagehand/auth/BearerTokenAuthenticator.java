@@ -30,22 +30,31 @@ public final class BearerTokenAuthenticator implements Authenticator<String, Api
      * @throws IllegalArgumentException naming {@code auth.tokenSha256} when a hash is malformed
      */
     public static Optional<BearerTokenAuthenticator> from(AuthConfiguration config, Map<String, String> environment) {
-        List<byte[]> hashes = new ArrayList<>();
         String plain = config.getTokensEnvironmentVariable() == null ? null
                 : environment.get(config.getTokensEnvironmentVariable());
-        if (plain != null) {
-            for (String token : plain.split(",")) {
-                if (!token.isBlank()) {
-                    hashes.add(sha256(token.trim()));
-                }
-            }
-        }
+        List<byte[]> hashes = new ArrayList<>(ofSecrets(plain).map(found -> found.acceptedHashes).orElse(List.of()));
         for (String hex : config.getTokenSha256()) {
             String normalized = hex.trim().toLowerCase(Locale.ROOT);
             if (!normalized.matches("[0-9a-f]{64}")) {
                 throw new IllegalArgumentException("auth.tokenSha256: each entry must be 64 hex digits");
             }
             hashes.add(HexFormat.of().parseHex(normalized));
+        }
+        return hashes.isEmpty() ? Optional.empty() : Optional.of(new BearerTokenAuthenticator(hashes));
+    }
+
+    /**
+     * The authenticator for the comma-separated secrets in {@code commaSeparated} (e.g. the JDP
+     * door's), or empty when there are none.
+     */
+    public static Optional<BearerTokenAuthenticator> ofSecrets(String commaSeparated) {
+        List<byte[]> hashes = new ArrayList<>();
+        if (commaSeparated != null) {
+            for (String secret : commaSeparated.split(",")) {
+                if (!secret.isBlank()) {
+                    hashes.add(sha256(secret.trim()));
+                }
+            }
         }
         return hashes.isEmpty() ? Optional.empty() : Optional.of(new BearerTokenAuthenticator(hashes));
     }

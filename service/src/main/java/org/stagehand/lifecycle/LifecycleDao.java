@@ -51,13 +51,23 @@ public interface LifecycleDao {
             + " WHERE s.state IN ('READY', 'ACTIVE')")
     long bytesInUse();
 
-    /** Requests that completed, or were cancelled or released, before {@code cutoff}. */
-    @SqlQuery("SELECT r.request_id FROM staging_request r WHERE r.created_at < :cutoff AND ("
+    /**
+     * Requests that completed, or were cancelled or released, before {@code cutoff}; a request with
+     * a JDP integer ID only once it was created before {@code jdpCutoff} too (the DTS polls such an
+     * ID for 7 days, its {@code delete_after}, whatever happened to it).
+     */
+    @SqlQuery("SELECT r.request_id FROM staging_request r WHERE r.created_at < :cutoff"
+            + " AND (r.created_at < :jdpCutoff OR NOT EXISTS (SELECT 1 FROM jdp_request j WHERE j.request_id = r.request_id))"
+            + " AND ("
             + " coalesce(r.cancelled_at, r.released_at) < :cutoff"
             + " OR (NOT EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state = 'WAITING')"
             + " AND coalesce((SELECT max(d.completed_at) FROM request_file d WHERE d.request_id = r.request_id),"
             + " r.created_at) < :cutoff)) LIMIT :limit")
-    List<UUID> expiredRequests(@Bind("cutoff") Instant cutoff, @Bind("limit") int limit);
+    List<UUID> expiredRequests(@Bind("cutoff") Instant cutoff, @Bind("jdpCutoff") Instant jdpCutoff,
+                               @Bind("limit") int limit);
+
+    /** How long a JDP integer ID answers at least: the DTS's default {@code delete_after}. */
+    java.time.Duration JDP_ID_LIFETIME = java.time.Duration.ofDays(7);
 
     @SqlUpdate("DELETE FROM request_file WHERE request_id = :id")
     int deleteRequestFiles(@Bind("id") UUID requestId);

@@ -92,14 +92,15 @@ public final class StagingAreaCleaner implements SpaceGuard {
 
     private int purgeRequests(Instant now, boolean dryRun) {
         Instant cutoff = now.minus(config.getRequestRetention().toJavaDuration());
+        Instant jdpCutoff = now.minus(LifecycleDao.JDP_ID_LIFETIME);
         LifecycleDao reader = jdbi.onDemand(LifecycleDao.class);
         if (dryRun) {
-            return reader.expiredRequests(cutoff, 10 * PAGE).size();
+            return reader.expiredRequests(cutoff, jdpCutoff, 10 * PAGE).size();
         }
         int purged = 0;
         List<UUID> expired;
         do {
-            expired = reader.expiredRequests(cutoff, PAGE);
+            expired = reader.expiredRequests(cutoff, jdpCutoff, PAGE);
             for (UUID requestId : expired) {
                 jdbi.useTransaction(handle -> {
                     LifecycleDao dao = handle.attach(LifecycleDao.class);

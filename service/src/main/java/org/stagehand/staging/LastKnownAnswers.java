@@ -247,7 +247,12 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
         private static final long serialVersionUID = 1L;
 
         DatabaseUnreachable(UUID requestId) {
-            super(503, "the database cannot be reached and this instance knows no answer for request " + requestId
+            this("request " + requestId);
+        }
+
+        /** @param what what is asked about, e.g. {@code request <uuid>} */
+        public DatabaseUnreachable(String what) {
+            super(503, "the database cannot be reached and this instance knows no answer for " + what
                     + " yet; nothing is lost, ask again later");
         }
     }

@@ -12,8 +12,9 @@ import java.util.UUID;
  * @param requestId the request
  * @param files up to {@code limit} files after the cursor
  * @param nextAfter the cursor for the next page ({@code ?after=}); absent on the last page
+ * @param requesterOrcid who asked, for a request made through the JDP-compatible door; else absent
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RequestFilePage(UUID requestId, List<RequestFile> files, String nextAfter) {
+public record RequestFilePage(UUID requestId, List<RequestFile> files, String nextAfter, String requesterOrcid) {
 }

@@ -35,11 +35,24 @@ final class RequestWriter {
 
     /**
      * A request as parsed: its new ID and its distinct file IDs; for a request named by paths, also
-     * what was asked by path ({@code byPath}, else null).
+     * what was asked by path ({@code byPath}, else null); from some doors, who asked ({@code origin},
+     * else null).
      */
-    record NewRequest(UUID requestId, List<String> ids, PathRows byPath) {
+    record NewRequest(UUID requestId, List<String> ids, PathRows byPath, RequestOrigin origin) {
         NewRequest(UUID requestId, List<String> ids) {
-            this(requestId, ids, null);
+            this(requestId, ids, null, null);
+        }
+
+        NewRequest(UUID requestId, List<String> ids, PathRows byPath) {
+            this(requestId, ids, byPath, null);
+        }
+
+        /**
+         * Whether it is written in a transaction of its own: a request with an integer ID (a unique
+         * key, drawn at random) may clash, and a clash must fail no other request.
+         */
+        boolean alone() {
+            return ids.size() > MOST_FILES_MERGED || (origin != null && origin.jdpRequestId() != null);
         }
     }
 
@@ -71,7 +84,7 @@ final class RequestWriter {
      * @throws RuntimeException the database's failure, when nothing could be stored
      */
     void write(NewRequest request) {
-        if (!running || request.ids().size() > MOST_FILES_MERGED) {
+        if (!running || request.alone()) {
             throwIfRefused(store.store(List.of(request)), request);
             return;
         }

@@ -35,11 +35,12 @@ final class StagingRequestDao {
 
     private static final RowMapper<StagingRequestRecord> REQUEST = (rs, ctx) -> new StagingRequestRecord(
             rs.getObject("request_id", UUID.class), instant(rs, "created_at"), rs.getInt("file_count"),
-            instant(rs, "cancelled_at"), instant(rs, "released_at"));
+            instant(rs, "cancelled_at"), instant(rs, "released_at"), rs.getString("requester_orcid"));
     private static final RowMapper<CatalogEntry> CATALOG_ENTRY = new CatalogEntryMapper();
     /** {@code :now} typed, where PostgreSQL cannot infer its type (a select list, a CASE). */
     private static final String NOW = "CAST(:now AS timestamp with time zone)";
-    private static final String REQUEST_COLUMNS = "request_id, created_at, file_count, cancelled_at, released_at";
+    private static final String REQUEST_COLUMNS = "request_id, created_at, file_count, cancelled_at, released_at,"
+            + " requester_orcid";
 
     private final Handle handle;
     private final boolean postgres;
@@ -62,15 +63,25 @@ final class StagingRequestDao {
     }
 
     void insertRequests(List<RequestWriter.NewRequest> requests, Instant now) {
-        handle.createUpdate("INSERT INTO staging_request (request_id, created_at, file_count)"
-                        + " SELECT CAST(u.request_id AS uuid), :now, u.file_count FROM UNNEST(:ids, :counts) AS u(request_id, file_count)")
+        handle.createUpdate("INSERT INTO staging_request (request_id, created_at, file_count, requester_orcid)"
+                        + " SELECT CAST(u.request_id AS uuid), :now, u.file_count, u.orcid"
+                        + " FROM UNNEST(:ids, :counts, :orcids) AS u(request_id, file_count, orcid)")
                 .bind("ids", varchars(requests.stream().map(request -> request.requestId().toString()).toList()))
                 .bind("counts", integers(requests.stream().map(request -> request.ids().size()).toList()))
+                .bind("orcids", varchars(requests.stream().map(request -> request.origin() == null ? null
+                        : request.origin().requesterOrcid()).toList()))
                 .bind("now", now)
                 .execute();
         for (RequestWriter.NewRequest request : requests) {
             if (request.byPath() != null) {
                 insertPaths(request.requestId(), request.byPath());
+            }
+            if (request.origin() != null && request.origin().jdpRequestId() != null) {
+                // A clash of the random ID is a unique-key violation: the request is then drawn again.
+                handle.createUpdate("INSERT INTO jdp_request (jdp_request_id, request_id) VALUES (:jdpId, :id)")
+                        .bind("jdpId", request.origin().jdpRequestId())
+                        .bind("id", request.requestId())
+                        .execute();
             }
         }
     }
@@ -96,6 +107,23 @@ final class StagingRequestDao {
                 .bind("errors", varchars(rows.errors()))
                 .bind("metadata", varchars(rows.metadata()))
                 .execute();
+    }
+
+    /** The request that a JDP integer ID names. */
+    Optional<UUID> requestOfJdpId(long jdpRequestId) {
+        return handle.createQuery("SELECT request_id FROM jdp_request WHERE jdp_request_id = :jdpId")
+                .bind("jdpId", jdpRequestId)
+                .mapTo(UUID.class)
+                .findOne();
+    }
+
+    /** The JDP integer IDs of those of these requests that have one. */
+    Map<Long, UUID> jdpIdsOf(Collection<UUID> requestIds) {
+        return handle.createQuery("SELECT j.jdp_request_id, j.request_id FROM UNNEST(:ids) AS u(request_id)"
+                        + " JOIN jdp_request j ON j.request_id = CAST(u.request_id AS uuid)")
+                .bind("ids", varchars(requestIds.stream().map(UUID::toString).toList()))
+                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getObject(2, UUID.class)))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /**
@@ -273,7 +301,9 @@ final class StagingRequestDao {
         return handle.createQuery("SELECT r.created_at, r.cancelled_at, rf.state, count(rf.file_id) AS files,"
                         + " coalesce(sum(c.bytes), 0) AS bytes, max(rf.completed_at) AS last_completed_at,"
                         + " coalesce(sum(CASE WHEN rf.state = 'WAITING' AND s.waiting_for_space THEN 1 ELSE 0 END), 0)"
-                        + " AS waiting_for_space"
+                        + " AS waiting_for_space,"
+                        + " coalesce(sum(CASE WHEN rf.state = 'WAITING' AND s.state = 'ACTIVE' THEN 1 ELSE 0 END), 0)"
+                        + " AS copying"
                         + " FROM staging_request r"
                         + " LEFT JOIN request_file rf ON rf.request_id = r.request_id"
                         + " LEFT JOIN catalog_entry c ON c.file_id = rf.file_id"
@@ -289,7 +319,8 @@ final class StagingRequestDao {
      *
      * @param summary the files in one state, or null for a request without files
      */
-    record StatusRow(Instant createdAt, Instant cancelledAt, RequestFileSummary summary, long waitingForSpace) {
+    record StatusRow(Instant createdAt, Instant cancelledAt, RequestFileSummary summary, long waitingForSpace,
+                     long copying) {
     }
 
     private static StatusRow statusRow(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -297,7 +328,7 @@ final class StagingRequestDao {
         return new StatusRow(instant(rs, "created_at"), instant(rs, "cancelled_at"),
                 state == null ? null : new RequestFileSummary(state, rs.getLong("files"), rs.getLong("bytes"),
                         instant(rs, "last_completed_at")),
-                rs.getLong("waiting_for_space"));
+                rs.getLong("waiting_for_space"), rs.getLong("copying"));
     }
 
     List<RequestFile> files(UUID requestId, String after, int limit) {

@@ -91,14 +91,39 @@ public final class StagingService implements Managed {
      * @throws ApiException 400 for a malformed body, 413 over the limit, 404 for unknown IDs
      */
     public StagingAccepted submit(JsonNode body) {
-        List<String> ids = parseIds(body);
+        return submit(body, null);
+    }
+
+    /**
+     * Like {@link #submit(JsonNode)}, recording who asked and by which door.
+     *
+     * @param origin recorded with the request, or null
+     */
+    StagingAccepted submit(JsonNode body, RequestOrigin origin) {
+        List<String> ids = withinLimit(parseIds(body));
+        UUID requestId = UUID.randomUUID();
+        writer.write(new NewRequest(requestId, ids, null, origin));
+        return new StagingAccepted(requestId);
+    }
+
+    private List<String> withinLimit(List<String> ids) {
         if (ids.size() > config.getMaxFilesPerRequest()) {
             throw ApiException.tooLarge("the request names " + ids.size() + " distinct IDs; at most "
                     + config.getMaxFilesPerRequest() + " are accepted in one request");
         }
-        UUID requestId = UUID.randomUUID();
-        writer.write(new NewRequest(requestId, ids));
-        return new StagingAccepted(requestId);
+        return ids;
+    }
+
+    /**
+     * The catalog entries of the IDs of a body {@code {"ids": [...]}} (validated as for a request),
+     * in the order asked, each once; IDs the catalog does not know are left out.
+     *
+     * @throws ApiException 400 for a malformed body, 413 over {@code maxFilesPerRequest}
+     */
+    public List<CatalogEntry> describe(JsonNode body) {
+        List<String> ids = withinLimit(parseIds(body));
+        Map<String, CatalogEntry> entries = jdbi.withHandle(handle -> lookUp(dao(handle), ids));
+        return ids.stream().map(entries::get).filter(entry -> entry != null).toList();
     }
 
     /** Stores a request whose file IDs are known; returns once it is committed. */
@@ -166,7 +191,13 @@ public final class StagingService implements Managed {
         });
         for (NewRequest request : known) {
             try (MDC.MDCCloseable logContext = MDC.putCloseable("request_id", request.requestId().toString())) {
-                LOG.info("request accepted with {} files", request.ids().size());
+                if (request.origin() != null && request.origin().requesterOrcid() != null) {
+                    LOG.info("request accepted with {} files for ORCID {}{}", request.ids().size(),
+                            request.origin().requesterOrcid(), request.origin().jdpRequestId() == null ? ""
+                                    : " as JDP request " + request.origin().jdpRequestId());
+                } else {
+                    LOG.info("request accepted with {} files", request.ids().size());
+                }
             }
         }
         if (!known.isEmpty()) {
@@ -179,6 +210,21 @@ public final class StagingService implements Managed {
     private static List<String> fileIdsOf(List<NewRequest> requests) {
         return requests.size() == 1 ? requests.get(0).ids()
                 : requests.stream().flatMap(request -> request.ids().stream()).distinct().toList();
+    }
+
+    /** The request a JDP integer ID names, from the database. */
+    Optional<UUID> requestOfJdpId(long jdpRequestId) {
+        return jdbi.withHandle(handle -> dao(handle).requestOfJdpId(jdpRequestId));
+    }
+
+    /** The JDP integer IDs of those of these requests that have one, from the database. */
+    Map<Long, UUID> jdpIdsOf(Collection<UUID> requestIds) {
+        return jdbi.withHandle(handle -> dao(handle).jdpIdsOf(requestIds));
+    }
+
+    /** The memory of status answers, to be told of changes (for a door that keeps its own). */
+    StatusCache statusCache() {
+        return statusCache;
     }
 
     private StagingRequestDao dao(Handle handle) {
@@ -473,7 +519,7 @@ public final class StagingService implements Managed {
             return dao.findRequest(requestId).map(request -> {
                 List<RequestFile> files = dao.files(requestId, after == null ? "" : after, limit);
                 String next = files.size() == limit ? files.get(files.size() - 1).id() : null;
-                return new RequestFilePage(requestId, files, next);
+                return new RequestFilePage(requestId, files, next, request.requesterOrcid());
             });
         });
     }

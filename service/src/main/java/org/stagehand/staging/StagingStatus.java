@@ -41,11 +41,15 @@ public record StagingStatus(UUID requestId, String status, FileCounts files, Byt
     public static final int MAX_ERRORS = 100;
 
     /**
-     * Counts of a request's files; {@code waitingForSpace} of the {@code staging} ones are due but
-     * wait until the staging area has room.
+     * Counts of a request's files; of the {@code staging} ones, {@code waitingForSpace} are due but
+     * wait until the staging area has room, and {@code copying} are being copied now.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record FileCounts(long total, long ready, long staging, long failed, long cancelled, long waitingForSpace) {
+    public record FileCounts(long total, long ready, long staging, long failed, long cancelled, long waitingForSpace,
+                             long copying) {
+        public FileCounts(long total, long ready, long staging, long failed, long cancelled, long waitingForSpace) {
+            this(total, ready, staging, failed, cancelled, waitingForSpace, 0);
+        }
     }
 
     /** Byte totals of a request's files. */

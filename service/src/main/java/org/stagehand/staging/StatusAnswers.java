@@ -97,6 +97,7 @@ final class StatusAnswers {
             Map<String, RequestFileSummary> byState = rows.stream().filter(row -> row.summary() != null)
                     .collect(Collectors.toMap(row -> row.summary().state(), StagingRequestDao.StatusRow::summary));
             long waitingForSpace = rows.stream().mapToLong(StagingRequestDao.StatusRow::waitingForSpace).sum();
+            long copying = rows.stream().mapToLong(StagingRequestDao.StatusRow::copying).sum();
             long waiting = files(byState, "WAITING");
             long ready = files(byState, "READY");
             long failed = files(byState, "FAILED");
@@ -108,7 +109,8 @@ final class StatusAnswers {
             long bytesTotal = byState.values().stream().mapToLong(RequestFileSummary::bytes).sum();
             long bytesReady = Optional.ofNullable(byState.get("READY")).map(RequestFileSummary::bytes).orElse(0L);
             return Optional.of(new StagingStatus(requestId, status,
-                    new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled, waitingForSpace),
+                    new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled, waitingForSpace,
+                            copying),
                     new ByteCounts(bytesTotal, bytesReady),
                     createdAt.toString(),
                     (lastSettled == null ? createdAt : lastSettled).toString(),

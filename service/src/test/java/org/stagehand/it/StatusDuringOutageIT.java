@@ -8,10 +8,12 @@ import io.dropwizard.testing.ConfigOverride;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stagehand.testing.DtsJdpClient;
 import org.stagehand.testing.OverrideProperties;
 import org.stagehand.testing.RecordingBackend;
 import org.stagehand.testing.RecordingBackend.Recorder;
@@ -23,7 +25,8 @@ import org.stagehand.testing.TestDatabase;
 /**
  * Polls while the PostgreSQL server is stopped: two instances share it, and each answers from
  * memory, with the last state it knew, for the requests it created or answered and for those the
- * other created (told by the database's notifications); a request it knows nothing of is a 503.
+ * other created (told by the database's notifications); a request it knows nothing of is a 503 on
+ * {@code /dts/staging} and {@code new} on the JDP door, which never answers 5xx.
  * After the outage the answers come from the database again.
  */
 class StatusDuringOutageIT {
@@ -40,6 +43,7 @@ class StatusDuringOutageIT {
         archive.file("done-a", "outage/done-a.bin", 1_000);
         archive.file("done-b", "outage/done-b.bin", 2_000);
         archive.file("held", "outage/held.bin", 3_000);
+        archive.file("jdp-b", "outage/jdp-b.bin", 4_000);
         Path catalog = archive.writeCatalog(directory.resolve("catalog.json"));
         Path data = directory.resolve("pgdata");
         int port = DatabaseOutageIT.freePort();
@@ -63,8 +67,12 @@ class StatusDuringOutageIT {
             // Created and finished on b, never asked of a: a knows it from the notifications alone.
             String readyOnB = accepted(b.requestStaging("done-b"));
             b.awaitStatus(readyOnB, "ready", TIMEOUT);
+            // Through the JDP door of b; a hears of its integer ID from the database alone.
+            String jdpOnB = Long.toString(jdp(b).stage(List.of("jdp-b")).json().get("request_id").asLong());
+            JdpApiIT.pollUntil(b, jdpOnB, "ready");
             await().atMost(TIMEOUT).until(() -> allChangesRead(first) && allChangesRead(second)
-                    && remembered(first) >= 3 && remembered(second) >= 3);
+                    && remembered(first) >= 4 && remembered(second) >= 4
+                    && gauge(first, "stagehand.jdp-ids.to-look-up") == 0 && gauge(first, "stagehand.jdp-ids.known") >= 1);
 
             postgres.close();
 
@@ -78,6 +86,16 @@ class StatusDuringOutageIT {
             assertThat(other.get("bytes").get("ready").asLong()).isEqualTo(2_000);
             assertThat(fromMemory(b, readyOnA).get("status").asText()).isEqualTo("ready");
             assertThat(fromMemory(b, stagingOnA).get("status").asText()).isEqualTo("staging");
+
+            // The JDP door never answers 5xx: the last state known, or 'new' for a request not known here.
+            DtsJdpClient.Answer jdpReady = jdp(a).status(jdpOnB);
+            assertThat(jdpReady.status()).as(jdpReady.body()).isEqualTo(200);
+            assertThat(jdpReady.json().get("status").asText()).isEqualTo("ready");
+            assertThat(jdpReady.json().get("as_of").asText()).isNotBlank();
+            DtsJdpClient.Answer jdpUnknown = jdp(a).status("4242424242");
+            assertThat(jdpUnknown.status()).as(jdpUnknown.body()).isEqualTo(200);
+            assertThat(jdpUnknown.json().get("status").asText()).isEqualTo("new");
+            assertThat(jdpUnknown.json().get("message").asText()).contains("cannot be reached");
 
             Reply unknown = a.get("/dts/staging?id=" + UUID.randomUUID());
             assertThat(unknown.status()).as(unknown.body()).isEqualTo(503);
@@ -108,7 +126,13 @@ class StatusDuringOutageIT {
                 ConfigOverride.config("backend.type", "recording"),
                 ConfigOverride.config("backend.name", RECORDER),
                 ConfigOverride.config("work.instanceName", name),
-                ConfigOverride.config("work.leaseDuration", "2s")));
+                ConfigOverride.config("work.leaseDuration", "2s"),
+                ConfigOverride.config("jdpApi.enabled", "true"),
+                ConfigOverride.config("jdpApi.secretsEnvironmentVariable", "STAGEHAND_IT_JDP_DOOR_SECRETS")));
+    }
+
+    private static DtsJdpClient jdp(StagehandTestApp app) {
+        return new DtsJdpClient(app.port(), JdpApiIT.ORCID, JdpApiIT.SECRET);
     }
 
     /** The answer to the DTS's poll, which must be a 200 from memory, marked with when it was read. */

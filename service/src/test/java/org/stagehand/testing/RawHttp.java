@@ -45,8 +45,30 @@ public final class RawHttp {
         }
     }
 
+    /** An answer whose body is kept as bytes, e.g. gzip-encoded. */
+    public record BinaryAnswer(int status, String head, byte[] body) {
+        public Answer text() {
+            return new Answer(status, head, new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Like {@link #exchange}, keeping the body's bytes. */
+    public static BinaryAnswer exchangeBinary(int port, String request) throws IOException {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return readBinary(socket.getInputStream());
+        }
+    }
+
     /** Reads the head, then a body of {@code Content-Length} bytes, chunks, or up to the close. */
     public static Answer read(InputStream in) throws IOException {
+        return readBinary(in).text();
+    }
+
+    /** Like {@link #read}, keeping the body's bytes. */
+    public static BinaryAnswer readBinary(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -70,7 +92,7 @@ public final class RawHttp {
         } else {
             body = readToClose(in);
         }
-        return new Answer(status, headText, new String(body, StandardCharsets.UTF_8));
+        return new BinaryAnswer(status, headText, body);
     }
 
     private static byte[] readChunks(InputStream in) throws IOException {

@@ -56,6 +56,17 @@ public final class TestArchive {
         return this;
     }
 
+    /** Records a file's SHA-256 instead of its MD5. */
+    public TestArchive sha256Only(String id) throws IOException {
+        byte[] bytes = bytes(resources.get(id).get("path").asText());
+        try {
+            resources.get(id).put("hash", "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
     /** Records a wrong checksum for a file already added. */
     public TestArchive wrongChecksum(String id) {
         resources.get(id).put("hash", "md5:" + "0".repeat(32));
