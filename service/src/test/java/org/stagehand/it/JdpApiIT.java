@@ -303,6 +303,31 @@ abstract class JdpApiIT {
         assertThat(stagingRoot.resolve("restart/one.bin")).hasBinaryContent(bytes("restart/one.bin"));
     }
 
+    @Test
+    void aRequestWithAnIntegerIdIsKeptForSevenDaysWhateverTheRetention() throws Exception {
+        app.stop();
+        app = newApp(ConfigOverride.config("lifecycle.requestRetention", "0s")).start();
+        captureLogs();
+        try {
+            long id = accepted(dts().stage(List.of("61412246cc4ff44f36c8913f")));
+            String uuid = pollUntil(Long.toString(id), "ready").get("staging_request_id").asText();
+            String viaDts = app.requestStaging("61412246cc4ff44f36c8913f").json().get("request_id").asText();
+            app.awaitStatus(viaDts, "ready", TIMEOUT);
+
+            assertThat(app.runTask("evict").body()).containsPattern("purged [1-9]\\d* expired requests");
+
+            assertThat(app.get("/dts/staging?id=" + viaDts).status()).as("past its retention").isEqualTo(404);
+            Answer kept = dts().status(Long.toString(id));
+            assertThat(kept.status()).as("the integer ID within 7 days: " + kept.body()).isEqualTo(200);
+            assertThat(kept.json().get("status").asText()).isEqualTo("ready");
+            assertThat(app.get("/dts/staging?id=" + uuid).status()).isEqualTo(200);
+        } finally {
+            app.stop();
+            app = newApp().start();
+            captureLogs();
+        }
+    }
+
     long accepted(Answer answer) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
         assertThat(answer.json().get("request_id").isIntegralNumber()).isTrue();
