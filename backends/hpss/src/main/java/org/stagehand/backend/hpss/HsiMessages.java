@@ -59,8 +59,8 @@ final class HsiMessages {
 
     /** {@code [-2: HPSS_ENOENT]}: hsi's error number and name. */
     private static final Pattern CODE = Pattern.compile("\\[\\s*-?\\d+\\s*:\\s*(HPSS_[A-Z0-9_]+)\\s*]");
-    /** One or more prompts at the start of a line ({@code A:/home/u-> }, {@code O:[hpss]/home/u->}). */
-    private static final Pattern PROMPT = Pattern.compile("^(?:[^\\s*]\\S*?->[ \\t]*)+");
+    /** One or more prompts at the start of a line ({@code A:/home/u-> }, {@code O:[hpss]/home/u->}, older hsi's {@code ? }). */
+    private static final Pattern PROMPT = Pattern.compile("^(?:(?:[^\\s*?]\\S*?->|\\?)[ \\t]*)+");
     private static final Pattern MISSING_TEXT = Pattern.compile("(?i)no such file");
     private static final Pattern NOT_A_FILE_TEXT = Pattern.compile("(?i)is a directory|not a regular file");
     private static final Pattern PERMISSION_TEXT = Pattern.compile("(?i)permission denied|not permitted");

@@ -86,10 +86,12 @@ class ListingParserTest {
                 "A:/home/u-> *** ls: No such file or directory [-2: HPSS_ENOENT]",
                 "    /p/gone",
                 "A:/home/u-> O:[hpss]/home/u->FILE\t/p/here\t5\t5\t3+0\tEA000100",
-                "A:/home/u-> "), List.of("/p/gone", "/p/here"));
+                "? FILE\t/p/there\t5\t5\t4+0\tEA000100",
+                "A:/home/u-> "), List.of("/p/gone", "/p/here", "/p/there"));
 
         assertThat(((ListingParser.Problem) entries.get("/p/gone")).permanent()).isTrue();
         assertThat(entries.get("/p/here")).isInstanceOf(ListingParser.Found.class);
+        assertThat(entries.get("/p/there")).isInstanceOf(ListingParser.Found.class);
     }
 
     @Test
