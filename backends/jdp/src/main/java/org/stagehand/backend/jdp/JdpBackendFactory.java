@@ -44,51 +44,63 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
     /** The placeholder the path templates must contain. */
     static final String ID_PLACEHOLDER = "{id}";
 
+    /** The upstream's base URL (http or https); the paths below are relative to it. Required. */
     @NotNull
     private URI baseUrl;
 
-    /** Null or empty: send no Authorization header. */
+    /** The environment variable holding the secret, read once at start-up; null or empty: send no Authorization header. */
     private String authTokenVariable = "JDP_TOKEN";
 
-    /** Empty: the header value is the secret alone. */
+    /** The Authorization scheme put before the secret ({@code Token} for the JDP); empty: the secret alone. */
     @NotNull
     private String authScheme = "Token";
 
+    /** The restore resource (POST), relative to the base URL; the JDP needs the trailing slash. */
     @NotEmpty
     private String restorePath = "request_archived_files/";
 
+    /** The status resource (GET); {@code {id}} is the upstream request ID. */
     @NotEmpty
     private String statusPath = "request_archived_files/requests/{id}";
 
+    /** The download resource (GET); {@code {id}} is the file ID, URL-encoded. */
     @NotEmpty
     private String downloadPath = "download_files/{id}/";
 
+    /** Time between two status requests for one upstream restore request. */
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration pollInterval = Duration.seconds(60);
 
+    /** Most file IDs in one upstream restore request; a larger batch gets several (the JDP takes 750). */
     @Min(1)
     @Max(100_000)
     private int maxIdsPerRestore = 750;
 
+    /** Downloads running at once, all batches together. */
     @Min(1)
     @Max(256)
     private int concurrentDownloads = 4;
 
+    /** How long each file may wait for its restore, from its first restore request; then it alone fails. */
     @NotNull
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration maxRestoreWait = Duration.hours(24);
 
+    /** Download attempts for one file within one staging attempt. */
     @Min(1)
     @Max(100)
     private int maxDownloadAttempts = 4;
 
+    /** The first wait after a transient download error; doubles each time. */
     @NotNull
     private Duration retryBackoff = Duration.seconds(2);
 
+    /** The longest wait spent holding a worker; a longer Retry-After hands the file back to the service. */
     @NotNull
     private Duration maxRetryWait = Duration.minutes(1);
 
+    /** Read buffer per download. */
     @Min(4096)
     @Max(64 << 20)
     private int bufferBytes = 256 << 10;
@@ -132,6 +144,10 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
         return fields;
     }
 
+    /**
+     * Dropwizard's HTTP client configuration, merged with this backend's defaults (60 s read and
+     * 10 s connect timeouts, 30 s keep-alive, no gzip, no chunked bodies).
+     */
     // Merge: a partial client section keeps this backend's defaults for the keys it omits.
     @Valid
     @NotNull
