@@ -92,9 +92,6 @@ public final class FakeJdpArchive implements AutoCloseable {
     private record UpstreamRequest(List<String> ids, long createdNanos) {
     }
 
-    /** When a file's restored copy is (or will be) on disk; a later restore of an expired copy replaces it. */
-    private record FileRestore(long readyAtNanos) {
-    }
 
     private static final int WRITE_CHUNK = 1 << 20;
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
@@ -104,8 +101,7 @@ public final class FakeJdpArchive implements AutoCloseable {
     private final ServerConnector connector = new ServerConnector(server);
     private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
     private final Map<String, UpstreamRequest> requests = new ConcurrentHashMap<>();
-    private final Map<String, FileRestore> restores = new ConcurrentHashMap<>();
-    private final Map<String, Duration> latencyByFile = new ConcurrentHashMap<>();
+    private final FakeRestores tape = new FakeRestores();
     private final Map<String, Deque<DownloadFault>> downloadFaults = new ConcurrentHashMap<>();
     private final Deque<int[]> restoreFaults = new ConcurrentLinkedDeque<>();
     private final Deque<String> scriptedStatuses = new ConcurrentLinkedDeque<>();
@@ -116,8 +112,6 @@ public final class FakeJdpArchive implements AutoCloseable {
     private final List<GetCall> statusCalls = new CopyOnWriteArrayList<>();
     private final List<GetCall> rootCalls = new CopyOnWriteArrayList<>();
 
-    private volatile Duration restoreLatency = Duration.ZERO;
-    private volatile Duration readyLifetime;
     private volatile boolean rangeSupport = true;
     private volatile boolean alwaysOnline;
     private volatile String requiredAuthorization;
@@ -165,12 +159,12 @@ public final class FakeJdpArchive implements AutoCloseable {
 
     /** Time from a restore request to {@code ready}; {@code new} for the first half, then {@code pending}. */
     public void restoreLatency(Duration latency) {
-        this.restoreLatency = latency;
+        tape.latency = latency;
     }
 
     /** This file's own restore latency, overriding {@link #restoreLatency}: part of a request restores later. */
     public void restoreLatency(String fileId, Duration latency) {
-        latencyByFile.put(fileId, latency);
+        tape.latency(fileId, latency);
     }
 
     /** This file is never restored (a bad tape): every request holding it stays pending, its downloads answer 409. */
@@ -190,7 +184,7 @@ public final class FakeJdpArchive implements AutoCloseable {
 
     /** Time a restored copy stays; then the request is {@code expired} and downloads are refused. */
     public void readyLifetime(Duration lifetime) {
-        this.readyLifetime = lifetime;
+        tape.lifetime = lifetime;
     }
 
     public void rangeSupport(boolean supported) {
@@ -312,11 +306,7 @@ public final class FakeJdpArchive implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
-        for (String id : ids) {
-            // A file already on disk or on its way is not restored again; an expired copy is.
-            restores.compute(id, (key, old) -> old != null && !expired(old, now) ? old
-                    : new FileRestore(now + latencyByFile.getOrDefault(id, restoreLatency).toNanos()));
-        }
+        tape.restore(ids, now);
         String requestId = Integer.toString(requestSequence.incrementAndGet());
         requests.put(requestId, new UpstreamRequest(List.copyOf(ids), now));
         json(response, callback, 201, Map.of("request_id", Integer.parseInt(requestId)));
@@ -329,13 +319,13 @@ public final class FakeJdpArchive implements AutoCloseable {
             return;
         }
         String scripted = scriptedStatuses.poll();
-        String state = scripted != null ? scripted : stateOf(upstream);
+        long now = System.nanoTime();
+        String state = scripted != null ? scripted : tape.stateOf(upstream.ids(), upstream.createdNanos(), now);
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("status", state);
         body.put("file_ids", upstream.ids());
         if (perFileStatus && scripted == null) {
-            long now = System.nanoTime();
-            body.put("files", upstream.ids().stream().map(id -> Map.of("_id", id, "file_status", fileStatus(id, now)))
+            body.put("files", upstream.ids().stream().map(id -> Map.of("_id", id, "file_status", tape.fileStatus(id, now)))
                     .toList());
         }
         if (statusMessage != null) {
@@ -344,35 +334,8 @@ public final class FakeJdpArchive implements AutoCloseable {
         json(response, callback, 200, body);
     }
 
-    /** {@code expired} if a copy expired, {@code ready} when every file is on disk, else {@code new} or {@code pending}. */
-    private String stateOf(UpstreamRequest upstream) {
-        long now = System.nanoTime();
-        List<String> states = upstream.ids().stream().map(id -> fileStatus(id, now)).toList();
-        if (states.contains("EXPIRED")) {
-            return "expired";
-        }
-        if (states.stream().allMatch("RESTORED"::equals)) {
-            return "ready";
-        }
-        return now - upstream.createdNanos() < restoreLatency.toNanos() / 2 ? "new" : "pending";
-    }
-
-    /** The JDP's file states: RESTORED (on disk), PURGED (on tape only, or on its way back), EXPIRED. */
-    private String fileStatus(String fileId, long now) {
-        FileRestore restore = restores.get(fileId);
-        if (restore == null || now < restore.readyAtNanos()) {
-            return "PURGED";
-        }
-        return expired(restore, now) ? "EXPIRED" : "RESTORED";
-    }
-
-    private boolean expired(FileRestore restore, long now) {
-        Duration lifetime = readyLifetime;
-        return lifetime != null && now - restore.readyAtNanos() >= lifetime.toNanos();
-    }
-
     private boolean isRestored(String fileId) {
-        return alwaysOnline || fileStatus(fileId, System.nanoTime()).equals("RESTORED");
+        return alwaysOnline || tape.fileStatus(fileId, System.nanoTime()).equals("RESTORED");
     }
 
     private void download(String id, Request request, String authorization, Response response, Callback callback)
