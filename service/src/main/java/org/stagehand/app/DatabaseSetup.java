@@ -35,6 +35,29 @@ public final class DatabaseSetup {
     }
 
     /**
+     * Refuses an H2 URL without {@code MODE=PostgreSQL}: the schema starts, but the statements the
+     * service runs need that mode, and every request would otherwise fail.
+     *
+     * @throws IllegalArgumentException naming {@code database.url}
+     */
+    public static void checkSupported(DataSourceFactory database) {
+        String url = database.getUrl();
+        if (url == null || !url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length())) {
+            return;
+        }
+        String[] parts = url.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String[] setting = parts[i].split("=", 2);
+            if (setting.length == 2 && setting[0].trim().equalsIgnoreCase("MODE")
+                    && setting[1].trim().equalsIgnoreCase("PostgreSQL")) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("database.url: an H2 URL must carry ;MODE=PostgreSQL, e.g."
+                + " jdbc:h2:file:./var/db/stagehand;MODE=PostgreSQL (the service's statements need that mode)");
+    }
+
+    /**
      * Whether the database is PostgreSQL, the one other than H2 that the service supports: it
      * then gets statements H2 lacks ({@code INSERT ... RETURNING}) and driver tuning.
      */

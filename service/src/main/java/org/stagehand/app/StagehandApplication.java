@@ -119,6 +119,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
     public void run(StagehandConfiguration config, Environment environment) throws Exception {
         Clock clock = Clock.systemUTC();
         installJsonErrorsAndLimits(environment, config.getHttp());
+        DatabaseSetup.checkSupported(config.getDatabase());
         DatabaseSetup.tuneDriver(config.getDatabase());
         if (config.isAutoMigrate()) {
             DatabaseSetup.migrate(config.getDatabase(), environment.metrics());

@@ -57,6 +57,7 @@ public final class ImportCatalogCommand extends ConfiguredCommand<StagehandConfi
     protected void run(Bootstrap<StagehandConfiguration> bootstrap, Namespace namespace,
                        StagehandConfiguration configuration) throws Exception {
         MetricRegistry metrics = new MetricRegistry();
+        DatabaseSetup.checkSupported(configuration.getDatabase());
         if (configuration.isAutoMigrate()) {
             DatabaseSetup.migrate(configuration.getDatabase(), metrics);
         }

@@ -61,4 +61,12 @@ class ConfigurationErrorsIT {
 
         assertThatThrownBy(app::start).hasMessageContaining("publicBaseUrl");
     }
+
+    @Test
+    void h2UrlWithoutPostgresModeNamesDatabaseUrl() throws Exception {
+        StagehandTestApp app = new StagehandTestApp(overrides(null, directory.resolve("staging"),
+                ConfigOverride.config("database.url", "jdbc:h2:file:" + directory.resolve("db/plain").toAbsolutePath())));
+
+        assertThatThrownBy(app::start).hasMessageContaining("database.url").hasMessageContaining("MODE=PostgreSQL");
+    }
 }
