@@ -6,18 +6,15 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import org.eclipse.jetty.http.BadMessageException;
 
 /**
- * Answers what Jetty refuses while the application reads a body (a body slower than
- * {@code http.minRequestDataRate}: 408) with Jetty's status and the usual JSON, not a 500.
+ * Answers what Jetty refuses while the application reads a body with Jetty's status and the usual
+ * JSON, not a 500.
  */
 public class BadMessageExceptionMapper implements ExceptionMapper<BadMessageException> {
 
     @Override
     public Response toResponse(BadMessageException exception) {
         int code = exception.getCode();
-        String message = code == 408
-                ? "the request body arrived too slowly (under http.minRequestDataRate)"
-                : JsonErrorHandler.plainMessage(code, exception.getReason());
-        ApiError error = new ApiError(code, message);
+        ApiError error = new ApiError(code, JsonErrorHandler.plainMessage(code, exception.getReason()));
         return Response.status(code).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
     }
 }
