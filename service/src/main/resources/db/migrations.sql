@@ -193,3 +193,8 @@ CREATE TRIGGER staged_file_copying AFTER UPDATE OF state ON staged_file
     FOR EACH ROW WHEN ((OLD.state = 'ACTIVE') IS DISTINCT FROM (NEW.state = 'ACTIVE'))
     EXECUTE FUNCTION stagehand_notify_space_wait();
 --rollback DROP TRIGGER staged_file_copying ON staged_file;
+
+--changeset stagehand:http-1-catalog-path-pattern dbms:postgresql
+-- Lets the import find entries below a path (a range in byte order) whatever the database's collation.
+CREATE INDEX catalog_entry_path_pattern ON catalog_entry (staging_path text_pattern_ops);
+--rollback DROP INDEX catalog_entry_path_pattern;

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.stagehand.catalog.CatalogFileException;
 import org.stagehand.catalog.CatalogImportReport;
 import org.stagehand.catalog.CatalogImporter;
 
@@ -30,7 +31,13 @@ public final class ImportCatalogTask extends Task {
             if (!Files.isReadable(file)) {
                 throw new IllegalArgumentException("cannot read " + file.toAbsolutePath() + " on the server");
             }
-            CatalogImportReport report = importer.importFile(file);
+            CatalogImportReport report;
+            try {
+                report = importer.importFile(file);
+            } catch (CatalogFileException e) {
+                // A file that is not a catalog at all is the operator's to fix: nothing of it was imported.
+                throw new IllegalArgumentException(file.getFileName() + ": " + e.getMessage() + "; nothing imported");
+            }
             StringBuilder text = new StringBuilder(report.summary());
             report.rejected().forEach(rejection -> text.append(System.lineSeparator()).append("refused: ").append(rejection));
             return text.toString();

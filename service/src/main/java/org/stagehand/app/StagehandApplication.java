@@ -131,7 +131,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         StagingArea area = StagingArea.open(Path.of(config.getStaging().getRoot()), config.getStaging().isCreateRoot());
 
         CatalogImporter importer = new CatalogImporter(jdbi, environment.getObjectMapper(),
-                config.getStaging().getIdPrefix(), clock);
+                config.getStaging().getIdPrefix(), DatabaseSetup.isPostgres(config.getDatabase()), clock);
         if (config.getCatalog().getImportAtStartup().isPresent()) {
             importer.importFile(Path.of(config.getCatalog().getImportAtStartup().get()));
         }
@@ -165,7 +165,8 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
                 config.getStaging(), dispatcher::signal, dispatcher::cancelUnwantedWork, clock, environment.metrics());
         environment.lifecycle().manage(staging);
         InputDefences.install(environment);
-        environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes()));
+        environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes(),
+                config.getHttp().getMinRequestDataRate().toBytes()));
         environment.jersey().register(new ConnectionCloseOnRefusal());
         environment.jersey().register(new StagingRefusalCounter(environment.metrics()));
         environment.jersey().register(new ApiExceptionMapper());

@@ -85,6 +85,25 @@ public final class StagingArea {
         return root;
     }
 
+    /**
+     * A file's place is taken by something no retry removes: a directory where the file goes, or a
+     * file where one of its directories goes (typically another catalog entry's copy).
+     */
+    public static final class PathInTheWayException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public PathInTheWayException(String message) {
+            super(message);
+        }
+    }
+
+    /** Whether a failure to put a file in place is one that retrying cannot cure. */
+    public static boolean isPathInTheWay(IOException failure) {
+        return failure instanceof PathInTheWayException || failure instanceof java.nio.file.DirectoryNotEmptyException
+                || failure instanceof java.nio.file.NotDirectoryException
+                || failure instanceof java.nio.file.FileAlreadyExistsException;
+    }
+
     /** Where the file with this relative path appears. */
     public Path target(RelativePath path) {
         Path target = root.resolve(path.value()).normalize();
@@ -108,12 +127,16 @@ public final class StagingArea {
      * Creates the directories for {@code path} and returns its temporary file for the claim
      * {@code token}.
      *
-     * @throws IOException when the directories cannot be made, or lead out of the root through a
-     *     symbolic link
+     * @throws IOException when the directories cannot be made (a file is in the way), or lead out of
+     *     the root through a symbolic link, or a directory stands at the file's place
      */
     public Path prepareTemporaryFile(RelativePath path, String token) throws IOException {
         Path temporary = temporaryFile(path, token);
         guard.createDirectories(temporary.getParent());
+        if (Files.isDirectory(target(path), LinkOption.NOFOLLOW_LINKS)) {
+            // Copying first would only fail at the rename, and retrying cannot help.
+            throw new PathInTheWayException("a directory is in the way at '" + path + "'");
+        }
         return temporary;
     }
 

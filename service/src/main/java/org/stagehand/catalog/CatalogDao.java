@@ -3,6 +3,7 @@ package org.stagehand.catalog;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
@@ -18,6 +19,19 @@ public interface CatalogDao {
 
     @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE staging_path IN (<paths>)")
     List<CatalogEntry> findByStagingPaths(@BindList("paths") Collection<String> stagingPaths);
+
+    /**
+     * One entry whose path lies below the directory {@code dir} (paths from {@code dir/} up to, not
+     * including, {@code dir0}: the next character after {@code /}), or none. H2 compares by code point.
+     */
+    @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE staging_path >= :dir || '/' AND staging_path < :dir || '0'"
+            + " ORDER BY staging_path LIMIT 1")
+    Optional<CatalogEntry> firstBelow(@Bind("dir") String dir);
+
+    /** {@link #firstBelow} on PostgreSQL: byte-order operators, served by the {@code text_pattern_ops} index. */
+    @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE staging_path ~>=~ (:dir || '/') AND staging_path ~<~ (:dir || '0')"
+            + " LIMIT 1")
+    Optional<CatalogEntry> firstBelowPostgres(@Bind("dir") String dir);
 
     @SqlQuery("SELECT count(*) FROM catalog_entry")
     long count();

@@ -34,27 +34,36 @@ public final class CatalogImporter {
     private final Jdbi jdbi;
     private final CatalogFileReader reader;
     private final Optional<String> idPrefix;
+    private final boolean postgres;
     private final Clock clock;
 
     /**
      * @param idPrefix the DTS prefix (e.g. {@code JDP:}); stripped from IDs that carry it
+     * @param postgres whether the database is PostgreSQL (its own query for paths below a directory)
      */
-    public CatalogImporter(Jdbi jdbi, ObjectMapper mapper, Optional<String> idPrefix, Clock clock) {
+    public CatalogImporter(Jdbi jdbi, ObjectMapper mapper, Optional<String> idPrefix, boolean postgres, Clock clock) {
         this.jdbi = jdbi;
         this.reader = new CatalogFileReader(mapper);
         this.idPrefix = idPrefix;
+        this.postgres = postgres;
         this.clock = clock;
     }
 
     /**
-     * Imports {@code file}.
+     * Imports {@code file}, all or nothing: its valid entries are written in one transaction, so a
+     * file that turns out unreadable half-way (or a database failure) leaves the catalog as it was.
+     * Refused entries (reported by where they stand) do not stop the others.
      *
-     * @throws IOException when the file cannot be read or is not a catalog at all
+     * @throws CatalogFileException when the file cannot be imported at all; nothing of it is imported
+     * @throws IOException when reading fails otherwise; nothing of it is imported
      */
     public CatalogImportReport importFile(Path file) throws IOException {
-        Batch batch = new Batch();
-        reader.read(file, batch::accept);
-        batch.flush();
+        Batch batch = jdbi.inTransaction(handle -> {
+            Batch inTransaction = new Batch(handle.attach(CatalogDao.class));
+            reader.read(file, inTransaction::accept);
+            inTransaction.flush();
+            return inTransaction;
+        });
         CatalogImportReport report = new CatalogImportReport(batch.imported, batch.rejected);
         LOG.info("{} from {}", report.summary(), file);
         report.rejected().stream().limit(100).forEach(rejection -> LOG.warn("catalog entry refused: {}", rejection));
@@ -63,6 +72,9 @@ public final class CatalogImporter {
 
     /** Validates one raw entry; returns the entry, or the reason it is refused. */
     Validated validate(RawEntry raw) {
+        if (raw.readProblem() != null) {
+            return Validated.refused(raw.readProblem());
+        }
         String id = raw.id() == null ? null : raw.id().trim();
         if (id == null || id.isEmpty()) {
             return Validated.refused("id is missing");
@@ -112,14 +124,29 @@ public final class CatalogImporter {
         }
     }
 
-    /** Collects valid entries and writes them a chunk at a time. */
+    /** An entry a later one may clash with: its ID and path. */
+    private record Owner(String fileId, String path) {
+    }
+
+    /**
+     * Collects valid entries and writes them a chunk at a time, in the import's transaction. Refuses
+     * an entry whose ID or path was taken earlier in the file or by another ID in the catalog, and one
+     * whose path is a directory of another's or lies below another's (only one of the two could ever
+     * be staged), naming the first.
+     */
     private final class Batch {
+        private final CatalogDao dao;
         private final List<RawEntry> pendingRaw = new ArrayList<>();
         private final List<CatalogEntry> pending = new ArrayList<>();
         private final Map<String, String> idByPathInFile = new HashMap<>();
+        private final Map<String, Owner> firstBelowDirInFile = new HashMap<>();
         private final Set<String> idsInFile = new HashSet<>();
         private final List<Rejection> rejected = new ArrayList<>();
         private int imported;
+
+        Batch(CatalogDao dao) {
+            this.dao = dao;
+        }
 
         void accept(RawEntry raw) {
             Validated validated = validate(raw);
@@ -128,15 +155,16 @@ public final class CatalogImporter {
                 return;
             }
             CatalogEntry entry = validated.entry();
-            if (!idsInFile.add(entry.fileId())) {
-                rejected.add(new Rejection(raw.location(), raw.id(), "the id appears earlier in the file"));
+            String problem = clashInFile(entry);
+            if (problem != null) {
+                rejected.add(new Rejection(raw.location(), raw.id(), problem));
                 return;
             }
-            String owner = idByPathInFile.putIfAbsent(entry.stagingPath().value(), entry.fileId());
-            if (owner != null) {
-                rejected.add(new Rejection(raw.location(), raw.id(), "path '" + entry.stagingPath()
-                        + "' already belongs to id '" + owner + "' earlier in the file"));
-                return;
+            idsInFile.add(entry.fileId());
+            String path = entry.stagingPath().value();
+            idByPathInFile.put(path, entry.fileId());
+            for (String dir : directoriesOf(path)) {
+                firstBelowDirInFile.putIfAbsent(dir, new Owner(entry.fileId(), path));
             }
             pendingRaw.add(raw);
             pending.add(entry);
@@ -145,40 +173,95 @@ public final class CatalogImporter {
             }
         }
 
+        private String clashInFile(CatalogEntry entry) {
+            if (idsInFile.contains(entry.fileId())) {
+                return "the id appears earlier in the file";
+            }
+            String path = entry.stagingPath().value();
+            String owner = idByPathInFile.get(path);
+            if (owner != null) {
+                return "path '" + path + "' already belongs to id '" + owner + "' earlier in the file";
+            }
+            Owner below = firstBelowDirInFile.get(path);
+            if (below != null) {
+                return "path '" + path + "' is a directory of '" + below.path() + "' (id '" + below.fileId()
+                        + "') earlier in the file";
+            }
+            for (String dir : directoriesOf(path)) {
+                String fileOwner = idByPathInFile.get(dir);
+                if (fileOwner != null) {
+                    return "path '" + path + "' lies below '" + dir + "', the path of id '" + fileOwner
+                            + "' earlier in the file";
+                }
+            }
+            return null;
+        }
+
         void flush() {
             if (pending.isEmpty()) {
                 return;
             }
             Instant now = clock.instant();
-            jdbi.useTransaction(handle -> {
-                CatalogDao dao = handle.attach(CatalogDao.class);
-                Map<String, String> idByPathInDb = new HashMap<>();
-                for (CatalogEntry existing : dao.findByStagingPaths(pending.stream().map(e -> e.stagingPath().value()).toList())) {
-                    idByPathInDb.put(existing.stagingPath().value(), existing.fileId());
+            Set<String> dirs = new HashSet<>();
+            pending.forEach(entry -> dirs.addAll(directoriesOf(entry.stagingPath().value())));
+            Map<String, String> idByPathInDb = new HashMap<>();
+            List<String> lookups = new ArrayList<>(dirs);
+            pending.forEach(entry -> lookups.add(entry.stagingPath().value()));
+            for (CatalogEntry existing : dao.findByStagingPaths(lookups)) {
+                idByPathInDb.put(existing.stagingPath().value(), existing.fileId());
+            }
+            List<CatalogRow> rows = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                CatalogEntry entry = pending.get(i);
+                String problem = clashInDatabase(entry, idByPathInDb);
+                if (problem != null) {
+                    rejected.add(new Rejection(pendingRaw.get(i).location(), pendingRaw.get(i).id(), problem));
+                } else {
+                    rows.add(CatalogRow.of(entry));
                 }
-                List<CatalogRow> rows = new ArrayList<>();
-                for (int i = 0; i < pending.size(); i++) {
-                    CatalogEntry entry = pending.get(i);
-                    String owner = idByPathInDb.get(entry.stagingPath().value());
-                    if (owner != null && !owner.equals(entry.fileId())) {
-                        rejected.add(new Rejection(pendingRaw.get(i).location(), pendingRaw.get(i).id(),
-                                "path '" + entry.stagingPath() + "' already belongs to id '" + owner + "' in the catalog"));
-                    } else {
-                        rows.add(CatalogRow.of(entry));
-                    }
+            }
+            int[] updated = dao.update(rows, now);
+            List<CatalogRow> fresh = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                if (updated[i] == 0) {
+                    fresh.add(rows.get(i));
                 }
-                int[] updated = dao.update(rows, now);
-                List<CatalogRow> fresh = new ArrayList<>();
-                for (int i = 0; i < rows.size(); i++) {
-                    if (updated[i] == 0) {
-                        fresh.add(rows.get(i));
-                    }
-                }
-                dao.insert(fresh, now);
-                imported += rows.size();
-            });
+            }
+            dao.insert(fresh, now);
+            imported += rows.size();
             pending.clear();
             pendingRaw.clear();
         }
+
+        private String clashInDatabase(CatalogEntry entry, Map<String, String> idByPathInDb) {
+            String path = entry.stagingPath().value();
+            String owner = idByPathInDb.get(path);
+            if (owner != null) {
+                return owner.equals(entry.fileId()) ? null
+                        : "path '" + path + "' already belongs to id '" + owner + "' in the catalog";
+            }
+            for (String dir : directoriesOf(path)) {
+                String fileOwner = idByPathInDb.get(dir);
+                if (fileOwner != null && !fileOwner.equals(entry.fileId())) {
+                    return "path '" + path + "' lies below '" + dir + "', the path of id '" + fileOwner + "' in the catalog";
+                }
+            }
+            // Only for a path new to the catalog: a path already there was checked when it came.
+            Optional<CatalogEntry> below = postgres ? dao.firstBelowPostgres(path) : dao.firstBelow(path);
+            if (below.isPresent() && !below.get().fileId().equals(entry.fileId())) {
+                return "path '" + path + "' is a directory of '" + below.get().stagingPath() + "' (id '"
+                        + below.get().fileId() + "') in the catalog";
+            }
+            return null;
+        }
+    }
+
+    /** The directories a path lies in, nearest the root first: {@code a/b/c} gives {@code a}, {@code a/b}. */
+    static List<String> directoriesOf(String path) {
+        List<String> dirs = new ArrayList<>();
+        for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+            dirs.add(path.substring(0, slash));
+        }
+        return dirs;
     }
 }

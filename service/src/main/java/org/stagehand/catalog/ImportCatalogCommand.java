@@ -32,11 +32,17 @@ public final class ImportCatalogCommand extends ConfiguredCommand<StagehandConfi
                 .help("a Frictionless data package (.json) or a CSV file (.csv)");
     }
 
-    /** Lists every refused entry, one a line, instead of a stack trace. */
+    /**
+     * Lists every refused entry, one a line, or says in one line why the file cannot be imported at
+     * all, instead of a stack trace; the exit status is non-zero either way.
+     */
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
         if (e instanceof EntriesRefusedException) {
             cli.getStdErr().println(e.getMessage());
+        } else if (e instanceof CatalogFileException) {
+            cli.getStdErr().println("import-catalog: " + Path.of(namespace.getString("catalog")).getFileName() + ": "
+                    + e.getMessage() + "; nothing imported");
         } else {
             super.onError(cli, namespace, e);
         }
@@ -66,7 +72,8 @@ public final class ImportCatalogCommand extends ConfiguredCommand<StagehandConfi
         try {
             Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
             CatalogImporter importer = new CatalogImporter(jdbi, bootstrap.getObjectMapper(),
-                    configuration.getStaging().getIdPrefix(), Clock.systemUTC());
+                    configuration.getStaging().getIdPrefix(), DatabaseSetup.isPostgres(configuration.getDatabase()),
+                    Clock.systemUTC());
             CatalogImportReport report = importer.importFile(Path.of(namespace.getString("catalog")));
             if (!report.rejected().isEmpty()) {
                 throw new EntriesRefusedException(report);

@@ -120,6 +120,11 @@ final class OutcomeRecorder implements OutcomeListener {
     /** Called by the promotion queue when a verified file could not be made durable at its place. */
     void promotionFailed(StagingItem item, ClaimedFile claim, IOException failure) {
         try (MDC.MDCCloseable logContext = MDC.putCloseable("file_id", item.fileId())) {
+            if (StagingArea.isPathInTheWay(failure)) {
+                fail(item, claim, "cannot move the copy into place: something is in the way at '"
+                        + claim.entry().stagingPath() + "'", "staging-area");
+                return;
+            }
             retry(item, claim, "cannot move the copy into place: " + failure, Optional.empty());
         } catch (RuntimeException e) {
             LOG.error("cannot record the outcome of {}: {}", item.fileId(), e.toString());

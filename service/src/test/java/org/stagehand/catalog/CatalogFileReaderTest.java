@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,12 @@ class CatalogFileReaderTest {
 
     private List<RawEntry> csv(String text) throws IOException {
         List<RawEntry> entries = new ArrayList<>();
-        reader.readCsv(new BufferedReader(new StringReader(text)), entries::add);
+        return csv(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<RawEntry> csv(byte[] bytes) throws IOException {
+        List<RawEntry> entries = new ArrayList<>();
+        reader.readCsv(new ByteArrayInputStream(bytes), entries::add);
         return entries;
     }
 
@@ -47,8 +50,8 @@ class CatalogFileReaderTest {
 
         assertThat(entries).containsExactly(
                 new RawEntry("resources[0]", "f1", "genomes/a.fasta", "1234",
-                        "md5:900150983cd24fb0d6963f7d28e17f72", "tape/a.fasta"),
-                new RawEntry("resources[1]", "f2", "reads/b.fastq", null, null, null));
+                        "md5:900150983cd24fb0d6963f7d28e17f72", "tape/a.fasta", null),
+                new RawEntry("resources[1]", "f2", "reads/b.fastq", null, null, null, null));
     }
 
     @Test
@@ -65,7 +68,7 @@ class CatalogFileReaderTest {
                  "created": "2024-01-01T00:00:00Z"}
                 """);
 
-        assertThat(entries).containsExactly(new RawEntry("resources[0]", "f1", "a.fasta", null, null, null));
+        assertThat(entries).containsExactly(new RawEntry("resources[0]", "f1", "a.fasta", null, null, null, null));
     }
 
     @Test
@@ -74,7 +77,7 @@ class CatalogFileReaderTest {
                 {"resources": [{"id": "f1", "path": "a", "bytes": null, "hash": null, "archive_path": null}]}
                 """);
 
-        assertThat(entries).containsExactly(new RawEntry("resources[0]", "f1", "a", null, null, null));
+        assertThat(entries).containsExactly(new RawEntry("resources[0]", "f1", "a", null, null, null, null));
     }
 
     @Test
@@ -125,15 +128,65 @@ class CatalogFileReaderTest {
                 """);
 
         assertThat(entries).containsExactly(
-                new RawEntry("line 2", "f1", "dir/a, b.txt", null, null, "tape/say \"hi\".txt"));
+                new RawEntry("line 2", "f1", "dir/a, b.txt", null, null, "tape/say \"hi\".txt", null));
     }
 
     @Test
-    void splitsALineIntoCells() {
-        assertThat(CatalogFileReader.splitCsvLine("a,\"b,c\",\"\"\"d\"\"\",,e"))
-                .containsExactly("a", "b,c", "\"d\"", "", "e");
-        assertThat(CatalogFileReader.splitCsvLine("")).containsExactly("");
-        assertThat(CatalogFileReader.splitCsvLine("x,")).containsExactly("x", "");
+    void quotedFieldHoldingANewlineIsOneCellAndTheNextRecordKeepsItsLineNumber() throws IOException {
+        List<RawEntry> entries = csv("id,path\r\nf1,\"dir/two\r\nlines.txt\"\r\nf2,b.txt\r\n");
+
+        assertThat(entries).containsExactly(
+                new RawEntry("line 2", "f1", "dir/two\r\nlines.txt", null, null, null, null),
+                new RawEntry("line 4", "f2", "b.txt", null, null, null, null));
+    }
+
+    @Test
+    void lineWithABadUtf8ByteIsRefusedByNumberAndTheRestIsRead() throws IOException {
+        byte[] head = "id,path\nf1,a.txt\nf2,b".getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ".txt\nf3,\u00e9t\u00e9.txt\n".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[head.length + 1 + tail.length];
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        bytes[head.length] = (byte) 0xC3; // a lead byte followed by an ASCII '.': malformed
+        System.arraycopy(tail, 0, bytes, head.length + 1, tail.length);
+
+        List<RawEntry> entries = csv(bytes);
+
+        assertThat(entries).containsExactly(
+                new RawEntry("line 2", "f1", "a.txt", null, null, null, null),
+                RawEntry.refused("line 3", "the line is not valid UTF-8"),
+                new RawEntry("line 4", "f3", "\u00e9t\u00e9.txt", null, null, null, null));
+    }
+
+    @Test
+    void badUtf8FarIntoALargeFileIsFoundOnItsLine() throws IOException {
+        StringBuilder text = new StringBuilder("id,path\n");
+        for (int i = 2; i <= 5000; i++) {
+            text.append("f").append(i).append(",dir/file-").append(i).append(".bin\n");
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        String needle = "file-2502.bin";
+        int at = text.indexOf(needle) + 5;
+        bytes[at] = (byte) 0xFF;
+
+        List<RawEntry> entries = csv(bytes);
+
+        assertThat(entries).hasSize(4999);
+        assertThat(entries).filteredOn(entry -> entry.readProblem() != null).extracting(RawEntry::location)
+                .containsExactly("line 2502");
+    }
+
+    @Test
+    void emptyCsvAndCsvWithoutUsableHeaderAreWholeFileErrors() {
+        assertThatThrownBy(() -> csv("")).isInstanceOf(CatalogFileException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> csv("\n\n")).isInstanceOf(CatalogFileException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> csv("name,size\nf1,3\n")).isInstanceOf(CatalogFileException.class)
+                .hasMessageContaining("'id' and 'path'");
+    }
+
+    @Test
+    void unterminatedQuoteIsAWholeFileError() {
+        assertThatThrownBy(() -> csv("id,path\nf1,\"a.txt\nf2,b.txt\n")).isInstanceOf(CatalogFileException.class)
+                .hasMessageContaining("not valid CSV");
     }
 
     @Test
@@ -144,14 +197,14 @@ class CatalogFileReaderTest {
                 """);
 
         assertThat(entries).containsExactly(new RawEntry("line 2", "f1", "staged/1.dat", "42",
-                "md5:900150983cd24fb0d6963f7d28e17f72", "tape/1"));
+                "md5:900150983cd24fb0d6963f7d28e17f72", "tape/1", null));
     }
 
     @Test
     void headerNamesIgnoreCaseSurroundingSpaceAndAByteOrderMark() throws IOException {
         List<RawEntry> entries = csv("\uFEFF Path , ID \nstaged/1.dat,f1\n");
 
-        assertThat(entries).containsExactly(new RawEntry("line 2", "f1", "staged/1.dat", null, null, null));
+        assertThat(entries).containsExactly(new RawEntry("line 2", "f1", "staged/1.dat", null, null, null, null));
     }
 
     @Test
@@ -161,7 +214,7 @@ class CatalogFileReaderTest {
                 f1,"anything, really",a.txt
                 """);
 
-        assertThat(entries).containsExactly(new RawEntry("line 2", "f1", "a.txt", null, null, null));
+        assertThat(entries).containsExactly(new RawEntry("line 2", "f1", "a.txt", null, null, null, null));
     }
 
     @Test
@@ -173,8 +226,8 @@ class CatalogFileReaderTest {
                 """);
 
         assertThat(entries).containsExactly(
-                new RawEntry("line 2", "f1", "a.txt", null, null, null),
-                new RawEntry("line 3", "f2", "b.txt", null, null, null));
+                new RawEntry("line 2", "f1", "a.txt", null, null, null, null),
+                new RawEntry("line 3", "f2", "b.txt", null, null, null, null));
     }
 
     @Test
@@ -216,8 +269,8 @@ class CatalogFileReaderTest {
         List<RawEntry> entries = csv("id,path\r\nf1,a.txt\r\nf2,b.txt\r\n");
 
         assertThat(entries).containsExactly(
-                new RawEntry("line 2", "f1", "a.txt", null, null, null),
-                new RawEntry("line 3", "f2", "b.txt", null, null, null));
+                new RawEntry("line 2", "f1", "a.txt", null, null, null, null),
+                new RawEntry("line 3", "f2", "b.txt", null, null, null, null));
     }
 
     // --- files ---------------------------------------------------------------------------------
@@ -233,7 +286,7 @@ class CatalogFileReaderTest {
         reader.read(jsonFile, entries::add);
 
         assertThat(entries).containsExactly(
-                new RawEntry("line 2", "f1", "a.txt", null, null, null),
-                new RawEntry("resources[0]", "f2", "b.txt", null, null, null));
+                new RawEntry("line 2", "f1", "a.txt", null, null, null, null),
+                new RawEntry("resources[0]", "f2", "b.txt", null, null, null, null));
     }
 }
