@@ -66,7 +66,8 @@ abstract class JdpApiIT {
                 .wrongChecksum("bad-hash")
                 .file("restart-1", "restart/one.bin", 5_000)
                 .file("shared-1", "shared/one.bin", 6_000)
-                .file("cancel-me", "cancel/me.bin", 7_000);
+                .file("cancel-me", "cancel/me.bin", 7_000)
+                .missingFile("late", "late/file.bin");
         for (int i = 0; i < 51; i++) {
             archive.file("many-" + i, "many/" + i + ".bin", 10);
         }
@@ -86,7 +87,9 @@ abstract class JdpApiIT {
     StagehandTestApp newApp(ConfigOverride... more) {
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("jdpApi.enabled", "true"),
-                ConfigOverride.config("jdpApi.secretsEnvironmentVariable", "STAGEHAND_IT_JDP_DOOR_SECRETS")));
+                ConfigOverride.config("jdpApi.secretsEnvironmentVariable", "STAGEHAND_IT_JDP_DOOR_SECRETS"),
+                // No data-rate check (as JettyErrorsIT): small POSTs are not to be answered 408 on a busy machine.
+                ConfigOverride.config("http.minRequestDataRate", "0B")));
         overrides.addAll(List.of(more));
         return new StagehandTestApp(StagehandTestApp.overrides(database, stagingRoot, archive.root(), catalog,
                 overrides.toArray(ConfigOverride[]::new)));
@@ -272,6 +275,20 @@ abstract class JdpApiIT {
         assertThat(failed.get("errors").get(0).get("id").asText()).isEqualTo("bad-hash");
         assertThat(failed.get("errors").get(0).get("message").asText()).contains("checksum");
         assertThat(meter("stagehand.jdp-api.failed-or-cancelled-polls")).isGreaterThan(before);
+    }
+
+    @Test
+    void theOperatorsWorkaroundForAFailureTheDtsCannotBeToldRetryTheSameIntegerId() throws Exception {
+        long id = accepted(dts().stage(List.of("late")));
+        String uuid = pollUntil(Long.toString(id), "failed").get("staging_request_id").asText();
+        java.nio.file.Files.createDirectories(archive.root().resolve("late"));
+        java.nio.file.Files.write(archive.root().resolve("late/file.bin"), new byte[] {4, 2});
+
+        assertThat(app.runTask("retry?id=" + uuid).body()).contains("1 files queued again");
+
+        JsonNode ready = pollUntil(Long.toString(id), "ready");
+        assertThat(ready.get("errors")).isEmpty();
+        assertThat(stagingRoot.resolve("late/file.bin")).hasBinaryContent(new byte[] {4, 2});
     }
 
     @Test
