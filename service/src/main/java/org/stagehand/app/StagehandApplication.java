@@ -45,6 +45,7 @@ import org.stagehand.staging.JdpRequestIds;
 import org.stagehand.staging.StagingService;
 import org.stagehand.staging.StatusCache;
 import org.stagehand.staging.StatusChangeListener;
+import org.stagehand.work.ClientMessages;
 import org.stagehand.work.WorkDao;
 import org.stagehand.work.WorkDispatcher;
 
@@ -149,7 +150,9 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
                 ? config.getWork().getInstanceName() : InetAddress.getLocalHost().getHostName();
         StagingAreaCleaner cleaner = new StagingAreaCleaner(jdbi, area, config.getLifecycle(), clock);
         WorkDispatcher dispatcher = new WorkDispatcher(jdbi.onDemand(WorkDao.class), area, backend, config.getWork(),
-                cleaner, instanceName, environment.metrics(), clock);
+                cleaner, instanceName, new ClientMessages(area.root(),
+                        ClientMessages.archiveRootsOf(config.getBackend(), environment.getObjectMapper())),
+                environment.metrics(), clock);
         environment.lifecycle().manage(dispatcher);
         environment.lifecycle().manage(new StagingAreaCleanup(cleaner, config.getLifecycle()));
 

@@ -37,6 +37,7 @@ final class OutcomeRecorder implements OutcomeListener {
     private final PromotionQueue queue;
     private final RetryPolicy retryPolicy;
     private final WorkMetrics metrics;
+    private final ClientMessages messages;
     private final Clock clock;
 
     /** When to retry a transient failure, and when to give up. */
@@ -44,8 +45,9 @@ final class OutcomeRecorder implements OutcomeListener {
     }
 
     OutcomeRecorder(WorkDao dao, StagingArea area, PromotionQueue queue, Map<String, ClaimedFile> claims,
-                    RetryPolicy retryPolicy, WorkMetrics metrics, Clock clock) {
+                    RetryPolicy retryPolicy, WorkMetrics metrics, ClientMessages messages, Clock clock) {
         this.dao = dao;
+        this.messages = messages;
         this.queue = queue;
         this.area = area;
         this.claims = claims;
@@ -144,14 +146,14 @@ final class OutcomeRecorder implements OutcomeListener {
         area.discard(item.temporaryFile());
         metrics.fileFailed(reason);
         LOG.warn("staging of {} failed: {}", item.fileId(), message);
-        dao.recordFailed(item.fileId(), claim.leaseToken(), truncate(message), clock.instant());
+        dao.recordFailed(item.fileId(), claim.leaseToken(), messages.forClients(message), clock.instant());
     }
 
     /** Records a permanent failure found before the backend was asked. */
     void failBeforeStaging(ClaimedFile claim, String message) {
         metrics.fileFailed("staging-area");
         LOG.warn("staging of {} failed: {}", claim.entry().fileId(), message);
-        dao.recordFailed(claim.entry().fileId(), claim.leaseToken(), truncate(message), clock.instant());
+        dao.recordFailed(claim.entry().fileId(), claim.leaseToken(), messages.forClients(message), clock.instant());
     }
 
     void retry(StagingItem item, ClaimedFile claim, String message, Optional<Duration> notBefore) {
@@ -167,10 +169,6 @@ final class OutcomeRecorder implements OutcomeListener {
         }
         Instant now = clock.instant();
         LOG.info("staging of {} will be retried in {} (attempt {}): {}", item.fileId(), wait, claim.attempt(), message);
-        dao.reschedule(item.fileId(), claim.leaseToken(), now.plus(wait), truncate(message), now);
-    }
-
-    private static String truncate(String message) {
-        return message.length() <= 4000 ? message : message.substring(0, 3997) + "...";
+        dao.reschedule(item.fileId(), claim.leaseToken(), now.plus(wait), messages.forClients(message), now);
     }
 }

@@ -47,6 +47,7 @@ public final class WorkDispatcher implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(WorkDispatcher.class);
 
     private final WorkDao dao;
+    private final ClientMessages messages;
     private final StagingArea area;
     private final ArchiveBackend backend;
     private final WorkConfiguration config;
@@ -83,8 +84,10 @@ public final class WorkDispatcher implements Managed {
     private Thread dispatcherThread;
 
     public WorkDispatcher(WorkDao dao, StagingArea area, ArchiveBackend backend, WorkConfiguration config,
-                          SpaceGuard space, String owner, MetricRegistry metricRegistry, Clock clock) {
+                          SpaceGuard space, String owner, ClientMessages messages, MetricRegistry metricRegistry,
+                          Clock clock) {
         this.dao = dao;
+        this.messages = messages;
         this.space = space;
         this.area = area;
         this.backend = backend;
@@ -317,7 +320,7 @@ public final class WorkDispatcher implements Managed {
     private CompletableFuture<Void> runBatch(String token, List<ClaimedFile> claimed) {
         Map<String, ClaimedFile> claims = new LinkedHashMap<>();
         claimed.forEach(claim -> claims.put(claim.entry().fileId(), claim));
-        OutcomeRecorder recorder = new OutcomeRecorder(dao, area, promotions, claims, retryPolicy, metrics, clock);
+        OutcomeRecorder recorder = new OutcomeRecorder(dao, area, promotions, claims, retryPolicy, metrics, messages, clock);
         List<StagingItem> items = new ArrayList<>();
         for (ClaimedFile claim : claimed) {
             StagingItem item;

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dropwizard.testing.ConfigOverride;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +32,7 @@ abstract class HostileInputIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private StagehandTestApp app;
+    private Path directory;
     private String readyRequest;
 
     /** The database this run uses, below {@code directory} if it needs files. */
@@ -38,7 +42,9 @@ abstract class HostileInputIT {
     void startApp(@TempDir Path directory) throws Exception {
         TestArchive archive = new TestArchive(directory.resolve("archive"))
                 .file("h1", "hostile/one.txt", 100)
-                .file("h2", "hostile/two.txt", 100);
+                .file("h2", "hostile/two.txt", 100)
+                .file("blocked", "hostile/blocked.txt", 100);
+        this.directory = directory;
         app = new StagehandTestApp(StagehandTestApp.overrides(database(directory), directory.resolve("staging"),
                 archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
                 // No data-rate check (as JettyErrorsIT): small POSTs are not to be answered 408 on a busy machine.
@@ -178,6 +184,22 @@ abstract class HostileInputIT {
         assertThat(app.get("/dts/staging/" + readyRequest).json().get("status").asText())
                 .as("nothing was evicted or cancelled").isEqualTo("ready");
         assertThat(app.runTask("evict?dry-run=true").body()).startsWith("would evict 0 copies");
+    }
+
+    @Test
+    void errorsShowNoServerPathAndNoJavaClassName() throws Exception {
+        // A directory stands where the file should go: the rename fails with the file system's error.
+        Files.createDirectories(directory.resolve("staging/hostile/blocked.txt"));
+        String requestId = app.requestStaging("blocked").json().get("request_id").asText();
+
+        JsonNode status = app.awaitStatus(requestId, "failed", TIMEOUT);
+        String message = status.get("errors").get(0).get("message").asText();
+        String fileError = app.get("/dts/staging/" + requestId + "/files").json().get("files").get(0).get("error").asText();
+
+        for (String shown : List.of(message, fileError)) {
+            assertThat(shown).contains("hostile/blocked.txt")
+                    .doesNotContain(directory.toString(), directory.toRealPath().toString(), "Exception", "java.");
+        }
     }
 
     @Test
