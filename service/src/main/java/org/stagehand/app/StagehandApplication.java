@@ -18,6 +18,9 @@ import io.dropwizard.auth.AuthDynamicFeature;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.stagehand.api.jdp.JdpApiResource;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import org.stagehand.auth.AdminTokenFilter;
 import org.stagehand.auth.ApiClient;
 import org.stagehand.auth.BearerTokenAuthenticator;
 import org.stagehand.auth.HeaderBearerAuthFilter;
@@ -116,6 +119,20 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         });
     }
 
+    /**
+     * Admin tasks (and the future console under {@code /console}) need an admin token when one is
+     * configured; health checks and metrics stay open to whoever reaches the admin port.
+     */
+    private static void guardAdminTasks(StagehandConfiguration config, Environment environment) {
+        Optional<BearerTokenAuthenticator> adminTokens = BearerTokenAuthenticator.admin(config.getAuth(), System.getenv());
+        if (adminTokens.isEmpty()) {
+            LOG.info("no admin tokens are configured (auth.adminTokenSha256, or the environment variable {}):"
+                    + " admin tasks are guarded by the admin port's bind alone", config.getAuth().getAdminTokensEnvironmentVariable());
+        }
+        environment.admin().addFilter("admin-token", new AdminTokenFilter(adminTokens))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*", "/console/*");
+    }
+
     @Override
     public void run(StagehandConfiguration config, Environment environment) throws Exception {
         Clock clock = Clock.systemUTC();
@@ -189,6 +206,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         TapeRestWiring.register(config, environment, new PathRequests(jdbi, staging, area, statusCache,
                 dispatcher::cancelUnwantedWork, clock), area, authenticator);
 
+        guardAdminTasks(config, environment);
         environment.admin().addTask(new CancelRequestTask(staging));
         environment.admin().addTask(new RetryRequestTask(staging));
         environment.admin().addTask(PauseWorkTask.pause(dispatcher));

@@ -14,6 +14,10 @@ public class AuthConfiguration {
 
     private List<String> tokenSha256 = new ArrayList<>();
 
+    private String adminTokensEnvironmentVariable = "STAGEHAND_ADMIN_TOKENS";
+
+    private List<String> adminTokenSha256 = new ArrayList<>();
+
     /** The environment variable holding accepted tokens, separated by commas. */
     @JsonProperty
     public String getTokensEnvironmentVariable() {
@@ -34,5 +38,31 @@ public class AuthConfiguration {
     @JsonProperty
     public void setTokenSha256(List<String> tokenSha256) {
         this.tokenSha256 = tokenSha256 == null ? new ArrayList<>() : tokenSha256;
+    }
+
+    /** The environment variable holding accepted admin tokens, separated by commas. */
+    @JsonProperty
+    public String getAdminTokensEnvironmentVariable() {
+        return adminTokensEnvironmentVariable;
+    }
+
+    @JsonProperty
+    public void setAdminTokensEnvironmentVariable(String adminTokensEnvironmentVariable) {
+        this.adminTokensEnvironmentVariable = adminTokensEnvironmentVariable;
+    }
+
+    /**
+     * Accepted admin tokens, by the hex SHA-256 of each. With any admin token configured, admin tasks
+     * need {@code Authorization: Bearer <admin token>}; with none, only the loopback bind guards them.
+     * API tokens never open the admin port.
+     */
+    @JsonProperty
+    public List<String> getAdminTokenSha256() {
+        return adminTokenSha256;
+    }
+
+    @JsonProperty
+    public void setAdminTokenSha256(List<String> adminTokenSha256) {
+        this.adminTokenSha256 = adminTokenSha256 == null ? new ArrayList<>() : adminTokenSha256;
     }
 }

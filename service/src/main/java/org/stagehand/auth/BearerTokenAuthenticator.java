@@ -30,13 +30,28 @@ public final class BearerTokenAuthenticator implements Authenticator<String, Api
      * @throws IllegalArgumentException naming {@code auth.tokenSha256} when a hash is malformed
      */
     public static Optional<BearerTokenAuthenticator> from(AuthConfiguration config, Map<String, String> environment) {
-        String plain = config.getTokensEnvironmentVariable() == null ? null
-                : environment.get(config.getTokensEnvironmentVariable());
+        return of("auth.tokenSha256", config.getTokenSha256(), config.getTokensEnvironmentVariable(), environment);
+    }
+
+    /**
+     * The authenticator for the configured admin tokens ({@code auth.adminTokenSha256} and the
+     * variable {@code auth.adminTokensEnvironmentVariable} names), or empty when none is configured.
+     *
+     * @throws IllegalArgumentException naming {@code auth.adminTokenSha256} when a hash is malformed
+     */
+    public static Optional<BearerTokenAuthenticator> admin(AuthConfiguration config, Map<String, String> environment) {
+        return of("auth.adminTokenSha256", config.getAdminTokenSha256(), config.getAdminTokensEnvironmentVariable(),
+                environment);
+    }
+
+    private static Optional<BearerTokenAuthenticator> of(String key, List<String> sha256Hex, String variable,
+                                                         Map<String, String> environment) {
+        String plain = variable == null ? null : environment.get(variable);
         List<byte[]> hashes = new ArrayList<>(ofSecrets(plain).map(found -> found.acceptedHashes).orElse(List.of()));
-        for (String hex : config.getTokenSha256()) {
+        for (String hex : sha256Hex) {
             String normalized = hex.trim().toLowerCase(Locale.ROOT);
             if (!normalized.matches("[0-9a-f]{64}")) {
-                throw new IllegalArgumentException("auth.tokenSha256: each entry must be 64 hex digits");
+                throw new IllegalArgumentException(key + ": each entry must be 64 hex digits");
             }
             hashes.add(HexFormat.of().parseHex(normalized));
         }

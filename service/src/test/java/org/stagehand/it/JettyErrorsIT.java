@@ -90,6 +90,21 @@ class JettyErrorsIT {
         assertJsonError(RawHttp.exchange(app.adminPort(), request.replace("/dts/staging", "/tasks/evict")), status);
     }
 
+    /** What the task servlet answered 500 for (it reads parameters and body itself): a 400 before it runs. */
+    static Stream<Arguments> refusedWhileTheAdminReads() {
+        String post = "POST /tasks/evict?dry-run=true HTTP/1.1\r\nHost: localhost\r\n";
+        return Stream.of(
+                Arguments.of("unknown charset", 400, post + "Content-Type: application/x-www-form-urlencoded;"
+                        + " charset=no-such-charset\r\nContent-Length: 3\r\n\r\na=b"),
+                Arguments.of("bad chunk size", 400, post + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0} on the admin port's tasks")
+    @MethodSource("refusedWhileTheAdminReads")
+    void adminTasksAnswerJsonForUnreadableRequests(String what, int status, String request) throws Exception {
+        assertJsonError(RawHttp.exchange(app.adminPort(), request), status);
+    }
+
     private static void assertJsonError(RawHttp.Answer answer, int status) throws Exception {
         assertThat(answer.status()).as(answer.head() + answer.body()).isEqualTo(status);
         assertThat(answer.header("Content-Type")).as(answer.head()).startsWith("application/json");
