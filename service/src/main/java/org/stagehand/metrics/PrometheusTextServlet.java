@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * The metric registry in Prometheus's text exposition format (version 0.0.4), on the admin port
  * at {@code /prometheus}. Names are the Dropwizard names with every character outside
  * {@code [a-zA-Z0-9_]} turned into {@code _}; meters become counters ({@code _total}), timers
- * summaries in seconds.
+ * summaries in seconds. A gauge without a value, or whose value cannot be read, is left out.
  */
 public final class PrometheusTextServlet extends HttpServlet {
 
@@ -42,7 +42,7 @@ public final class PrometheusTextServlet extends HttpServlet {
     /** Writes every metric of {@code registry}. */
     static void write(MetricRegistry registry, PrintWriter out) {
         for (Map.Entry<String, Gauge> entry : registry.getGauges().entrySet()) {
-            Object value = entry.getValue().getValue();
+            Object value = valueOf(entry.getValue());
             if (value instanceof Number number) {
                 String name = sanitize(entry.getKey());
                 out.printf("# TYPE %s gauge%n%s %s%n", name, name, format(number.doubleValue()));
@@ -68,6 +68,15 @@ public final class PrometheusTextServlet extends HttpServlet {
                     entry.getValue().getCount(), secondsPerNano);
         }
         out.flush();
+    }
+
+    /** A gauge's value; null when it has none or cannot be read (the gauge is left out, the scrape goes on). */
+    private static Object valueOf(Gauge<?> gauge) {
+        try {
+            return gauge.getValue();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static void summary(PrintWriter out, String name, Snapshot snapshot, long count, double scale) {

@@ -1,18 +1,28 @@
 package org.stagehand.metrics;
 
-import com.codahale.metrics.CachedGauge;
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.ToLongFunction;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stagehand.work.WorkDispatcher;
 
 /**
  * Gauges read from the database, shared by all instances: the queue, files waiting for space and
- * the bytes the staging area holds. Each is read at most every five seconds, however often scraped.
+ * the bytes the staging area holds, read together at most every five seconds however often
+ * scraped. While the database cannot be read they keep their last known values (none before the
+ * first read), {@code stagehand.database.up} says 0, and one warning is logged per outage: a
+ * scrape never fails for it.
  */
 public final class StagehandGauges {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StagehandGauges.class);
+    private static final Duration REFRESH = Duration.ofSeconds(5);
 
     /** The queries behind the gauges. */
     public interface GaugeDao {
@@ -30,26 +40,65 @@ public final class StagehandGauges {
         long stagedBytes();
     }
 
-    private StagehandGauges() {
+    /** One reading of the database gauges. */
+    private record Reading(long queued, long underWay, long waitingForSpace, long stagedBytes) {
+    }
+
+    private final GaugeDao dao;
+    private final Clock clock;
+    private Instant readAt = Instant.MIN;
+    private Reading lastKnown;
+    private boolean up = true;
+
+    private StagehandGauges(GaugeDao dao, Clock clock) {
+        this.dao = dao;
+        this.clock = clock;
     }
 
     /** Registers the gauges under {@code stagehand.*}. */
     public static void register(MetricRegistry registry, Jdbi jdbi, WorkDispatcher dispatcher) {
-        GaugeDao dao = jdbi.onDemand(GaugeDao.class);
-        cached(registry, "stagehand.work.queue-depth", dao::queued);
-        cached(registry, "stagehand.work.files-under-way", dao::underWay);
-        cached(registry, "stagehand.work.files-waiting-for-space", dao::waitingForSpace);
-        cached(registry, "stagehand.staging-area.bytes-staged", dao::stagedBytes);
+        StagehandGauges gauges = new StagehandGauges(jdbi.onDemand(GaugeDao.class), Clock.systemUTC());
+        gauges.fromDatabase(registry, "stagehand.work.queue-depth", Reading::queued);
+        gauges.fromDatabase(registry, "stagehand.work.files-under-way", Reading::underWay);
+        gauges.fromDatabase(registry, "stagehand.work.files-waiting-for-space", Reading::waitingForSpace);
+        gauges.fromDatabase(registry, "stagehand.staging-area.bytes-staged", Reading::stagedBytes);
+        registry.gauge("stagehand.database.up", () -> () -> gauges.databaseUp() ? 1 : 0);
         registry.gauge("stagehand.work.paused", () -> () -> dispatcher.isPaused() ? 1 : 0);
         registry.gauge("stagehand.work.files-awaiting-promotion", () -> dispatcher::filesAwaitingPromotion);
     }
 
-    private static void cached(MetricRegistry registry, String name, Supplier<Long> query) {
-        registry.register(name, new CachedGauge<Long>(5, TimeUnit.SECONDS) {
-            @Override
-            protected Long loadValue() {
-                return query.get();
-            }
+    private void fromDatabase(MetricRegistry registry, String name, ToLongFunction<Reading> value) {
+        registry.register(name, (Gauge<Long>) () -> {
+            Reading reading = current();
+            return reading == null ? null : value.applyAsLong(reading);
         });
+    }
+
+    private synchronized boolean databaseUp() {
+        current();
+        return up;
+    }
+
+    /** The last reading, refreshed when older than {@link #REFRESH}; null when none ever succeeded. */
+    private synchronized Reading current() {
+        Instant now = clock.instant();
+        if (Duration.between(readAt, now).compareTo(REFRESH) < 0) {
+            return lastKnown;
+        }
+        readAt = now;
+        try {
+            lastKnown = new Reading(dao.queued(), dao.underWay(), dao.waitingForSpace(), dao.stagedBytes());
+            if (!up) {
+                LOG.info("database gauges can be read again");
+            }
+            up = true;
+        } catch (RuntimeException e) {
+            if (up) {
+                LOG.warn("cannot read the database gauges (showing their last known values until it can): {}",
+                        e.toString());
+            }
+            up = false;
+        }
+        return lastKnown;
     }
 }

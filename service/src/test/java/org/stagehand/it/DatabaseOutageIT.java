@@ -95,10 +95,15 @@ class DatabaseOutageIT {
             poster.start();
             sleep(300);
 
+            assertThat(scrape(app)).contains("stagehand_database_up 1").contains("stagehand_work_queue_depth ");
             postgres.close();
             down.set(true);
             // Down for longer than a lease: outcomes cannot be recorded, leases cannot be renewed.
             await().atMost(TIMEOUT).until(() -> refusedWhileDown.get() >= 5);
+            // Metrics are still served: the database's gauges at their last known values, and it is down.
+            await().atMost(TIMEOUT).until(() -> scrape(service).contains("stagehand_database_up 0"));
+            assertThat(scrape(app)).contains("stagehand_work_queue_depth ").contains("stagehand_work_paused 0")
+                    .contains("stagehand_work_files_staged_total ").doesNotContain("Exception");
             // A poll is answered from memory with the last state known (StatusDuringOutageIT has more).
             Reply status = app.get("/dts/staging/" + accepted.get(0));
             assertThat(status.status()).as(status.body()).isEqualTo(200);
@@ -108,6 +113,7 @@ class DatabaseOutageIT {
             down.set(false);
             postgres = postgres(data, port);
             await().atMost(TIMEOUT).until(() -> accepted.size() >= 3);
+            await().atMost(TIMEOUT).until(() -> scrape(service).contains("stagehand_database_up 1"));
             posting.set(false);
             poster.join(30_000);
 
@@ -172,6 +178,13 @@ class DatabaseOutageIT {
             }
             postgres.close();
         }
+    }
+
+    /** {@code GET /prometheus}, which must answer 200 whether or not the database is up. */
+    private static String scrape(StagehandTestApp app) {
+        Reply reply = app.getAdmin("/prometheus");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.body();
     }
 
     /** The server's database, giving up on a connection after a second so that outages show quickly. */
