@@ -198,3 +198,14 @@ CREATE TRIGGER staged_file_copying AFTER UPDATE OF state ON staged_file
 -- Lets the import find entries below a path (a range in byte order) whatever the database's collation.
 CREATE INDEX catalog_entry_path_pattern ON catalog_entry (staging_path text_pattern_ops);
 --rollback DROP INDEX catalog_entry_path_pattern;
+
+--changeset stagehand:faults-1-instance-epoch
+-- One row per start of an instance: its epoch begins every lease token it makes, and so every
+-- temporary file name, so the start-up sweep deletes only files of runs known to be over.
+CREATE TABLE instance_epoch (
+    epoch varchar(12) PRIMARY KEY,
+    instance_name varchar(255) NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    alive_until timestamp with time zone NOT NULL
+);
+--rollback DROP TABLE instance_epoch;

@@ -5,7 +5,12 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.migrations.CloseableLiquibaseWithClassPathMigrationsFile;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
@@ -67,13 +72,74 @@ public final class DatabaseSetup {
 
     /**
      * Lets the PostgreSQL driver send a batch of inserts as multi-row statements (the catalog import
-     * inserts in batches; one statement per row makes it several times slower). A value set in
-     * {@code database.properties} wins.
+     * inserts in batches; one statement per row makes it several times slower; a value set in
+     * {@code database.properties} wins), and keeps H2 open until the service has stopped.
      */
     public static void tuneDriver(DataSourceFactory database) {
         if (isPostgres(database)) {
             database.getProperties().putIfAbsent("reWriteBatchedInserts", "true");
         }
+        keepH2OpenUntilThePoolCloses(database);
+    }
+
+    /**
+     * H2 closes an embedded database from a JVM shutdown hook of its own, which runs at the same
+     * time as the one that stops the service: the work threads, still running, then fail with
+     * "Database is already closed". Without that hook H2 closes the database when the pool closes
+     * its last connection, after everything that uses it has stopped. A URL that sets
+     * {@code DB_CLOSE_ON_EXIT} itself is left alone.
+     */
+    private static void keepH2OpenUntilThePoolCloses(DataSourceFactory database) {
+        String url = database.getUrl();
+        if (url != null && url.startsWith("jdbc:h2:") && !url.toUpperCase(Locale.ROOT).contains("DB_CLOSE_ON_EXIT")) {
+            database.setUrl(url + ";DB_CLOSE_ON_EXIT=FALSE");
+        }
+    }
+
+    /**
+     * Bounds every wait of the service's PostgreSQL sessions, so that a frozen or partitioned peer
+     * cannot hold this instance's work up for long: the server gives up a lock wait after
+     * {@code lockTimeout} and a statement after {@code statementTimeout}, and ends a session that
+     * sits idle inside a transaction for {@code transactionIdleTimeout} (releasing its row locks:
+     * this is what lets a claim locked by a frozen instance be taken over); the driver gives up a
+     * read a little after the statement timeout and keeps TCP alive. Values set in
+     * {@code database.properties} ({@code options}, {@code socketTimeout}, {@code tcpKeepAlive})
+     * win. Called after the migrations, which may take longer than any of these.
+     */
+    public static void boundWaits(DataSourceFactory database, Duration lockTimeout, Duration statementTimeout,
+                                  Duration transactionIdleTimeout) {
+        if (!isPostgres(database)) {
+            return;
+        }
+        Map<String, String> properties = database.getProperties();
+        String limits = "-c lock_timeout=" + lockTimeout.toMillis()
+                + " -c statement_timeout=" + statementTimeout.toMillis()
+                + " -c idle_in_transaction_session_timeout=" + transactionIdleTimeout.toMillis();
+        // The operator's options go last: a setting given twice takes the last value.
+        properties.merge("options", limits, (theirs, ours) -> ours + " " + theirs);
+        properties.putIfAbsent("socketTimeout", Long.toString(statementTimeout.toSeconds() + 30));
+        properties.putIfAbsent("tcpKeepAlive", "true");
+    }
+
+    /**
+     * A connection of its own, outside the pool, for the lease thread: a pool whose connections
+     * are all busy (or stuck behind a frozen peer's locks) must not keep leases from being renewed.
+     * On PostgreSQL it gives up a read after five seconds, so a partition is noticed in time.
+     */
+    public static Connection openDedicatedConnection(DataSourceFactory database, String applicationName)
+            throws SQLException {
+        if (isPostgres(database)) {
+            Connection connection = openDedicatedPostgresConnection(database, applicationName);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET statement_timeout = 4000");
+                statement.execute("SET lock_timeout = 2000");
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
+            }
+            return connection;
+        }
+        return DriverManager.getConnection(database.getUrl(), database.getUser(), database.getPassword());
     }
 
     /**

@@ -49,6 +49,7 @@ import org.stagehand.staging.StagingService;
 import org.stagehand.staging.StatusCache;
 import org.stagehand.staging.StatusChangeListener;
 import org.stagehand.work.ClientMessages;
+import org.stagehand.work.FreezePoints;
 import org.stagehand.work.WorkDao;
 import org.stagehand.work.WorkDispatcher;
 
@@ -56,6 +57,17 @@ import org.stagehand.work.WorkDispatcher;
 public class StagehandApplication extends Application<StagehandConfiguration> {
 
     private static final Logger LOG = LoggerFactory.getLogger(StagehandApplication.class);
+
+    private final FreezePoints freezePoints;
+
+    public StagehandApplication() {
+        this(FreezePoints.NONE);
+    }
+
+    /** An application whose work threads stop where a test holds them (see {@link FreezePoints}). */
+    public StagehandApplication(FreezePoints freezePoints) {
+        this.freezePoints = freezePoints;
+    }
 
     public static void main(String[] args) throws Exception {
         new StagehandApplication().run(args);
@@ -142,6 +154,9 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         if (config.isAutoMigrate()) {
             DatabaseSetup.migrate(config.getDatabase(), environment.metrics());
         }
+        DatabaseSetup.boundWaits(config.getDatabase(), config.getWork().getLockTimeout().toJavaDuration(),
+                config.getWork().getStatementTimeout().toJavaDuration(),
+                config.getWork().getTransactionIdleTimeout().toJavaDuration());
         Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "database");
         // Replaces Dropwizard's name-prepending engine, whose templates Jdbi cannot cache.
         jdbi.setTemplateEngine(new NameCommentTemplateEngine());
@@ -169,7 +184,10 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         WorkDispatcher dispatcher = new WorkDispatcher(jdbi.onDemand(WorkDao.class), area, backend, config.getWork(),
                 cleaner, instanceName, new ClientMessages(area.root(),
                         ClientMessages.archiveRootsOf(config.getBackend(), environment.getObjectMapper())),
-                environment.metrics(), clock);
+                environment.metrics(), clock,
+                () -> DatabaseSetup.openDedicatedConnection(config.getDatabase(), "stagehand-leases"), freezePoints);
+        // Before the ports open: a load balancer must not see an instance that is still sweeping.
+        dispatcher.prepare();
         environment.lifecycle().manage(dispatcher);
         environment.lifecycle().manage(new StagingAreaCleanup(cleaner, config.getLifecycle()));
 

@@ -5,11 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,11 +28,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.Checksum;
@@ -43,7 +46,10 @@ public final class StagingArea {
 
     private static final Logger LOG = LoggerFactory.getLogger(StagingArea.class);
 
-    /** Temporary files: {@code .<name>.<32 hex token>.stagehand-part}, hidden from a casual listing. */
+    /**
+     * Temporary files: {@code .<name>.<32 hex token>.stagehand-part}, hidden from a casual listing;
+     * a token begins with the epoch of the run that made it.
+     */
     private static final String TEMPORARY_SUFFIX = ".stagehand-part";
     private static final Pattern TEMPORARY_NAME = Pattern.compile("^\\..*\\.([0-9a-f]{32})\\.stagehand-part$");
     /** Keeps temporary names within the usual 255-byte limit on a file name. */
@@ -223,9 +229,7 @@ public final class StagingArea {
     /**
      * Makes verified files durable and moves each to its place in one atomic step: the files are
      * flushed, then renamed over their targets, then every directory that received one is flushed
-     * so the renames survive a crash. The flushes run in parallel on {@code flushers}: the file
-     * system commits concurrent flushes together, so a group of small files costs about what one
-     * does.
+     * so the renames survive a crash (see {@link #flush} and {@link #moveIntoPlace}).
      *
      * @return the promotions that failed, with why; every other file is in place and durable
      * @throws InterruptedException when interrupted while waiting for the flushes; files already
@@ -233,26 +237,60 @@ public final class StagingArea {
      */
     public Map<Promotion, IOException> promote(List<Promotion> promotions, Executor flushers)
             throws InterruptedException {
+        Map<Promotion, IOException> failures = flush(promotions, flushers);
+        List<Promotion> flushed = promotions.stream().filter(promotion -> !failures.containsKey(promotion)).toList();
+        failures.putAll(moveIntoPlace(flushed, flushers, () -> true));
+        return failures;
+    }
+
+    /**
+     * Flushes verified files to disk (a copy found in place is flushed where it stands), in
+     * parallel on {@code flushers}: the file system commits concurrent flushes together, so a
+     * group of small files costs about what one does.
+     *
+     * @return the promotions that failed, with why
+     */
+    public Map<Promotion, IOException> flush(List<Promotion> promotions, Executor flushers)
+            throws InterruptedException {
         Map<Promotion, IOException> failures = new HashMap<>();
-        Map<Promotion, Path> targets = new LinkedHashMap<>();
+        Map<Promotion, Path> files = new LinkedHashMap<>();
         for (Promotion promotion : promotions) {
             try {
-                targets.put(promotion, target(promotion.path()));
+                files.put(promotion, promotion.isInPlace() ? target(promotion.path()) : promotion.temporary());
             } catch (IllegalArgumentException e) {
                 failures.put(promotion, new IOException(e.getMessage(), e));
             }
         }
-        failures.putAll(inParallel(targets.keySet(),
-                promotion -> flush(guard.resolve(promotion.isInPlace() ? targets.get(promotion) : promotion.temporary())),
-                flushers));
+        failures.putAll(inParallel(files.keySet(), promotion -> flush(guard.resolve(files.get(promotion))), flushers));
+        return failures;
+    }
+
+    /**
+     * Renames flushed files over their targets, then flushes every directory that received one so
+     * the renames survive a crash. Each rename happens only while {@code stillInTime} says so: the
+     * caller holds its claims for a bounded time, and a file it can no longer be sure of is left
+     * under its temporary name.
+     *
+     * @return the promotions that failed (or were too late), with why; every other file is in place
+     * @throws InterruptedException when interrupted while waiting for the directory flushes
+     */
+    public Map<Promotion, IOException> moveIntoPlace(List<Promotion> promotions, Executor flushers,
+                                                     BooleanSupplier stillInTime) throws InterruptedException {
+        Map<Promotion, IOException> failures = new HashMap<>();
         Set<Path> directories = new LinkedHashSet<>();
-        for (Map.Entry<Promotion, Path> entry : targets.entrySet()) {
-            Promotion promotion = entry.getKey();
-            Path target = entry.getValue();
-            if (failures.containsKey(promotion)) {
+        for (Promotion promotion : promotions) {
+            Path target;
+            try {
+                target = target(promotion.path());
+            } catch (IllegalArgumentException e) {
+                failures.put(promotion, new IOException(e.getMessage(), e));
                 continue;
             }
             if (!promotion.isInPlace()) {
+                if (!stillInTime.getAsBoolean()) {
+                    failures.put(promotion, new IOException("its claim could not be confirmed in time to move it into place"));
+                    continue;
+                }
                 try {
                     guard.moveAtomically(promotion.temporary(), target);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -330,29 +368,65 @@ public final class StagingArea {
     }
 
     /**
-     * Deletes the temporary files whose claim token is not live (left by a crash), asking which
-     * tokens are live only after walking the whole staging area. A claim is committed before its temporary file is created, so a file that the
-     * walk found belongs to a claim that the later question sees, even when another instance made
-     * the claim while the walk ran; asking first would delete such a file under its writer.
+     * Why a catalog path may not be staged because its file name has the form of this service's
+     * temporary files ({@code .<name>.<token>.stagehand-part}), or null when it may: the sweep and
+     * the takeover of claims delete such files.
+     */
+    public static String temporaryNameProblem(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (name.startsWith(".") && name.endsWith(TEMPORARY_SUFFIX)) {
+            return "path '" + path + "' has the form of the service's temporary files (.<name>.<token>"
+                    + TEMPORARY_SUFFIX + ")";
+        }
+        return null;
+    }
+
+    /**
+     * Deletes the temporary files that {@code kept} does not keep (left by a crash), asking only
+     * after walking the whole staging area. A claim is committed before its temporary file is
+     * created, so a file that the walk found belongs to a claim that the later question sees, even
+     * when another instance made the claim while the walk ran; asking first would delete such a
+     * file under its writer. Files and directories that vanish during the walk (removed or renamed
+     * by a running peer) are passed over.
      *
-     * @param liveTokens asked once, after the walk: whether a claim token belongs to work under way
+     * @param kept asked once, after the walk: whether the temporary file of a claim token must stay
      * @return how many files were deleted
      */
-    public int sweepTemporaryFiles(Supplier<Predicate<String>> liveTokens) throws IOException {
-        List<Path> candidates;
-        try (Stream<Path> files = Files.walk(root)) {
-            candidates = files.filter(file -> TEMPORARY_NAME.matcher(file.getFileName().toString()).matches()).toList();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+    public int sweepTemporaryFiles(Supplier<Predicate<String>> kept) throws IOException {
+        List<Path> candidates = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && TEMPORARY_NAME.matcher(file.getFileName().toString()).matches()) {
+                    candidates.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
         if (candidates.isEmpty()) {
             return 0;
         }
-        Predicate<String> isLive = liveTokens.get();
+        Predicate<String> keep = kept.get();
         int deleted = 0;
         for (Path file : candidates) {
             Matcher matcher = TEMPORARY_NAME.matcher(file.getFileName().toString());
-            if (matcher.matches() && !isLive.test(matcher.group(1)) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            if (matcher.matches() && !keep.test(matcher.group(1)) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 try {
                     guard.deleteIfExists(file);
                     deleted++;

@@ -17,6 +17,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.area.RelativePath;
+import org.stagehand.area.StagingArea;
 import org.stagehand.backend.Checksum;
 import org.stagehand.catalog.CatalogDao.CatalogRow;
 import org.stagehand.catalog.CatalogFileReader.RawEntry;
@@ -86,6 +87,9 @@ public final class CatalogImporter {
             return Validated.refused("id must have 1 to " + CatalogEntry.MAX_ID_LENGTH + " characters");
         }
         String problem = RelativePath.problemWith(raw.path());
+        if (problem == null) {
+            problem = StagingArea.temporaryNameProblem(raw.path());
+        }
         if (problem != null) {
             return Validated.refused(problem);
         }

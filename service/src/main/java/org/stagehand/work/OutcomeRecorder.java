@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,6 +34,10 @@ final class OutcomeRecorder implements OutcomeListener {
     private final StagingArea area;
     private final Map<String, ClaimedFile> claims;
     private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
+    /** Files whose claim nothing has yet started to settle (see {@link #settling}). */
+    private final Set<String> unsettled = ConcurrentHashMap.newKeySet();
+    /** Files whose claim another instance took over: whatever the backend still reports is dropped. */
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
     private final Queue<CompletableFuture<Void>> promotions = new ConcurrentLinkedQueue<>();
     private final PromotionQueue queue;
     private final RetryPolicy retryPolicy;
@@ -51,6 +56,7 @@ final class OutcomeRecorder implements OutcomeListener {
         this.queue = queue;
         this.area = area;
         this.claims = claims;
+        this.unsettled.addAll(claims.keySet());
         this.retryPolicy = retryPolicy;
         this.metrics = metrics;
         this.clock = clock;
@@ -68,6 +74,13 @@ final class OutcomeRecorder implements OutcomeListener {
             return;
         }
         try (MDC.MDCCloseable logContext = MDC.putCloseable("file_id", item.fileId())) {
+            if (lost.contains(item.fileId())) {
+                // Another instance holds the file now: nothing of this copy may reach the staging area.
+                area.discard(item.temporaryFile());
+                settling(item.fileId());
+                LOG.info("dropped the outcome of {}: its claim was taken over", item.fileId());
+                return;
+            }
             if (outcome instanceof StagingOutcome.Fetched fetched) {
                 promote(item, claim, fetched);
             } else if (outcome instanceof StagingOutcome.Failed failed) {
@@ -77,6 +90,7 @@ final class OutcomeRecorder implements OutcomeListener {
             } else {
                 // Cancelled: the file goes back to the queue if a request still wants it.
                 area.discard(item.temporaryFile());
+                settling(item.fileId());
                 dao.releaseCancelled(item.fileId(), claim.leaseToken(), clock.instant());
             }
         } catch (RuntimeException e) {
@@ -84,6 +98,25 @@ final class OutcomeRecorder implements OutcomeListener {
             // already renamed into place is found verified and recorded on the next claim.
             LOG.error("cannot record the outcome of {}: {}", item.fileId(), e.toString());
         }
+    }
+
+    /**
+     * Called just before a file's claim is settled in the database (recorded, failed, requeued
+     * or released): from then on, the claim's absence from the database is this instance's doing,
+     * not a takeover.
+     */
+    void settling(String fileId) {
+        unsettled.remove(fileId);
+    }
+
+    /** The files of this batch whose claims are not yet being settled. */
+    Set<String> unsettled() {
+        return Set.copyOf(unsettled);
+    }
+
+    /** Marks files whose claims were taken over: their outcomes are dropped from now on. */
+    void lost(Set<String> fileIds) {
+        lost.addAll(fileIds);
     }
 
     /** Whether the backend reported an outcome for the item. */
@@ -146,6 +179,7 @@ final class OutcomeRecorder implements OutcomeListener {
         area.discard(item.temporaryFile());
         metrics.fileFailed(reason);
         LOG.warn("staging of {} failed: {}", item.fileId(), message);
+        settling(item.fileId());
         dao.recordFailed(item.fileId(), claim.leaseToken(), messages.forClients(message), clock.instant());
     }
 
@@ -153,6 +187,7 @@ final class OutcomeRecorder implements OutcomeListener {
     void failBeforeStaging(ClaimedFile claim, String message) {
         metrics.fileFailed("staging-area");
         LOG.warn("staging of {} failed: {}", claim.entry().fileId(), message);
+        settling(claim.entry().fileId());
         dao.recordFailed(claim.entry().fileId(), claim.leaseToken(), messages.forClients(message), clock.instant());
     }
 
@@ -169,6 +204,7 @@ final class OutcomeRecorder implements OutcomeListener {
         }
         Instant now = clock.instant();
         LOG.info("staging of {} will be retried in {} (attempt {}): {}", item.fileId(), wait, claim.attempt(), message);
+        settling(item.fileId());
         dao.reschedule(item.fileId(), claim.leaseToken(), now.plus(wait), messages.forClients(message), now);
     }
 }

@@ -2,15 +2,18 @@ package org.stagehand.work;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
@@ -25,9 +28,10 @@ import org.stagehand.backend.StagingItem;
  * transaction, so under load a group of small files costs about what one file does; a file that
  * arrives alone goes at once.
  *
- * <p>Nothing is recorded ready before its file is durable at its place. A crash at any point leaves
- * either a temporary file, swept at the next start, or a complete copy in place that the next claim
- * of the file finds verified.
+ * <p>Nothing is recorded ready before its file is durable at its place, and nothing is moved into
+ * place unless its claim is still this instance's, checked under the row locks of the transaction
+ * that records it. A crash at any point leaves either a temporary file, swept at the next start, or
+ * a complete copy in place that the next claim of the file finds verified.
  */
 final class PromotionQueue {
 
@@ -52,9 +56,18 @@ final class PromotionQueue {
     private final WorkMetrics metrics;
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
+    private final Duration moveWindow;
+    private final FreezePoints freezePoints;
 
-    PromotionQueue(WorkDao dao, StagingArea area, Executor flushers, WorkMetrics metrics, Clock clock) {
+    /**
+     * @param moveWindow how long after its claims were checked a group may still be moved into
+     *     place: half the server's limit on a session idle in a transaction
+     */
+    PromotionQueue(WorkDao dao, StagingArea area, Executor flushers, WorkMetrics metrics, Clock clock,
+                   Duration moveWindow, FreezePoints freezePoints) {
         this.dao = dao;
+        this.moveWindow = moveWindow;
+        this.freezePoints = freezePoints;
         this.area = area;
         this.flushers = flushers;
         this.metrics = metrics;
@@ -96,42 +109,41 @@ final class PromotionQueue {
     private void promoteGroups() {
         while (!Thread.currentThread().isInterrupted()) {
             List<Pending> group = new ArrayList<>();
-            Set<Pending> promoted = Collections.newSetFromMap(new IdentityHashMap<>());
+            List<Pending> flushed = new ArrayList<>();
             try {
                 group.add(queue.take());
                 queue.drainTo(group, MAX_GROUP - 1);
-                promoted.addAll(promote(group));
+                flushed.addAll(flush(group));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                LOG.error("cannot move {} verified files into place: {}", group.size(), e.toString(), e);
+                LOG.error("cannot flush {} verified files: {}", group.size(), e.toString(), e);
             } finally {
-                if (!promoted.isEmpty()) {
-                    inPlace.add(group.stream().filter(promoted::contains).toList());
+                if (!flushed.isEmpty()) {
+                    inPlace.add(flushed);
                 }
+                Set<Pending> handedOn = Collections.newSetFromMap(new IdentityHashMap<>());
+                handedOn.addAll(flushed);
                 // The batches waiting on the others go on; a file left unrecorded is found in place on its next claim.
-                group.stream().filter(pending -> !promoted.contains(pending)).forEach(pending -> pending.done().complete(null));
+                group.stream().filter(pending -> !handedOn.contains(pending)).forEach(pending -> pending.done().complete(null));
             }
         }
     }
 
-    /** Moves a group into place; returns those now durable there, having handled the failures. */
-    private List<Pending> promote(List<Pending> group) throws InterruptedException {
+    /** Flushes a group to disk; returns those flushed, having handled the failures. */
+    private List<Pending> flush(List<Pending> group) throws InterruptedException {
         Map<StagingArea.Promotion, IOException> failures =
-                area.promote(group.stream().map(Pending::promotion).toList(), flushers);
-        List<Pending> promoted = new ArrayList<>();
+                area.flush(group.stream().map(Pending::promotion).toList(), flushers);
+        List<Pending> flushed = new ArrayList<>();
         for (Pending pending : group) {
             IOException failure = failures.get(pending.promotion());
             if (failure != null) {
                 pending.recorder().promotionFailed(pending.item(), pending.claim(), failure);
             } else {
-                if (!pending.promotion().isInPlace()) {
-                    metrics.fileStaged(pending.bytes());
-                }
-                promoted.add(pending);
+                flushed.add(pending);
             }
         }
-        return promoted;
+        return flushed;
     }
 
     private void recordGroups() {
@@ -152,19 +164,81 @@ final class PromotionQueue {
         }
     }
 
+    /**
+     * Moves a flushed group into place and records it ready, in one transaction that first checks
+     * each claim is still this instance's (see {@link WorkDao#recordReady}). A file whose claim was
+     * taken over is never moved: its temporary file is deleted.
+     */
     private void record(List<Pending> group) {
+        Map<String, Pending> byFile = new LinkedHashMap<>();
         Map<String, String> tokenByFile = new LinkedHashMap<>();
-        group.forEach(pending -> tokenByFile.put(pending.item().fileId(), pending.claim().leaseToken()));
+        for (Pending pending : group) {
+            pending.recorder().settling(pending.item().fileId());
+            byFile.put(pending.item().fileId(), pending);
+            tokenByFile.put(pending.item().fileId(), pending.claim().leaseToken());
+        }
+        Set<String> held = ConcurrentHashMap.newKeySet();
+        Map<String, IOException> failures = new ConcurrentHashMap<>();
+        Set<String> recorded = Set.of();
+        boolean checked = false;
         try {
-            Set<String> recorded = dao.recordReady(tokenByFile, clock.instant());
-            if (recorded.size() < tokenByFile.size()) {
-                tokenByFile.keySet().stream().filter(fileId -> !recorded.contains(fileId)).forEach(fileId -> LOG.warn(
-                        "claim on {} was taken over while it was staged; the verified copy stays in place", fileId));
-            }
+            recorded = dao.recordReady(tokenByFile, clock.instant(), heldFiles -> {
+                held.addAll(heldFiles);
+                return moveIntoPlace(heldFiles, byFile, failures);
+            });
+            checked = true;
         } catch (RuntimeException e) {
-            // Typically the database is unreachable. The claims are taken back later, and the copies,
-            // durable in place, are found verified on their next claim.
+            // Typically the database is unreachable. Copies already moved are durable in place and
+            // found verified on their next claim; the claims are taken back later.
             LOG.error("cannot record {} staged files ready: {}", tokenByFile.size(), e.toString());
         }
+        for (Pending pending : group) {
+            String fileId = pending.item().fileId();
+            IOException failure = failures.get(fileId);
+            if (recorded.contains(fileId)) {
+                continue;
+            }
+            if (failure != null) {
+                pending.recorder().promotionFailed(pending.item(), pending.claim(), failure);
+            } else if (checked && !held.contains(fileId)) {
+                LOG.warn("claim on {} was taken over while it was staged; its copy is not moved into place", fileId);
+            }
+            if (!pending.promotion().isInPlace()) {
+                area.discard(pending.promotion().temporary());
+            }
+        }
+    }
+
+    /**
+     * Moves the held files of a group into place, inside the recording transaction, and only for
+     * as long as that transaction's row locks are sure to stand: a session frozen past half the
+     * server's idle limit may have been ended, its locks released and its claims taken over.
+     */
+    private Set<String> moveIntoPlace(Set<String> heldFiles, Map<String, Pending> byFile,
+                                      Map<String, IOException> failures) {
+        long checkedAt = System.nanoTime();
+        List<Pending> pendings = heldFiles.stream().map(byFile::get).toList();
+        Map<StagingArea.Promotion, IOException> moveFailures;
+        try {
+            freezePoints.reached(FreezePoints.Point.MOVING_INTO_PLACE);
+            moveFailures = area.moveIntoPlace(pendings.stream().map(Pending::promotion).toList(), flushers,
+                    () -> System.nanoTime() - checkedAt < moveWindow.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while moving files into place", e);
+        }
+        Set<String> placed = new LinkedHashSet<>();
+        for (Pending pending : pendings) {
+            IOException failure = moveFailures.get(pending.promotion());
+            if (failure != null) {
+                failures.put(pending.item().fileId(), failure);
+                continue;
+            }
+            if (!pending.promotion().isInPlace()) {
+                metrics.fileStaged(pending.bytes());
+            }
+            placed.add(pending.item().fileId());
+        }
+        return placed;
     }
 }

@@ -43,6 +43,18 @@ public class WorkConfiguration {
 
     private String instanceName;
 
+    @NotNull
+    @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
+    private Duration lockTimeout = Duration.seconds(10);
+
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    private Duration statementTimeout = Duration.minutes(1);
+
+    @NotNull
+    @MinDuration(value = 200, unit = TimeUnit.MILLISECONDS)
+    private Duration transactionIdleTimeout = Duration.minutes(1);
+
     /** How many batches run at the same time. */
     @JsonProperty
     public int getWorkers() {
@@ -145,5 +157,50 @@ public class WorkConfiguration {
     @JsonProperty
     public void setInstanceName(String instanceName) {
         this.instanceName = instanceName;
+    }
+
+    /**
+     * PostgreSQL: the longest any statement of the service waits for a row lock before it fails
+     * (and is retried later); a frozen peer holding locks holds nothing up for longer.
+     */
+    @JsonProperty
+    public Duration getLockTimeout() {
+        return lockTimeout;
+    }
+
+    @JsonProperty
+    public void setLockTimeout(Duration lockTimeout) {
+        this.lockTimeout = lockTimeout;
+    }
+
+    /**
+     * PostgreSQL: the longest any statement of the service may run; the driver gives up reading an
+     * answer 30 s after it, which bounds how long a network partition can hold a thread.
+     */
+    @JsonProperty
+    public Duration getStatementTimeout() {
+        return statementTimeout;
+    }
+
+    @JsonProperty
+    public void setStatementTimeout(Duration statementTimeout) {
+        this.statementTimeout = statementTimeout;
+    }
+
+    /**
+     * PostgreSQL: the server ends a session of the service that sits this long inside a
+     * transaction without a statement (its instance is frozen or cut off), releasing its row locks
+     * so that its expired claims can be taken over. A claim is therefore taken over at most
+     * {@code leaseDuration} plus this (plus a housekeeping round) after its instance froze. Files
+     * are moved into place only in the first half of this time after their claims were checked.
+     */
+    @JsonProperty
+    public Duration getTransactionIdleTimeout() {
+        return transactionIdleTimeout;
+    }
+
+    @JsonProperty
+    public void setTransactionIdleTimeout(Duration transactionIdleTimeout) {
+        this.transactionIdleTimeout = transactionIdleTimeout;
     }
 }

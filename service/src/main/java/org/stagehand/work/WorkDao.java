@@ -5,15 +5,17 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.KeyColumn;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -28,7 +30,6 @@ import org.stagehand.catalog.CatalogEntryMapper;
  * also settles the file for every request waiting on it.
  */
 @RegisterRowMapper(WorkDao.ClaimedFileMapper.class)
-@RegisterConstructorMapper(ExpiredLease.class)
 public interface WorkDao {
 
     /** Locks due work, skipping rows another instance is claiming at this moment. */
@@ -117,9 +118,6 @@ public interface WorkDao {
         return true;
     }
 
-    @SqlUpdate("UPDATE staged_file SET lease_expires_at = :expires WHERE state = 'ACTIVE' AND lease_token IN (<tokens>)")
-    int renewLeases(@BindList("tokens") Collection<String> tokens, @Bind("expires") Instant expires);
-
     /** The lease tokens of those of these files that are claimed, locking their rows. */
     @SqlQuery("SELECT file_id, lease_token FROM staged_file WHERE file_id IN (<ids>) AND lease_token IS NOT NULL"
             + " ORDER BY file_id FOR UPDATE")
@@ -147,15 +145,20 @@ public interface WorkDao {
      */
     @Transaction
     default Set<String> recordFinished(Map<String, String> tokenByFile, FileState state, String error, Instant now) {
-        Map<String, String> current = lockClaims(tokenByFile.keySet());
-        Set<String> held = tokenByFile.entrySet().stream()
-                .filter(claim -> claim.getValue().equals(current.get(claim.getKey())))
-                .map(Map.Entry::getKey)
-                .collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> held = lockHeld(tokenByFile);
         if (!held.isEmpty()) {
             finishAndSettle(held, state, error, now);
         }
         return held;
+    }
+
+    /** Locks the rows of these claims and returns the files still held under their tokens. */
+    default Set<String> lockHeld(Map<String, String> tokenByFile) {
+        Map<String, String> current = lockClaims(tokenByFile.keySet());
+        return tokenByFile.entrySet().stream()
+                .filter(claim -> claim.getValue().equals(current.get(claim.getKey())))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     /** Sets files to a final state, and every request row waiting on them; the caller holds their row locks. */
@@ -164,9 +167,27 @@ public interface WorkDao {
         settleWaitingRequests(fileIds, state.name(), error, now);
     }
 
-    /** Records verified copies in place; returns the files recorded (see {@link #recordFinished}). */
-    default Set<String> recordReady(Map<String, String> tokenByFile, Instant now) {
-        return recordFinished(tokenByFile, FileState.READY, null, now);
+    /**
+     * Moves verified copies into place and records them ready, in one transaction: the rows are
+     * locked and the claims checked first, so a file is moved only while its claim is still this
+     * instance's and no other instance can take it over (a takeover skips locked rows). A crash
+     * after the move and before the commit leaves a verified copy in place under a claim that
+     * expires; the next claim finds it and records it.
+     *
+     * @param tokenByFile the claim token under which each file was staged
+     * @param moveIntoPlace given the files whose claims are held, moves them into place and
+     *     returns those now in place
+     * @return the files recorded ready
+     */
+    @Transaction
+    default Set<String> recordReady(Map<String, String> tokenByFile, Instant now,
+                                    Function<Set<String>, Set<String>> moveIntoPlace) {
+        Set<String> held = lockHeld(tokenByFile);
+        Set<String> placed = held.isEmpty() ? Set.of() : moveIntoPlace.apply(held);
+        if (!placed.isEmpty()) {
+            finishAndSettle(placed, FileState.READY, null, now);
+        }
+        return placed;
     }
 
     /** Records a permanent failure; returns false when the claim was lost. */
@@ -182,13 +203,44 @@ public interface WorkDao {
                    @Bind("error") String error, @Bind("now") Instant now);
 
     /**
-     * Claims whose lease ran out, and every claim of {@code owner}: the caller keeps those of its own
-     * that are still under way and takes back the rest.
+     * Locks the claims whose lease ran out, and every claim of {@code owner}, skipping rows locked
+     * by anyone else: an instance frozen inside a transaction must not hold the takeover up (its
+     * rows are taken once the server ends its session, see {@code work.transactionIdleTimeout}).
      */
-    @SqlQuery("SELECT s.file_id, c.staging_path, s.lease_token FROM staged_file s"
-            + " JOIN catalog_entry c ON c.file_id = s.file_id"
-            + " WHERE s.state = 'ACTIVE' AND (s.lease_expires_at < :now OR s.lease_owner = :owner)")
-    List<ExpiredLease> expiredOrOwnLeases(@Bind("now") Instant now, @Bind("owner") String owner);
+    @SqlQuery("SELECT file_id, lease_token FROM staged_file WHERE state = 'ACTIVE'"
+            + " AND (lease_expires_at < :now OR lease_owner = :owner) ORDER BY file_id FOR UPDATE SKIP LOCKED")
+    @KeyColumn("file_id")
+    @ValueColumn("lease_token")
+    Map<String, String> lockAbandoned(@Bind("now") Instant now, @Bind("owner") String owner);
+
+    @SqlQuery("SELECT file_id, staging_path FROM catalog_entry WHERE file_id IN (<ids>)")
+    @KeyColumn("file_id")
+    @ValueColumn("staging_path")
+    Map<String, String> stagingPaths(@BindList("ids") Collection<String> fileIds);
+
+    /**
+     * Puts back in the queue, due now, the claims whose lease expired and this instance's own
+     * claims that are not {@code live} (left by its previous run, or by a batch whose outcome
+     * could not be recorded), in one transaction.
+     *
+     * @return the claims taken back; their temporary files are the caller's to delete
+     */
+    @Transaction
+    default List<ExpiredLease> takeBack(Instant now, String owner, Predicate<String> live) {
+        Map<String, String> abandoned = new LinkedHashMap<>(lockAbandoned(now, owner));
+        abandoned.values().removeIf(live);
+        if (abandoned.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> paths = stagingPaths(abandoned.keySet());
+        List<ExpiredLease> takenBack = new ArrayList<>();
+        for (Map.Entry<String, String> claim : abandoned.entrySet()) {
+            if (reschedule(claim.getKey(), claim.getValue(), now, "its claim was abandoned", now) > 0) {
+                takenBack.add(new ExpiredLease(claim.getKey(), paths.get(claim.getKey()), claim.getValue()));
+            }
+        }
+        return takenBack;
+    }
 
     /** Files of these claims that no request waits for any more (their requests were cancelled). */
     @SqlQuery("SELECT s.file_id FROM staged_file s WHERE s.state = 'ACTIVE' AND s.lease_token IN (<tokens>)"
@@ -221,6 +273,22 @@ public interface WorkDao {
 
     @SqlQuery("SELECT DISTINCT lease_token FROM staged_file WHERE state = 'ACTIVE'")
     List<String> activeLeaseTokens();
+
+    /** Records the start of a run of an instance: its epoch begins each lease token it makes. */
+    @SqlUpdate("INSERT INTO instance_epoch (epoch, instance_name, started_at, alive_until)"
+            + " VALUES (:epoch, :name, :now, :aliveUntil)")
+    void startEpoch(@Bind("epoch") String epoch, @Bind("name") String instanceName, @Bind("now") Instant now,
+                    @Bind("aliveUntil") Instant aliveUntil);
+
+    /** Ends the earlier runs of an instance name (a restarted instance succeeds them), or this run at a stop. */
+    @SqlUpdate("UPDATE instance_epoch SET alive_until = :now WHERE instance_name = :name"
+            + " AND (epoch <> :epoch OR :includingThis) AND alive_until > :now")
+    int endEpochs(@Bind("name") String instanceName, @Bind("epoch") String epoch,
+                  @Bind("includingThis") boolean includingThis, @Bind("now") Instant now);
+
+    /** The epochs of runs known to be over: ended, or not kept alive by their lease thread. */
+    @SqlQuery("SELECT epoch FROM instance_epoch WHERE alive_until < :now")
+    Set<String> endedEpochs(@Bind("now") Instant now);
 
     /** Maps a claim: the catalog columns plus {@code attempts} and {@code lease_token}. */
     final class ClaimedFileMapper implements RowMapper<ClaimedFile> {

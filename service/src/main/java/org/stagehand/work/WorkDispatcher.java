@@ -45,6 +45,8 @@ import org.stagehand.backend.StagingItem;
 public final class WorkDispatcher implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkDispatcher.class);
+    /** Hex digits of a run's epoch, the first of every lease token (and temporary file name) it makes. */
+    private static final int EPOCH_LENGTH = 12;
 
     private final WorkDao dao;
     private final ClientMessages messages;
@@ -56,6 +58,10 @@ public final class WorkDispatcher implements Managed {
     private final Clock clock;
     private final WorkMetrics metrics;
     private final OutcomeRecorder.RetryPolicy retryPolicy;
+    private final FreezePoints freezePoints;
+    private final LeaseKeeper.ConnectionOpener leaseConnection;
+    /** This run's epoch: a fresh ID per start, recorded in {@code instance_epoch}. */
+    private final String epoch = UUID.randomUUID().toString().replace("-", "").substring(0, EPOCH_LENGTH);
 
     /** Tokens of the claims this instance is working on: their leases are renewed, never reaped. */
     private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
@@ -68,14 +74,10 @@ public final class WorkDispatcher implements Managed {
     private volatile boolean waitingForSpace;
     /** The batches under way here, by lease token, so their items can be cancelled. */
     private final Map<String, StagingBatch> liveBatches = new ConcurrentHashMap<>();
+    /** The recorders of the claims under way here, by lease token, until their files are settled. */
+    private final Map<String, OutcomeRecorder> recorders = new ConcurrentHashMap<>();
 
-    /** How often leases are renewed and abandoned claims taken back. */
-    private Duration housekeepingPeriod;
-    /**
-     * Until when every claim made here is known to be leased: the start of the last successful
-     * renewal plus the lease duration (later claims expire later).
-     */
-    private volatile Instant leasedUntil;
+    private LeaseKeeper leases;
 
     private ExecutorService workers;
     private ExecutorService flushers;
@@ -83,11 +85,17 @@ public final class WorkDispatcher implements Managed {
     private ScheduledExecutorService housekeeping;
     private Thread dispatcherThread;
 
+    /**
+     * @param leaseConnection opens the connection of the lease thread, used for nothing else
+     * @param freezePoints where tests hold threads; {@link FreezePoints#NONE} in service
+     */
     public WorkDispatcher(WorkDao dao, StagingArea area, ArchiveBackend backend, WorkConfiguration config,
                           SpaceGuard space, String owner, ClientMessages messages, MetricRegistry metricRegistry,
-                          Clock clock) {
+                          Clock clock, LeaseKeeper.ConnectionOpener leaseConnection, FreezePoints freezePoints) {
         this.dao = dao;
         this.messages = messages;
+        this.leaseConnection = leaseConnection;
+        this.freezePoints = freezePoints;
         this.space = space;
         this.area = area;
         this.backend = backend;
@@ -99,14 +107,30 @@ public final class WorkDispatcher implements Managed {
                 new Backoff(config.getInitialBackoff().toJavaDuration(), config.getMaxBackoff().toJavaDuration()));
     }
 
+    /**
+     * Prepares the staging area before the ports open: records this run's epoch, takes back this
+     * instance's unfinished claims and sweeps the temporary files of runs known to be over.
+     * Temporary files of live runs, and files whose names merely look like temporary files (no
+     * epoch this service recorded), are never touched.
+     */
+    public void prepare() throws IOException, InterruptedException {
+        Instant now = clock.instant();
+        dao.startEpoch(epoch, owner, now, now.plus(config.getLeaseDuration().toJavaDuration()));
+        dao.endEpochs(owner, epoch, false, now);
+        int takenBack = takeBackAbandonedClaims();
+        freezePoints.reached(FreezePoints.Point.SWEEPING);
+        // Asked after the walk, so files of claims other instances make meanwhile stay.
+        int swept = area.sweepTemporaryFiles(() -> {
+            Set<String> ended = dao.endedEpochs(clock.instant());
+            Set<String> active = Set.copyOf(dao.activeLeaseTokens());
+            return token -> active.contains(token) || !ended.contains(token.substring(0, EPOCH_LENGTH));
+        });
+        LOG.info("work dispatcher '{}' (epoch {}) prepared: took back {} unfinished claims, removed {} leftover"
+                + " temporary files", owner, epoch, takenBack, swept);
+    }
+
     @Override
     public void start() throws Exception {
-        int takenBack = takeBackAbandonedClaims();
-        // Live tokens are read after the walk, so files of claims other instances make meanwhile stay.
-        int swept = area.sweepTemporaryFiles(() -> Set.copyOf(dao.activeLeaseTokens())::contains);
-        LOG.info("work dispatcher '{}' starting: took back {} unfinished claims, removed {} leftover temporary files",
-                owner, takenBack, swept);
-
         running = true;
         AtomicInteger threadNumber = new AtomicInteger();
         workers = Executors.newFixedThreadPool(config.getWorkers(),
@@ -117,12 +141,14 @@ public final class WorkDispatcher implements Managed {
                 runnable -> new Thread(runnable, "stagehand-flush-" + flusherNumber.incrementAndGet()));
         flusherPool.allowCoreThreadTimeOut(true);
         flushers = flusherPool;
-        promotions = new PromotionQueue(dao, area, flushers, metrics, clock);
+        promotions = new PromotionQueue(dao, area, flushers, metrics, clock,
+                config.getTransactionIdleTimeout().toJavaDuration().dividedBy(2), freezePoints);
         promotions.start();
-        housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "stagehand-leases"));
         long period = Math.max(config.getPollInterval().toMilliseconds(), config.getLeaseDuration().toMilliseconds() / 3);
-        housekeepingPeriod = Duration.ofMillis(period);
-        leasedUntil = clock.instant().plus(config.getLeaseDuration().toJavaDuration());
+        leases = new LeaseKeeper(leaseConnection, epoch, config.getLeaseDuration().toJavaDuration(), Duration.ofMillis(period),
+                clock, freezePoints, new ClaimsUnderWay());
+        leases.start();
+        housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "stagehand-housekeeping"));
         housekeeping.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.MILLISECONDS);
         dispatcherThread = new Thread(this::dispatchLoop, "stagehand-dispatcher");
         dispatcherThread.start();
@@ -141,6 +167,9 @@ public final class WorkDispatcher implements Managed {
             housekeeping.shutdownNow();
             housekeeping.awaitTermination(10, TimeUnit.SECONDS);
         }
+        if (leases != null) {
+            leases.stop();
+        }
         if (dispatcherThread != null) {
             dispatcherThread.join(TimeUnit.SECONDS.toMillis(10));
         }
@@ -155,6 +184,11 @@ public final class WorkDispatcher implements Managed {
         }
         if (flushers != null) {
             flushers.shutdownNow();
+        }
+        try {
+            dao.endEpochs(owner, epoch, true, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record the end of epoch {} (it ends when its lease runs out): {}", epoch, e.toString());
         }
     }
 
@@ -251,7 +285,7 @@ public final class WorkDispatcher implements Managed {
 
     /** Claims one batch and hands it to a worker; false when nothing was due. */
     private boolean claimAndSubmitBatch() {
-        String token = UUID.randomUUID().toString().replace("-", "");
+        String token = epoch + UUID.randomUUID().toString().replace("-", "").substring(EPOCH_LENGTH);
         liveTokens.add(token);
         List<ClaimedFile> claimed;
         try {
@@ -285,6 +319,7 @@ public final class WorkDispatcher implements Managed {
                 // The worker is free once the backend is done, but the claims stay live until their
                 // verified files are recorded: a claim that no one holds is taken back.
                 settled.whenComplete((ignored, failure) -> {
+                    recorders.remove(token);
                     liveTokens.remove(token);
                     signal();
                 });
@@ -321,6 +356,7 @@ public final class WorkDispatcher implements Managed {
         Map<String, ClaimedFile> claims = new LinkedHashMap<>();
         claimed.forEach(claim -> claims.put(claim.entry().fileId(), claim));
         OutcomeRecorder recorder = new OutcomeRecorder(dao, area, promotions, claims, retryPolicy, metrics, messages, clock);
+        recorders.put(token, recorder);
         List<StagingItem> items = new ArrayList<>();
         for (ClaimedFile claim : claimed) {
             StagingItem item;
@@ -386,48 +422,69 @@ public final class WorkDispatcher implements Managed {
     }
 
     private void housekeep() {
-        Instant now = clock.instant();
-        Instant expires = now.plus(config.getLeaseDuration().toJavaDuration());
         try {
-            Set<String> tokens = Set.copyOf(liveTokens);
-            if (!tokens.isEmpty()) {
-                dao.renewLeases(tokens, expires);
-            }
-            leasedUntil = expires;
             if (takeBackAbandonedClaims() > 0) {
                 signal();
             }
             cancelUnwantedWork();
         } catch (RuntimeException e) {
-            LOG.error("cannot renew or take back claims (will try again): {}", e.toString());
-            stopWorkBeforeLeasesLapse(now);
+            LOG.error("cannot take back abandoned claims (will try again): {}", e.toString());
         }
     }
 
-    /**
-     * Cancels the batches under way when their leases may run out before the next renewal: another
-     * instance may then take their files over, and a file must never be staged twice at once. The
-     * files go to whichever instance claims them next.
-     */
-    private void stopWorkBeforeLeasesLapse(Instant now) {
-        if (liveBatches.isEmpty() || now.plus(housekeepingPeriod).isBefore(leasedUntil)) {
-            return;
+    /** What the lease thread knows of, and does to, the claims under way here. */
+    private final class ClaimsUnderWay implements LeaseKeeper.Claims {
+        @Override
+        public Set<String> tokens() {
+            return liveTokens;
         }
-        LOG.error("leases could not be renewed and run out at {}: cancelling the {} batches under way",
-                leasedUntil, liveBatches.size());
-        liveBatches.values().forEach(batch -> batch.cancel(batch.items()));
+
+        @Override
+        public Set<String> unsettled(String token) {
+            OutcomeRecorder recorder = recorders.get(token);
+            return recorder == null ? Set.of() : recorder.unsettled();
+        }
+
+        /** Stops the lost files at once, in the backend too, through the cancellation path. */
+        @Override
+        public void lost(String token, Set<String> fileIds) {
+            OutcomeRecorder recorder = recorders.get(token);
+            if (recorder != null) {
+                recorder.lost(fileIds);
+            }
+            StagingBatch batch = liveBatches.get(token);
+            if (batch != null) {
+                batch.cancel(batch.items().stream().filter(item -> fileIds.contains(item.fileId())).toList());
+            }
+        }
+
+        /**
+         * Cancels the batches under way when their leases may run out before the next renewal:
+         * another instance may then take their files over, and a file must never be staged twice
+         * at once. The files go to whichever instance claims them next.
+         */
+        @Override
+        public void lapsing(Instant leasedUntil) {
+            if (liveBatches.isEmpty()) {
+                return;
+            }
+            LOG.error("leases could not be renewed and run out at {}: cancelling the {} batches under way",
+                    leasedUntil, liveBatches.size());
+            liveBatches.values().forEach(batch -> batch.cancel(batch.items()));
+        }
     }
 
     /**
      * Puts back in the queue the claims whose lease expired, and this instance's own claims that no
      * worker holds (left by its previous run, or by a batch whose outcome could not be recorded),
-     * deleting their temporary files first.
+     * then deletes their temporary files: only once the claim is no longer anyone's, so a claim
+     * renewed at the last moment keeps its file.
      */
     private int takeBackAbandonedClaims() {
         Instant now = clock.instant();
-        int takenBack = 0;
-        for (ExpiredLease lease : dao.expiredOrOwnLeases(now, owner)) {
-            if (liveTokens.contains(lease.leaseToken())) {
+        List<ExpiredLease> takenBack = dao.takeBack(now, owner, liveTokens::contains);
+        for (ExpiredLease lease : takenBack) {
+            if (lease.stagingPath() == null) {
                 continue;
             }
             try {
@@ -435,11 +492,10 @@ public final class WorkDispatcher implements Managed {
             } catch (IllegalArgumentException e) {
                 LOG.warn("claim on {} names an unusable staging path: {}", lease.fileId(), e.getMessage());
             }
-            takenBack += dao.reschedule(lease.fileId(), lease.leaseToken(), now, "its claim was abandoned", now);
         }
-        if (takenBack > 0) {
-            LOG.info("took back {} abandoned claims", takenBack);
+        if (!takenBack.isEmpty()) {
+            LOG.info("took back {} abandoned claims", takenBack.size());
         }
-        return takenBack;
+        return takenBack.size();
     }
 }

@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -493,5 +494,50 @@ class StagingAreaTest {
         });
 
         assertThat(deleted).isZero();
+    }
+
+    @Test
+    void sweepPassesOverFilesAndDirectoriesThatVanishWhileItWalks() throws Exception {
+        // A running peer creates, renames and deletes temporary files and their directories while
+        // this instance starts: the walk must not trip over what is gone by the time it looks.
+        AtomicBoolean churning = new AtomicBoolean(true);
+        Thread peer = new Thread(() -> {
+            for (int round = 0; churning.get(); round++) {
+                Path directory = area.root().resolve("churn/d" + (round % 40));
+                try {
+                    Files.createDirectories(directory);
+                    for (int i = 0; i < 20; i++) {
+                        Files.writeString(directory.resolve("." + i + ".bin." + OTHER_TOKEN + ".stagehand-part"), "x");
+                    }
+                    try (Stream<Path> files = Files.list(directory)) {
+                        for (Path file : files.toList()) {
+                            Files.delete(file);
+                        }
+                    }
+                    Files.delete(directory);
+                } catch (IOException e) {
+                    // the sweep deleted one first
+                }
+            }
+        }, "peer");
+        peer.start();
+        try {
+            for (int sweep = 0; sweep < 300; sweep++) {
+                area.sweepTemporaryFiles(() -> token -> true);
+            }
+        } finally {
+            churning.set(false);
+            peer.join();
+        }
+    }
+
+    @Test
+    void catalogPathsNamedLikeTemporaryFilesAreRefused() {
+        assertThat(StagingArea.temporaryNameProblem("a/.x.bin." + TOKEN + ".stagehand-part"))
+                .contains("temporary files");
+        assertThat(StagingArea.temporaryNameProblem(".anything.stagehand-part")).isNotNull();
+        assertThat(StagingArea.temporaryNameProblem("a/x.stagehand-part")).isNull();
+        assertThat(StagingArea.temporaryNameProblem(".stagehand-part/x.bin")).isNull();
+        assertThat(StagingArea.temporaryNameProblem("a/.hidden")).isNull();
     }
 }

@@ -3,6 +3,7 @@ package org.stagehand.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
 import java.nio.file.Files;
@@ -105,6 +106,7 @@ class TwoInstancesIT {
 
             // Instance a dies with its held copies half written.
             String url = a.configuration().getDatabase().getUrl();
+            MetricRegistry metricsOfA = a.metrics();
             a.stop();
             a = null;
             int abandoned = claimsOf(url, "node-a");
@@ -126,6 +128,10 @@ class TwoInstancesIT {
                 assertThat(staging.resolve(path)).hasBinaryContent(archive.bytes(path));
             }
             assertThat(recorder.mostConcurrentCopiesOfOneFile()).isEqualTo(1);
+            // Each file was renamed into place once, by one of the two: never a second time over a ready copy.
+            long renames = metricsOfA.meter("stagehand.work.files-staged").getCount()
+                    + b.metrics().meter("stagehand.work.files-staged").getCount();
+            assertThat(renames).as("renames against distinct files").isEqualTo(ids.size());
             assertThat(StagehandTestApp.temporaryFilesBelow(staging)).isEmpty();
             try (var files = Files.walk(staging)) {
                 assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(ids.size());

@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.core.Application;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.ResourceHelpers;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.stagehand.app.StagehandApplication;
 import org.stagehand.app.StagehandConfiguration;
+import org.stagehand.work.FreezePoints;
 
 /**
  * The whole application on random ports, started from {@code it-config.yml} with overrides, and a
@@ -38,8 +41,22 @@ public final class StagehandTestApp {
 
     /** Starts from another configuration in the test resources, e.g. one with a different backend section. */
     public StagehandTestApp(String configResource, List<ConfigOverride> overrides) {
+        this(configResource, overrides, FreezePoints.NONE);
+    }
+
+    /** An app whose work threads stop where {@code freezePoints} holds them, to act out a frozen instance. */
+    public StagehandTestApp(List<ConfigOverride> overrides, FreezePoints freezePoints) {
+        this("it-config.yml", overrides, freezePoints);
+    }
+
+    private StagehandTestApp(String configResource, List<ConfigOverride> overrides, FreezePoints freezePoints) {
         this.support = new DropwizardTestSupport<>(StagehandApplication.class,
-                ResourceHelpers.resourceFilePath(configResource), overrides.toArray(ConfigOverride[]::new));
+                ResourceHelpers.resourceFilePath(configResource), overrides.toArray(ConfigOverride[]::new)) {
+            @Override
+            public Application<StagehandConfiguration> newApplication() {
+                return new StagehandApplication(freezePoints);
+            }
+        };
     }
 
     /** Starts from a configuration file the test wrote, read the way {@code server config.yml} reads it. */
@@ -80,6 +97,11 @@ public final class StagehandTestApp {
 
     public StagehandConfiguration configuration() {
         return support.getConfiguration();
+    }
+
+    /** The app's metric registry, e.g. to count the files it moved into place. */
+    public MetricRegistry metrics() {
+        return support.getEnvironment().metrics();
     }
 
     /** A response: status, body text, and the body as JSON when it is JSON. */
