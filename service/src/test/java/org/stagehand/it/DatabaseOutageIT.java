@@ -58,6 +58,7 @@ class DatabaseOutageIT {
         try {
             app = new StagehandTestApp(StagehandTestApp.overrides(database(postgres), staging, archive.root(), catalog,
                     ConfigOverride.config("backend.type", "recording"),
+                    ConfigOverride.config("http.minRequestDataRate", "0B"), // small POSTs on a busy machine: no 408
                     ConfigOverride.config("backend.name", RECORDER),
                     ConfigOverride.config("work.workers", "2"),
                     ConfigOverride.config("work.maxBatchSize", "2"),
@@ -103,7 +104,7 @@ class DatabaseOutageIT {
             // Metrics are still served: the database's gauges at their last known values, and it is down.
             await().atMost(TIMEOUT).until(() -> scrape(service).contains("stagehand_database_up 0"));
             assertThat(scrape(app)).contains("stagehand_work_queue_depth ").contains("stagehand_work_paused 0")
-                    .contains("stagehand_work_files_staged_total ").doesNotContain("Exception");
+                    .contains("stagehand_work_files_staged_total ").doesNotContain("\tat ");
             // A poll is answered from memory with the last state known (StatusDuringOutageIT has more).
             Reply status = app.get("/dts/staging/" + accepted.get(0));
             assertThat(status.status()).as(status.body()).isEqualTo(200);
@@ -154,6 +155,7 @@ class DatabaseOutageIT {
         try {
             app = new StagehandTestApp(StagehandTestApp.overrides(database(postgres), staging, archive.root(), catalog,
                     ConfigOverride.config("backend.type", "recording"),
+                    ConfigOverride.config("http.minRequestDataRate", "0B"), // small POSTs on a busy machine: no 408
                     ConfigOverride.config("backend.name", "lease-lapse"),
                     ConfigOverride.config("work.leaseDuration", "2s"))).start();
             String request = accepted(app.requestStaging("held"));
