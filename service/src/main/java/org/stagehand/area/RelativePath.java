@@ -1,6 +1,7 @@
 package org.stagehand.area;
 
 import java.util.Objects;
+import org.stagehand.app.StorableText;
 
 /**
  * A file's path relative to the staging root (the DTS's Frictionless {@code path}): non-empty,
@@ -31,8 +32,10 @@ public record RelativePath(String value) {
         if (value.startsWith("/")) {
             return "path '" + value + "' is absolute; it must be relative to the staging root";
         }
-        if (value.indexOf('\0') >= 0) {
-            return "path contains a NUL character";
+        String unstorable = StorableText.problemWith(value);
+        if (unstorable != null) {
+            // A NUL or a lone surrogate: no file name, and a database would store something else.
+            return "path " + unstorable;
         }
         for (String segment : value.split("/", -1)) {
             if (segment.equals("..")) {

@@ -16,6 +16,17 @@ class RelativePathTest {
         assertThat(RelativePath.problemWith(value)).contains(reasonFragment);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a/b\ud800", "\udc00/x", "a\ud800\ud800b"})
+    void refusesALoneSurrogate(String value) {
+        assertRefused(value, "not valid Unicode");
+    }
+
+    @Test
+    void acceptsAPairedSurrogate() {
+        assertThat(RelativePath.problemWith("genomes/\ud83e\uddec.fasta")).isNull();
+    }
+
     @Test
     void refusesEmptyPath() {
         assertRefused("", "empty");
