@@ -1,20 +1,23 @@
 package org.stagehand.app;
 
-import io.dropwizard.auth.Authenticator;
-import io.dropwizard.auth.AuthenticationException;
 import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Environment;
 import java.io.IOException;
+import java.security.Principal;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.stagehand.api.data.DataDoorAccess;
 import org.stagehand.api.data.DataDoorServlet;
 import org.stagehand.api.tape.TapePaths;
+import org.stagehand.api.tape.TapeRestAuthentication;
 import org.stagehand.api.tape.TapeRestResource;
 import org.stagehand.api.tape.WellKnownResource;
 import org.stagehand.area.StagingArea;
-import org.stagehand.auth.ApiClient;
+import org.stagehand.area.RelativePath;
+import org.stagehand.auth.BearerTokenAuthenticator;
+import org.stagehand.auth.WlcgClient;
+import org.stagehand.auth.WlcgTokenVerifier;
 import org.stagehand.staging.PathRequests;
 
 /** Puts the WLCG Tape REST door and the data door on the API port, when they are enabled. */
@@ -25,8 +28,11 @@ final class TapeRestWiring {
 
     /** @param authenticator the API's tokens; empty when the API is open */
     static void register(StagehandConfiguration config, Environment environment, PathRequests requests, StagingArea area,
-                         Optional<? extends Authenticator<String, ApiClient>> authenticator) throws IOException {
+                         Optional<BearerTokenAuthenticator> authenticator) throws IOException {
+        Optional<WlcgTokenVerifier> wlcgTokens = WlcgTokenVerifier.from(config.getAuth().getJwt());
+        TapeRestAuthentication authentication = new TapeRestAuthentication(authenticator, wlcgTokens);
         if (config.getTapeRest().isEnabled()) {
+            environment.jersey().register(authentication);
             environment.jersey().register(new WellKnownResource(config.getTapeRest().getSitename(), config.publicUrls()));
             environment.jersey().register(new TapeRestResource(requests, config.getTapeRest(), config.publicUrls(),
                     environment.getObjectMapper()));
@@ -39,22 +45,24 @@ final class TapeRestWiring {
                 server.setAllowedMethods(methods);
             }
             String prefix = TapePaths.collapse(config.getTapeRest().getPathPrefix());
-            DataDoorAccess access = authenticator.<DataDoorAccess>map(tokens -> (header, path) -> bearer(tokens, header))
-                    .orElse(DataDoorAccess.OPEN);
+            DataDoorAccess access = authenticator.isEmpty() && wlcgTokens.isEmpty() ? DataDoorAccess.OPEN
+                    : (header, path) -> readAccess(authentication, header, path);
             environment.servlets().addServlet("data-door", new DataDoorServlet(requests, new TapePaths(prefix), area.root(), access))
                     .addMapping(prefix + "*");
         }
     }
 
-    private static Optional<String> bearer(Authenticator<String, ApiClient> tokens, String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.of("a valid bearer token is required: Authorization: Bearer <token>");
+    /** A configured token reads everything; a WLCG token what its {@code storage.read} scopes cover. */
+    private static Optional<DataDoorAccess.Refusal> readAccess(TapeRestAuthentication authentication, String header,
+                                                               RelativePath path) {
+        Optional<Principal> caller = authentication.authenticate(header);
+        if (caller.isEmpty()) {
+            return Optional.of(new DataDoorAccess.Refusal(401,
+                    "a valid bearer token (a configured token or a WLCG token) is required"));
         }
-        try {
-            return tokens.authenticate(header.substring(7).trim()).isPresent() ? Optional.empty()
-                    : Optional.of("the bearer token is not accepted");
-        } catch (AuthenticationException e) {
-            return Optional.of("the bearer token cannot be checked");
+        if (caller.get() instanceof WlcgClient wlcg && path != null && !wlcg.allows("storage.read", "/" + path.value())) {
+            return Optional.of(new DataDoorAccess.Refusal(403, "the token's storage.read scopes do not cover this file"));
         }
+        return Optional.empty();
     }
 }

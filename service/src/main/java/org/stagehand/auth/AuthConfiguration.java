@@ -1,6 +1,8 @@
 package org.stagehand.auth;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +19,10 @@ public class AuthConfiguration {
     private String adminTokensEnvironmentVariable = "STAGEHAND_ADMIN_TOKENS";
 
     private List<String> adminTokenSha256 = new ArrayList<>();
+
+    @Valid
+    @NotNull
+    private JwtConfiguration jwt = new JwtConfiguration();
 
     /** The environment variable holding accepted tokens, separated by commas. */
     @JsonProperty
@@ -64,5 +70,16 @@ public class AuthConfiguration {
     @JsonProperty
     public void setAdminTokenSha256(List<String> adminTokenSha256) {
         this.adminTokenSha256 = adminTokenSha256 == null ? new ArrayList<>() : adminTokenSha256;
+    }
+
+    /** WLCG tokens accepted by the Tape REST door and the data door. */
+    @JsonProperty
+    public JwtConfiguration getJwt() {
+        return jwt;
+    }
+
+    @JsonProperty
+    public void setJwt(JwtConfiguration jwt) {
+        this.jwt = jwt;
     }
 }

@@ -24,6 +24,7 @@ import org.stagehand.testing.Gfal2;
 import org.stagehand.testing.StagehandTestApp;
 import org.stagehand.testing.TestArchive;
 import org.stagehand.testing.TestDatabase;
+import org.stagehand.testing.TestTokens;
 
 /**
  * The WLCG Tape REST door and the data door driven by the real gfal2, the library under FTS:
@@ -42,6 +43,7 @@ class TapeRestGfal2IT {
     private TestArchive archive;
     private StagehandTestApp app;
     private final Gfal2 gfal2 = Gfal2.withToken(TOKEN);
+    private final TestTokens issuer = TestTokens.issuer("gfal2-it-key");
 
     @BeforeAll
     void start(@TempDir Path directory) throws Exception {
@@ -56,7 +58,9 @@ class TapeRestGfal2IT {
                 .file("abort-a", "abort/a.bin", 10)
                 .file("abort-b", "abort/b.bin", 10)
                 .file("release", "release/r.bin", 10)
-                .file("restart", "restart/x.bin", 10);
+                .file("restart", "restart/x.bin", 10)
+                .file("jwt", "jwt/j.bin", 5_000);
+        issuer.writeKeySet(directory.resolve("jwks.json"));
         app = startApp();
     }
 
@@ -65,6 +69,9 @@ class TapeRestGfal2IT {
                 directory.resolve("staging"), archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
                 ConfigOverride.config("auth.tokenSha256", HexFormat.of().formatHex(
                         java.security.MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes()))),
+                ConfigOverride.config("auth.jwt.jwksFile", directory.resolve("jwks.json").toString()),
+                ConfigOverride.config("auth.jwt.issuers", TestTokens.ISSUER),
+                ConfigOverride.config("auth.jwt.audiences", TestTokens.AUDIENCE),
                 ConfigOverride.config("tapeRest.enabled", "true"),
                 ConfigOverride.config("dataDoor.enabled", "true"))).start();
     }
@@ -157,6 +164,28 @@ class TapeRestGfal2IT {
         assertThat(results.get(2).get("value").asText()).isEqualTo(TestArchive.md5(bytes));
         assertThat(results.get(3).has("error")).as(results.get(3).toString()).isFalse();
         assertThat(Files.readAllBytes(copy)).isEqualTo(bytes);
+    }
+
+    @Test
+    void gfal2WithAWlcgTokenStagesAndCopiesWhatItsScopesAllow() throws Exception {
+        Gfal2 wlcg = Gfal2.withToken(issuer.token("storage.stage:/jwt storage.read:/jwt"));
+        String source = url("jwt/j.bin");
+        Path copy = directory.resolve("jwt-copy.bin");
+
+        JsonNode staged = wlcg.one(op("bring_online", List.of(source, url("bulk/f-001.bin"))));
+        String token = staged.get("token").asText();
+        JsonNode results = wlcg.run(op("poll", List.of(source)).put("token", token),
+                op("copy").put("url", source).put("destination", copy.toUri().toString()).put("checksum", "ADLER32"));
+        for (int i = 0; results.get(0).get("errors").get(0).isObject() && i < 200; i++) {
+            Thread.sleep(100);
+            results = wlcg.run(op("poll", List.of(source)).put("token", token),
+                    op("copy").put("url", source).put("destination", copy.toUri().toString()).put("checksum", "ADLER32"));
+        }
+
+        assertThat(results.get(1).has("error")).as(results.toString()).isFalse();
+        assertThat(Files.readAllBytes(copy)).isEqualTo(archive.bytes("jwt/j.bin"));
+        JsonNode outside = wlcg.one(op("poll", List.of(url("bulk/f-001.bin"))).put("token", token)).get("errors").get(0);
+        assertThat(outside.get("message").asText()).contains("scopes do not allow staging");
     }
 
     @Test

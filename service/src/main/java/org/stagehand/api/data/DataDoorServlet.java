@@ -57,13 +57,15 @@ public final class DataDoorServlet extends HttpServlet {
             return;
         }
         String name = TapePaths.collapse(request.getRequestURI());
-        Optional<String> refusal = access.refusal(request.getHeader("Authorization"), name);
+        TapePaths.Mapped mapped = paths.map(name);
+        Optional<DataDoorAccess.Refusal> refusal = access.refusal(request.getHeader("Authorization"), mapped.stagingPath());
         if (refusal.isPresent()) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"stagehand\"");
-            error(response, 401, refusal.get());
+            if (refusal.get().status() == 401) {
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"stagehand\"");
+            }
+            error(response, refusal.get().status(), refusal.get().message());
             return;
         }
-        TapePaths.Mapped mapped = paths.map(name);
         Optional<StagedCopy> copy = mapped.stagingPath() == null ? Optional.empty() : requests.verifiedCopy(mapped.stagingPath());
         Optional<Path> file = copy.flatMap(this::realPlace);
         if (file.isEmpty()) {

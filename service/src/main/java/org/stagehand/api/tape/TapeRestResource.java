@@ -3,7 +3,6 @@ package org.stagehand.api.tape;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -27,6 +26,7 @@ import java.util.function.Supplier;
 import org.stagehand.api.PublicUrls;
 import org.stagehand.app.ApiException;
 import org.stagehand.area.RelativePath;
+import org.stagehand.auth.WlcgClient;
 import org.stagehand.staging.Locality;
 import org.stagehand.staging.PathRequest;
 import org.stagehand.staging.PathRequests;
@@ -41,7 +41,6 @@ import org.stagehand.staging.RequestIds;
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@PermitAll
 public class TapeRestResource {
 
     /** The request ID gfal2 sends to release when it has none. */
@@ -49,6 +48,7 @@ public class TapeRestResource {
     /** The most paths an archiveinfo answer holds; the rest of a longer list is not answered. */
     static final int MAX_ARCHIVE_INFO_PATHS = 10_000;
     static final String ANONYMOUS = "anonymous";
+    private static final String STAGE = "storage.stage";
 
     private final PathRequests requests;
     private final TapeRestConfiguration config;
@@ -73,7 +73,7 @@ public class TapeRestResource {
     public Response stage(String body, @Context UriInfo uriInfo, @Context SecurityContext security) {
         return answer(() -> {
             JsonNode json = parse(body);
-            List<PathRequest.RequestedPath> files = reader.stageFiles(json);
+            List<PathRequest.RequestedPath> files = withinScopes(reader.stageFiles(json), security);
             UUID id = requests.submit(new PathRequest(client(security), reader.pinOf(json), files),
                     config.getMaxFilesPerRequest(), config.getMaxUnfinishedRequestsPerClient());
             return Response.created(urls.of(uriInfo, "api", "v1", "stage", id.toString()))
@@ -84,8 +84,9 @@ public class TapeRestResource {
 
     @GET
     @Path("stage/{id}")
-    public Response poll(@PathParam("id") String id) {
+    public Response poll(@PathParam("id") String id, @Context SecurityContext security) {
         return answer(() -> {
+            requireStageScope(security);
             UUID requestId = requestId(id);
             PathStatus status = requests.status(requestId).orElseThrow(() -> noSuchRequest(id));
             return Response.ok(statusOf(status)).build();
@@ -95,8 +96,9 @@ public class TapeRestResource {
     @POST
     @Path("stage/{id}/cancel")
     @Consumes(MediaType.WILDCARD)
-    public Response cancel(@PathParam("id") String id, String body) {
+    public Response cancel(@PathParam("id") String id, String body, @Context SecurityContext security) {
         return answer(() -> {
+            requireStageScope(security);
             List<String> names = reader.pathNames(parse(body));
             UUID requestId = requestId(id);
             try {
@@ -111,8 +113,9 @@ public class TapeRestResource {
     /** Cancels what is left of a request and forgets it. */
     @DELETE
     @Path("stage/{id}")
-    public Response delete(@PathParam("id") String id) {
+    public Response delete(@PathParam("id") String id, @Context SecurityContext security) {
         return answer(() -> {
+            requireStageScope(security);
             requests.forget(requestId(id));
             return Response.ok().build();
         });
@@ -127,6 +130,7 @@ public class TapeRestResource {
     @Consumes(MediaType.WILDCARD)
     public Response release(@PathParam("id") String id, String body, @Context SecurityContext security) {
         return answer(() -> {
+            requireStageScope(security);
             List<String> names = reader.pathNames(parse(body));
             Optional<UUID> requestId = parseRequestId(id);
             if (requestId.isPresent() && requests.status(requestId.get()).isPresent()) {
@@ -146,14 +150,15 @@ public class TapeRestResource {
     @POST
     @Path("{archiveinfo: archiveinfo/?}")
     @Consumes(MediaType.WILDCARD)
-    public Response archiveInfo(String body) {
+    public Response archiveInfo(String body, @Context SecurityContext security) {
         return answer(() -> {
+            Optional<WlcgClient> wlcg = wlcgClient(security);
             List<String> names = reader.pathNames(parse(body));
             if (names.size() > MAX_ARCHIVE_INFO_PATHS) {
                 names = names.subList(0, MAX_ARCHIVE_INFO_PATHS);
             }
             Map<String, TapePaths.Mapped> mapped = new LinkedHashMap<>();
-            names.forEach(name -> mapped.put(name, paths.map(name)));
+            names.forEach(name -> mapped.put(name, allowedToLocate(wlcg, paths.map(name), name)));
             List<RelativePath> known = mapped.values().stream().filter(m -> m.stagingPath() != null)
                     .map(TapePaths.Mapped::stagingPath).distinct().toList();
             Map<RelativePath, Locality> localities = requests.localities(known);
@@ -194,6 +199,40 @@ public class TapeRestResource {
 
     private static Long seconds(Instant instant) {
         return instant == null ? null : instant.getEpochSecond();
+    }
+
+    /** A WLCG token's paths outside its {@code storage.stage} scopes fail, as unknown paths do. */
+    private static List<PathRequest.RequestedPath> withinScopes(List<PathRequest.RequestedPath> files, SecurityContext security) {
+        Optional<WlcgClient> wlcg = wlcgClient(security);
+        if (wlcg.isEmpty()) {
+            return files;
+        }
+        return files.stream().map(file -> file.stagingPath() == null
+                || wlcg.get().allows(STAGE, "/" + file.stagingPath().value()) ? file
+                : PathRequest.RequestedPath.refused(file.name(), "the token's scopes do not allow staging " + file.name()))
+                .toList();
+    }
+
+    /** Polls, cancels and releases need a WLCG token to hold some {@code storage.stage} scope. */
+    private static void requireStageScope(SecurityContext security) {
+        Optional<WlcgClient> wlcg = wlcgClient(security);
+        if (wlcg.isPresent() && !wlcg.get().hasAny(STAGE)) {
+            throw new ApiException(403, "the token has no " + STAGE + " scope");
+        }
+    }
+
+    /** Localities are told for paths a WLCG token may stage, read or poll. */
+    private static TapePaths.Mapped allowedToLocate(Optional<WlcgClient> wlcg, TapePaths.Mapped mapped, String name) {
+        if (wlcg.isEmpty() || mapped.stagingPath() == null) {
+            return mapped;
+        }
+        String path = "/" + mapped.stagingPath().value();
+        return wlcg.get().allows(STAGE, path) || wlcg.get().allows("storage.read", path) || wlcg.get().allows("storage.poll", path)
+                ? mapped : new TapePaths.Mapped(null, "the token's scopes do not cover " + name);
+    }
+
+    private static Optional<WlcgClient> wlcgClient(SecurityContext security) {
+        return security != null && security.getUserPrincipal() instanceof WlcgClient client ? Optional.of(client) : Optional.empty();
     }
 
     static String client(SecurityContext security) {
