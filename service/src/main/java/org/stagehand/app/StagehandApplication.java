@@ -222,7 +222,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         Optional<BearerTokenAuthenticator> authenticator = BearerTokenAuthenticator.from(config.getAuth(), System.getenv());
         registerAuthentication(config, environment, authenticator);
         TapeRestWiring.register(config, environment, new PathRequests(jdbi, staging, area, statusCache,
-                dispatcher::cancelUnwantedWork, clock), area, authenticator);
+                dispatcher::cancelUnwantedWork, clock, TapeRestWiring.archiveLookup(config, backend)), area, authenticator);
 
         guardAdminTasks(config, environment);
         environment.admin().addTask(new CancelRequestTask(staging));

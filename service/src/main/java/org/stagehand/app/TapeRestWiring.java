@@ -16,6 +16,8 @@ import org.stagehand.api.tape.WellKnownResource;
 import org.stagehand.area.StagingArea;
 import org.stagehand.area.RelativePath;
 import org.stagehand.auth.BearerTokenAuthenticator;
+import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.DescribesPaths;
 import org.stagehand.auth.WlcgClient;
 import org.stagehand.auth.WlcgTokenVerifier;
 import org.stagehand.staging.PathRequests;
@@ -24,6 +26,23 @@ import org.stagehand.staging.PathRequests;
 final class TapeRestWiring {
 
     private TapeRestWiring() {
+    }
+
+    /**
+     * The backend's lookup of paths not in the catalog, when {@code tapeRest.resolveUnknownPaths}
+     * asks for it.
+     *
+     * @throws IllegalArgumentException naming the key when the backend cannot describe paths
+     */
+    static Optional<DescribesPaths> archiveLookup(StagehandConfiguration config, ArchiveBackend backend) {
+        if (!config.getTapeRest().isResolveUnknownPaths()) {
+            return Optional.empty();
+        }
+        if (backend instanceof DescribesPaths describer) {
+            return Optional.of(describer);
+        }
+        throw new IllegalArgumentException("tapeRest.resolveUnknownPaths: the '" + config.getBackend().getClass().getSimpleName()
+                + "' backend cannot look paths up in the archive; catalog the files, or turn the key off");
     }
 
     /** @param authenticator the API's tokens; empty when the API is open */

@@ -40,6 +40,24 @@ final class PathRequestDao {
         return alias + "." + CatalogDao.COLUMNS.replace(", ", ", " + alias + ".");
     }
 
+    /**
+     * Adds catalog entries for files found in the archive by path; an entry that appeared meanwhile
+     * (the same path asked for at the same moment) is left as it is.
+     */
+    void insertDiscovered(List<CatalogEntry> entries, Instant now) {
+        for (CatalogEntry entry : entries) {
+            handle.createUpdate("INSERT INTO catalog_entry (file_id, staging_path, archive_location, bytes, checksum, imported_at)"
+                            + " VALUES (:id, :path, :location, :bytes, :checksum, :now) ON CONFLICT DO NOTHING")
+                    .bind("id", entry.fileId())
+                    .bind("path", entry.stagingPath().value())
+                    .bind("location", entry.archiveLocation())
+                    .bind("bytes", entry.bytes().isPresent() ? entry.bytes().getAsLong() : null)
+                    .bind("checksum", entry.checksum().map(Object::toString).orElse(null))
+                    .bind("now", now)
+                    .execute();
+        }
+    }
+
     /** Requests of this client that are neither cancelled nor finished. */
     long unfinishedRequestsOf(String client) {
         return handle.createQuery("SELECT count(*) FROM staging_request r WHERE r.client = :client AND r.cancelled_at IS NULL"

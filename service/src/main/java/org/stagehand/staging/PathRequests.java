@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.app.ApiException;
 import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
+import org.stagehand.backend.DescribesPaths;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.staging.PathRequest.RequestedPath;
 import org.stagehand.staging.PathRequestDao.EntryState;
@@ -46,10 +47,16 @@ public final class PathRequests {
     private final Runnable cancellationSignal;
     private final Clock clock;
     private final LastKnownAnswers<PathStatus> answers;
+    private final Optional<UncatalogedPaths> archive;
 
-    /** @param cancellationSignal told when files were cancelled, to stop work no one wants */
+    /**
+     * @param cancellationSignal told when files were cancelled, to stop work no one wants
+     * @param archive when present, a path not in the catalog is looked up in the archive and, if a
+     *     file is there, cataloged and staged ({@code tapeRest.resolveUnknownPaths})
+     */
     public PathRequests(Jdbi jdbi, StagingService staging, StagingArea area, StatusCache statusCache,
-                        Runnable cancellationSignal, Clock clock) {
+                        Runnable cancellationSignal, Clock clock, Optional<DescribesPaths> archive) {
+        this.archive = archive.map(UncatalogedPaths::new);
         this.jdbi = jdbi;
         this.staging = staging;
         this.area = area;
@@ -73,6 +80,7 @@ public final class PathRequests {
                     + maxFiles + " are accepted in one request");
         }
         Map<String, CatalogEntry> byPath = new HashMap<>();
+        Map<String, String> archiveErrors = new HashMap<>();
         long unfinished = jdbi.withHandle(handle -> {
             PathRequestDao dao = new PathRequestDao(handle);
             List<String> wanted = request.paths().stream().filter(path -> path.stagingPath() != null)
@@ -80,7 +88,13 @@ public final class PathRequests {
             if (!wanted.isEmpty()) {
                 dao.entriesByStagingPath(wanted).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
             }
-            return dao.unfinishedRequestsOf(request.client());
+            long count = dao.unfinishedRequestsOf(request.client());
+            List<String> unknown = wanted.stream().filter(path -> !byPath.containsKey(path)).toList();
+            if (count < maxUnfinished && archive.isPresent() && !unknown.isEmpty()) {
+                dao.insertDiscovered(archive.get().discover(unknown, archiveErrors), clock.instant());
+                dao.entriesByStagingPath(unknown).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
+            }
+            return count;
         });
         if (unfinished >= maxUnfinished) {
             throw new ApiException(429, "client " + request.client() + " has " + unfinished
@@ -96,7 +110,8 @@ public final class PathRequests {
             CatalogEntry entry = path.stagingPath() == null ? null : byPath.get(path.stagingPath().value());
             names.add(path.name());
             fileIds.add(entry == null ? null : entry.fileId());
-            errors.add(entry != null ? null : path.refusal() != null ? path.refusal() : "no such file: " + path.name());
+            errors.add(entry != null ? null : path.refusal() != null ? path.refusal()
+                    : archiveErrors.getOrDefault(path.stagingPath().value(), "no such file: " + path.name()));
             metadata.add(path.metadata());
             if (entry != null) {
                 distinctIds.add(entry.fileId());
@@ -288,6 +303,8 @@ public final class PathRequests {
             answer.put(path, "READY".equals(state.workState()) && area.exists(path)
                     ? Locality.ARCHIVE_AND_STAGED : Locality.ARCHIVE);
         }
+        archive.ifPresent(lookup -> answer.replaceAll((path, locality) ->
+                locality == Locality.UNKNOWN && lookup.exists(path.value()) ? Locality.ARCHIVE : locality));
         return answer;
     }
 

@@ -69,4 +69,15 @@ class ConfigurationErrorsIT {
 
         assertThatThrownBy(app::start).hasMessageContaining("database.url").hasMessageContaining("MODE=PostgreSQL");
     }
+
+    @Test
+    void resolvingUnknownPathsWithABackendThatCannotDescribeThemNamesTheKey() throws Exception {
+        StagehandTestApp app = new StagehandTestApp(overrides(null, directory.resolve("staging"),
+                ConfigOverride.config("backend.type", "recording"),
+                ConfigOverride.config("backend.name", "configuration-errors"),
+                ConfigOverride.config("tapeRest.enabled", "true"),
+                ConfigOverride.config("tapeRest.resolveUnknownPaths", "true")));
+
+        assertThatThrownBy(app::start).hasMessageContaining("tapeRest.resolveUnknownPaths");
+    }
 }

@@ -28,6 +28,8 @@ public class TapeRestConfiguration {
     @Min(1)
     private int maxUnfinishedRequestsPerClient = 5000;
 
+    private boolean resolveUnknownPaths = false;
+
     /** Whether the door is served: {@code /.well-known/wlcg-tape-rest-api} and {@code /api/v1/...}. */
     @JsonProperty
     public boolean isEnabled() {
@@ -90,5 +92,20 @@ public class TapeRestConfiguration {
     @JsonProperty
     public void setMaxUnfinishedRequestsPerClient(int maxUnfinishedRequestsPerClient) {
         this.maxUnfinishedRequestsPerClient = maxUnfinishedRequestsPerClient;
+    }
+
+    /**
+     * Whether a path that is not in the catalog is looked up in the archive through the backend
+     * (which must be able to describe paths: POSIX can), and staged when a file is there, as WLCG
+     * sites work with no catalog import. Off: such a path fails.
+     */
+    @JsonProperty
+    public boolean isResolveUnknownPaths() {
+        return resolveUnknownPaths;
+    }
+
+    @JsonProperty
+    public void setResolveUnknownPaths(boolean resolveUnknownPaths) {
+        this.resolveUnknownPaths = resolveUnknownPaths;
     }
 }
