@@ -77,7 +77,12 @@ class ConfigurationErrorsIT {
                 ConfigOverride.config("backend.name", "configuration-errors"),
                 ConfigOverride.config("tapeRest.enabled", "true"),
                 ConfigOverride.config("tapeRest.resolveUnknownPaths", "true")));
-
-        assertThatThrownBy(app::start).hasMessageContaining("tapeRest.resolveUnknownPaths");
+        // A start that fails leaves its dw.* properties set; the next test must not inherit the backend.
+        java.util.Map<String, String> before = org.stagehand.testing.OverrideProperties.save();
+        try {
+            assertThatThrownBy(app::start).hasMessageContaining("tapeRest.resolveUnknownPaths");
+        } finally {
+            org.stagehand.testing.OverrideProperties.restore(before);
+        }
     }
 }
