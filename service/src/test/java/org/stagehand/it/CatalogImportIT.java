@@ -36,7 +36,8 @@ abstract class CatalogImportIT {
     void startApp(@TempDir Path directory) throws Exception {
         this.directory = directory;
         TestArchive archive = new TestArchive(directory.resolve("archive"))
-                .file("blocked", "way/blocked.bin", 100);
+                .file("blocked", "way/blocked.bin", 100)
+                .file("below-a-file", "lane/file/below.bin", 100);
         stagingRoot = directory.resolve("staging");
         app = new StagehandTestApp(StagehandTestApp.overrides(database(directory), stagingRoot, archive.root(),
                 archive.writeCatalog(directory.resolve("catalog.json")))).start();
@@ -96,5 +97,17 @@ abstract class CatalogImportIT {
         String message = status.get("errors").get(0).get("message").asText();
         assertThat(message).contains("in the way at 'way/blocked.bin'").doesNotContain("attempts");
         assertThat(stagingRoot.resolve("way/blocked.bin/not-ours.txt")).hasContent("someone else's");
+    }
+
+    @Test
+    void fileInTheWayOfADirectoryFailsAtOnceWithoutRetries() throws Exception {
+        Files.createDirectories(stagingRoot.resolve("lane"));
+        Files.writeString(stagingRoot.resolve("lane/file"), "someone else's");
+
+        String requestId = app.requestStaging("below-a-file").json().get("request_id").asText();
+        JsonNode status = app.awaitStatus(requestId, "failed", Duration.ofSeconds(20));
+
+        assertThat(status.get("errors").get(0).get("message").asText()).doesNotContain("attempts");
+        assertThat(stagingRoot.resolve("lane/file")).hasContent("someone else's");
     }
 }
