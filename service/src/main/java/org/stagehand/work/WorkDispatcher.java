@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -63,8 +62,8 @@ public final class WorkDispatcher implements Managed {
     /** This run's epoch: a fresh ID per start, recorded in {@code instance_epoch}. */
     private final String epoch = UUID.randomUUID().toString().replace("-", "").substring(0, EPOCH_LENGTH);
 
-    /** Tokens of the claims this instance is working on: their leases are renewed, never reaped. */
-    private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
+    /** The claims this instance is working on: their leases are renewed, never taken back. */
+    private final ClaimsUnderWay underWay = new ClaimsUnderWay();
     private final AtomicInteger batchesInFlight = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -72,10 +71,6 @@ public final class WorkDispatcher implements Managed {
     private volatile boolean running;
     private volatile boolean paused;
     private volatile boolean waitingForSpace;
-    /** The batches under way here, by lease token, so their items can be cancelled. */
-    private final Map<String, StagingBatch> liveBatches = new ConcurrentHashMap<>();
-    /** The recorders of the claims under way here, by lease token, until their files are settled. */
-    private final Map<String, OutcomeRecorder> recorders = new ConcurrentHashMap<>();
 
     private LeaseKeeper leases;
 
@@ -146,7 +141,7 @@ public final class WorkDispatcher implements Managed {
         promotions.start();
         long period = Math.max(config.getPollInterval().toMilliseconds(), config.getLeaseDuration().toMilliseconds() / 3);
         leases = new LeaseKeeper(leaseConnection, epoch, config.getLeaseDuration().toJavaDuration(), Duration.ofMillis(period),
-                clock, freezePoints, new ClaimsUnderWay());
+                clock, freezePoints, underWay);
         leases.start();
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "stagehand-housekeeping"));
         housekeeping.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.MILLISECONDS);
@@ -236,15 +231,16 @@ public final class WorkDispatcher implements Managed {
      * a request is cancelled here, and periodically for cancellations made on other instances.
      */
     public void cancelUnwantedWork() {
-        if (liveBatches.isEmpty()) {
+        List<StagingBatch> batches = List.copyOf(underWay.batches());
+        if (batches.isEmpty()) {
             return;
         }
         try {
-            Set<String> unwanted = Set.copyOf(dao.unwantedClaims(Set.copyOf(liveBatches.keySet())));
+            Set<String> unwanted = Set.copyOf(dao.unwantedClaims(batches.stream().map(StagingBatch::id).toList()));
             if (unwanted.isEmpty()) {
                 return;
             }
-            for (StagingBatch batch : liveBatches.values()) {
+            for (StagingBatch batch : batches) {
                 batch.cancel(batch.items().stream().filter(item -> unwanted.contains(item.fileId())).toList());
             }
             LOG.info("cancelled {} files under way that no request wants any more", unwanted.size());
@@ -286,14 +282,14 @@ public final class WorkDispatcher implements Managed {
     /** Claims one batch and hands it to a worker; false when nothing was due. */
     private boolean claimAndSubmitBatch() {
         String token = epoch + UUID.randomUUID().toString().replace("-", "").substring(EPOCH_LENGTH);
-        liveTokens.add(token);
+        underWay.open(token);
         List<ClaimedFile> claimed;
         try {
             WorkDao.Claim claim = claim(token);
             if (claim.bytesNeeded() > space.capacityBytes()) {
                 // It would wait forever, and every due file behind it with it.
                 failLargerThanCapacity(claim);
-                liveTokens.remove(token);
+                underWay.close(token);
                 return true;
             }
             if (claim.bytesNeeded() > 0 && space.makeRoom(claim.bytesNeeded())) {
@@ -302,11 +298,11 @@ public final class WorkDispatcher implements Managed {
             waitingForSpace = claim.bytesNeeded() > 0;
             claimed = claim.files();
         } catch (RuntimeException e) {
-            liveTokens.remove(token);
+            underWay.close(token);
             throw e;
         }
         if (claimed.isEmpty()) {
-            liveTokens.remove(token);
+            underWay.close(token);
             return false;
         }
         batchesInFlight.incrementAndGet();
@@ -319,8 +315,7 @@ public final class WorkDispatcher implements Managed {
                 // The worker is free once the backend is done, but the claims stay live until their
                 // verified files are recorded: a claim that no one holds is taken back.
                 settled.whenComplete((ignored, failure) -> {
-                    recorders.remove(token);
-                    liveTokens.remove(token);
+                    underWay.close(token);
                     signal();
                 });
             }
@@ -356,7 +351,7 @@ public final class WorkDispatcher implements Managed {
         Map<String, ClaimedFile> claims = new LinkedHashMap<>();
         claimed.forEach(claim -> claims.put(claim.entry().fileId(), claim));
         OutcomeRecorder recorder = new OutcomeRecorder(dao, area, promotions, claims, retryPolicy, metrics, messages, clock);
-        recorders.put(token, recorder);
+        underWay.recordedBy(token, recorder);
         List<StagingItem> items = new ArrayList<>();
         for (ClaimedFile claim : claimed) {
             StagingItem item;
@@ -404,7 +399,7 @@ public final class WorkDispatcher implements Managed {
 
     /** Hands a batch to the backend; false when the service is stopping and the batch was left as it stood. */
     private boolean stage(StagingBatch batch, OutcomeRecorder recorder) {
-        liveBatches.put(batch.id(), batch);
+        underWay.staging(batch);
         Timer.Context timing = metrics.batchStarted();
         try {
             backend.stage(batch, recorder);
@@ -415,7 +410,7 @@ public final class WorkDispatcher implements Managed {
         } catch (RuntimeException e) {
             LOG.error("backend failed on {}: {}", batch, e.toString(), e);
         } finally {
-            liveBatches.remove(batch.id());
+            underWay.stagedOut(batch);
             metrics.batchEnded(timing);
         }
         return !Thread.currentThread().isInterrupted() && running;
@@ -432,48 +427,6 @@ public final class WorkDispatcher implements Managed {
         }
     }
 
-    /** What the lease thread knows of, and does to, the claims under way here. */
-    private final class ClaimsUnderWay implements LeaseKeeper.Claims {
-        @Override
-        public Set<String> tokens() {
-            return liveTokens;
-        }
-
-        @Override
-        public Set<String> unsettled(String token) {
-            OutcomeRecorder recorder = recorders.get(token);
-            return recorder == null ? Set.of() : recorder.unsettled();
-        }
-
-        /** Stops the lost files at once, in the backend too, through the cancellation path. */
-        @Override
-        public void lost(String token, Set<String> fileIds) {
-            OutcomeRecorder recorder = recorders.get(token);
-            if (recorder != null) {
-                recorder.lost(fileIds);
-            }
-            StagingBatch batch = liveBatches.get(token);
-            if (batch != null) {
-                batch.cancel(batch.items().stream().filter(item -> fileIds.contains(item.fileId())).toList());
-            }
-        }
-
-        /**
-         * Cancels the batches under way when their leases may run out before the next renewal:
-         * another instance may then take their files over, and a file must never be staged twice
-         * at once. The files go to whichever instance claims them next.
-         */
-        @Override
-        public void lapsing(Instant leasedUntil) {
-            if (liveBatches.isEmpty()) {
-                return;
-            }
-            LOG.error("leases could not be renewed and run out at {}: cancelling the {} batches under way",
-                    leasedUntil, liveBatches.size());
-            liveBatches.values().forEach(batch -> batch.cancel(batch.items()));
-        }
-    }
-
     /**
      * Puts back in the queue the claims whose lease expired, and this instance's own claims that no
      * worker holds (left by its previous run, or by a batch whose outcome could not be recorded),
@@ -482,7 +435,7 @@ public final class WorkDispatcher implements Managed {
      */
     private int takeBackAbandonedClaims() {
         Instant now = clock.instant();
-        List<ExpiredLease> takenBack = dao.takeBack(now, owner, liveTokens::contains);
+        List<ExpiredLease> takenBack = dao.takeBack(now, owner, underWay::isLive);
         for (ExpiredLease lease : takenBack) {
             if (lease.stagingPath() == null) {
                 continue;
