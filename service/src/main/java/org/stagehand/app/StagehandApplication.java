@@ -180,7 +180,11 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
 
         String instanceName = config.getWork().getInstanceName() != null
                 ? config.getWork().getInstanceName() : InetAddress.getLocalHost().getHostName();
-        StagingAreaCleaner cleaner = new StagingAreaCleaner(jdbi, area, config.getLifecycle(), clock);
+        boolean postgres = DatabaseSetup.isPostgres(config.getDatabase());
+        StatusCache statusCache = StatusCache.create(config.getStaging().getStatusCacheEntries(),
+                config.getStaging().getStatusCacheMaxAge().toJavaDuration(), environment.metrics());
+        StagingAreaCleaner cleaner = new StagingAreaCleaner(jdbi, area, config.getLifecycle(), clock,
+                statusCache::invalidate);
         WorkDispatcher dispatcher = new WorkDispatcher(jdbi.onDemand(WorkDao.class), area, backend, config.getWork(),
                 cleaner, instanceName, new ClientMessages(area.root(),
                         ClientMessages.archiveRootsOf(config.getBackend(), environment.getObjectMapper())),
@@ -191,9 +195,6 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.lifecycle().manage(dispatcher);
         environment.lifecycle().manage(new StagingAreaCleanup(cleaner, config.getLifecycle()));
 
-        boolean postgres = DatabaseSetup.isPostgres(config.getDatabase());
-        StatusCache statusCache = StatusCache.create(config.getStaging().getStatusCacheEntries(),
-                config.getStaging().getStatusCacheMaxAge().toJavaDuration(), environment.metrics());
         if (postgres && config.getStaging().getStatusCacheEntries() > 0) {
             // H2 cannot notify: its cache stays dark and every status is read from the database.
             environment.lifecycle().manage(new StatusChangeListener(() -> DatabaseSetup.openDedicatedPostgresConnection(

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import io.dropwizard.util.DataSize;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -30,12 +31,19 @@ public final class StagingAreaCleaner implements SpaceGuard {
     private final StagingArea area;
     private final LifecycleConfiguration config;
     private final Clock clock;
+    private final Consumer<List<UUID>> purged;
 
-    public StagingAreaCleaner(Jdbi jdbi, StagingArea area, LifecycleConfiguration config, Clock clock) {
+    /**
+     * @param purged told of the requests just purged, after their transaction: answers this
+     *     instance keeps in memory must go at once, not when the database's notification comes
+     */
+    public StagingAreaCleaner(Jdbi jdbi, StagingArea area, LifecycleConfiguration config, Clock clock,
+                              Consumer<List<UUID>> purged) {
         this.jdbi = jdbi;
         this.area = area;
         this.config = config;
         this.clock = clock;
+        this.purged = purged;
     }
 
     /**
@@ -107,6 +115,7 @@ public final class StagingAreaCleaner implements SpaceGuard {
                     dao.deleteRequestFiles(requestId);
                     dao.deleteRequest(requestId);
                 });
+                this.purged.accept(List.of(requestId));
                 purged++;
             }
         } while (expired.size() == PAGE);
