@@ -9,14 +9,10 @@ import io.dropwizard.lifecycle.Managed;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +49,8 @@ public final class JdpRequestIds implements StatusCache.ChangeSubscriber, Manage
     private final StagingService staging;
     private final SecureRandom random = new SecureRandom();
     private final Cache<Long, UUID> known;
-    private final Set<UUID> notified = ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
-    private Thread refresher;
+    private final RefreshRounds toLookUp =
+            new RefreshRounds("stagehand-jdp-ids", Duration.ofSeconds(1), REFRESH_BATCH, this::lookUp);
 
     private JdpRequestIds(StagingService staging, int maxEntries) {
         this.staging = staging;
@@ -70,7 +65,7 @@ public final class JdpRequestIds implements StatusCache.ChangeSubscriber, Manage
         JdpRequestIds ids = new JdpRequestIds(staging, maxEntries);
         staging.statusCache().subscribe(ids);
         metrics.register("stagehand.jdp-ids.known", (Gauge<Long>) ids.known::estimatedSize);
-        metrics.register("stagehand.jdp-ids.to-look-up", (Gauge<Integer>) ids.notified::size);
+        metrics.register("stagehand.jdp-ids.to-look-up", (Gauge<Integer>) ids.toLookUp::pendingCount);
         return ids;
     }
 
@@ -120,7 +115,7 @@ public final class JdpRequestIds implements StatusCache.ChangeSubscriber, Manage
 
     @Override
     public void changed(Collection<UUID> requestIds) {
-        notified.addAll(requestIds);
+        toLookUp.again(requestIds);
     }
 
     @Override
@@ -130,46 +125,24 @@ public final class JdpRequestIds implements StatusCache.ChangeSubscriber, Manage
 
     @Override
     public void start() {
-        running = true;
-        refresher = new Thread(this::learnUntilStopped, "stagehand-jdp-ids");
-        refresher.setDaemon(true);
-        refresher.start();
+        toLookUp.start();
     }
 
     @Override
     public void stop() throws InterruptedException {
-        running = false;
-        if (refresher != null) {
-            refresher.interrupt();
-            refresher.join(Duration.ofSeconds(10).toMillis());
-        }
-    }
-
-    private void learnUntilStopped() {
-        while (running) {
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            learnNotified();
-        }
+        toLookUp.stop();
     }
 
     /** Looks up the integer IDs of the requests notified since the last round, in one query. */
     void learnNotified() {
-        List<UUID> batch = new ArrayList<>();
-        for (Iterator<UUID> it = notified.iterator(); it.hasNext() && batch.size() < REFRESH_BATCH; ) {
-            batch.add(it.next());
-            it.remove();
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
+        toLookUp.runRound();
+    }
+
+    private void lookUp(List<UUID> batch) {
         try {
             known.putAll(staging.jdpIdsOf(batch));
         } catch (JdbiException | IllegalStateException e) {
-            notified.addAll(batch); // next round
+            toLookUp.again(batch); // next round
         }
     }
 

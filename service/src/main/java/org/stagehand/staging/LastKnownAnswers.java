@@ -9,14 +9,10 @@ import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
@@ -69,24 +65,24 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
     private final Cache<UUID, Kept<T>> kept;
     private final Reader<T> reader;
     private final Clock clock;
-    private final Set<UUID> changed = ConcurrentHashMap.newKeySet();
+    private final RefreshRounds changed;
     private final AtomicLong sequence = new AtomicLong();
     private final Meter fromMemory;
     private final Meter unknownInOutage;
     private volatile long outageUntilNanos;
     private volatile boolean outage;
-    private volatile boolean running;
-    private Thread refresher;
 
     private LastKnownAnswers(String name, int maxEntries, Reader<T> reader, Clock clock, MetricRegistry metrics) {
         this.name = name;
         this.kept = Caffeine.newBuilder().maximumSize(maxEntries).build();
         this.reader = reader;
         this.clock = clock;
+        this.changed = new RefreshRounds("stagehand-" + name + "-refresher", REFRESH_INTERVAL, REFRESH_BATCH,
+                this::readAgain);
         this.fromMemory = metrics.meter("stagehand." + name + ".answered-from-memory");
         this.unknownInOutage = metrics.meter("stagehand." + name + ".unknown-during-outage");
         metrics.register("stagehand." + name + ".remembered", (Gauge<Long>) kept::estimatedSize);
-        metrics.register("stagehand." + name + ".changes-to-read", (Gauge<Integer>) changed::size);
+        metrics.register("stagehand." + name + ".changes-to-read", (Gauge<Integer>) changed::pendingCount);
     }
 
     /**
@@ -175,12 +171,12 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
 
     @Override
     public void changed(Collection<UUID> requestIds) {
-        changed.addAll(requestIds);
+        changed.again(requestIds);
     }
 
     @Override
     public void allChanged() {
-        changed.addAll(kept.asMap().keySet());
+        changed.again(kept.asMap().keySet());
     }
 
     /** How many answers are remembered (approximately). */
@@ -190,40 +186,20 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
 
     @Override
     public void start() {
-        running = true;
-        refresher = new Thread(this::refreshUntilStopped, "stagehand-" + name + "-refresher");
-        refresher.setDaemon(true);
-        refresher.start();
+        changed.start();
     }
 
     @Override
     public void stop() throws InterruptedException {
-        running = false;
-        if (refresher != null) {
-            refresher.interrupt();
-            refresher.join(Duration.ofSeconds(10).toMillis());
-        }
-    }
-
-    private void refreshUntilStopped() {
-        while (running) {
-            try {
-                Thread.sleep(REFRESH_INTERVAL.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            refreshChanged();
-        }
+        changed.stop();
     }
 
     /** Reads the changed requests again, up to a batch; stops at the first sign of an outage. */
     void refreshChanged() {
-        List<UUID> batch = new ArrayList<>(Math.min(REFRESH_BATCH, changed.size()));
-        for (Iterator<UUID> it = changed.iterator(); it.hasNext() && batch.size() < REFRESH_BATCH; ) {
-            UUID id = it.next();
-            it.remove();
-            batch.add(id);
-        }
+        changed.runRound();
+    }
+
+    private void readAgain(List<UUID> batch) {
         for (int i = 0; i < batch.size(); i++) {
             UUID id = batch.get(i);
             long started = sequence.incrementAndGet();
@@ -231,7 +207,7 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
             try {
                 keep(id, reader.read(id), readAt, started);
             } catch (JdbiException | IllegalStateException e) {
-                changed.addAll(batch.subList(i, batch.size())); // read again next round
+                changed.again(batch.subList(i, batch.size())); // read again next round
                 if (e instanceof JdbiException jdbi && DatabaseExceptionMapper.isUnavailable(jdbi)) {
                     outageBegins(jdbi);
                 } else {
