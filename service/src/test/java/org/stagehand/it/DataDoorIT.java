@@ -50,8 +50,6 @@ class DataDoorIT {
                 directory.resolve("staging"), archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
                 ConfigOverride.config("auth.tokenSha256", HexFormat.of().formatHex(
                         MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.UTF_8)))),
-                // as JdpStagingIT: on a busy machine Jetty's data-rate check answers small requests 408
-                ConfigOverride.config("http.minRequestDataRate", "0B"),
                 ConfigOverride.config("tapeRest.enabled", "true"),
                 ConfigOverride.config("dataDoor.enabled", "true"))).start();
         stage("/archive/d/a.bin", "/archive/linked/l.bin");

@@ -58,7 +58,6 @@ class DatabaseOutageIT {
         try {
             app = new StagehandTestApp(StagehandTestApp.overrides(database(postgres), staging, archive.root(), catalog,
                     ConfigOverride.config("backend.type", "recording"),
-                    ConfigOverride.config("http.minRequestDataRate", "0B"), // small POSTs on a busy machine: no 408
                     ConfigOverride.config("backend.name", RECORDER),
                     ConfigOverride.config("work.workers", "2"),
                     ConfigOverride.config("work.maxBatchSize", "2"),
@@ -155,7 +154,6 @@ class DatabaseOutageIT {
         try {
             app = new StagehandTestApp(StagehandTestApp.overrides(database(postgres), staging, archive.root(), catalog,
                     ConfigOverride.config("backend.type", "recording"),
-                    ConfigOverride.config("http.minRequestDataRate", "0B"), // small POSTs on a busy machine: no 408
                     ConfigOverride.config("backend.name", "lease-lapse"),
                     ConfigOverride.config("work.leaseDuration", "2s"))).start();
             String request = accepted(app.requestStaging("held"));

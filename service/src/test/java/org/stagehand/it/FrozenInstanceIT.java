@@ -53,9 +53,7 @@ class FrozenInstanceIT {
                 ConfigOverride.config("work.maxBatchSize", "4"),
                 ConfigOverride.config("work.leaseDuration", "2s"),
                 ConfigOverride.config("work.transactionIdleTimeout", "1s"),
-                ConfigOverride.config("work.pollInterval", "100ms"),
-                // Small POSTs on a busy machine must not be answered 408.
-                ConfigOverride.config("http.minRequestDataRate", "0B")), freezer);
+                ConfigOverride.config("work.pollInterval", "100ms")), freezer);
     }
 
     /**

@@ -46,9 +46,7 @@ abstract class HostileInputIT {
                 .file("blocked", "hostile/blocked.txt", 100);
         this.directory = directory;
         app = new StagehandTestApp(StagehandTestApp.overrides(database(directory), directory.resolve("staging"),
-                archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
-                // No data-rate check (as JettyErrorsIT): small POSTs are not to be answered 408 on a busy machine.
-                ConfigOverride.config("http.minRequestDataRate", "0B"))).start();
+                archive.root(), archive.writeCatalog(directory.resolve("catalog.json")))).start();
         readyRequest = app.requestStaging("h1", "h2").json().get("request_id").asText();
         app.awaitStatus(readyRequest, "ready", TIMEOUT);
     }

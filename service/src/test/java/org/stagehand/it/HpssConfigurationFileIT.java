@@ -39,8 +39,6 @@ class HpssConfigurationFileIT {
                   url: "jdbc:h2:file:%s;MODE=PostgreSQL"
                   user: sa
                 autoMigrate: true
-                http:
-                  minRequestDataRate: 0B      # as JdpStagingIT: small POSTs on a busy machine
                 staging:
                   root: %s
                   createRoot: true

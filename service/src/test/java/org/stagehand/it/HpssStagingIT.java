@@ -593,9 +593,6 @@ class HpssStagingIT {
             overrides.add(ConfigOverride.config("backend.hsiPath", standIn().toString()));
             overrides.add(ConfigOverride.config("backend.archiveRoot", ARCHIVE_ROOT));
             overrides.add(ConfigOverride.config("backend.commandDirectory", commands.toString()));
-            // As JdpStagingIT: on a busy machine the data-rate check (1 KiB/s since the request
-            // began) answers small POSTs 408; these tests are about HPSS, not slow clients.
-            overrides.add(ConfigOverride.config("http.minRequestDataRate", "0B"));
             overrides.add(ConfigOverride.config("backend.environment.HSI_STANDIN_ROOT", namespace.toString()));
             overrides.add(ConfigOverride.config("backend.environment.HSI_STANDIN_TAPES", tapes.toString()));
             overrides.add(ConfigOverride.config("backend.environment.HSI_STANDIN_LOG", log.toString()));

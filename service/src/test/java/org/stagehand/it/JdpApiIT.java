@@ -87,9 +87,7 @@ abstract class JdpApiIT {
     StagehandTestApp newApp(ConfigOverride... more) {
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("jdpApi.enabled", "true"),
-                ConfigOverride.config("jdpApi.secretsEnvironmentVariable", "STAGEHAND_IT_JDP_DOOR_SECRETS"),
-                // No data-rate check (as JettyErrorsIT): small POSTs are not to be answered 408 on a busy machine.
-                ConfigOverride.config("http.minRequestDataRate", "0B")));
+                ConfigOverride.config("jdpApi.secretsEnvironmentVariable", "STAGEHAND_IT_JDP_DOOR_SECRETS")));
         overrides.addAll(List.of(more));
         return new StagehandTestApp(StagehandTestApp.overrides(database, stagingRoot, archive.root(), catalog,
                 overrides.toArray(ConfigOverride[]::new)));

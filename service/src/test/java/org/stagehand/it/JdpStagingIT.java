@@ -482,9 +482,6 @@ class JdpStagingIT {
         overrides.add(ConfigOverride.config("staging.root", staging.toString()));
         overrides.add(ConfigOverride.config("catalog.importAtStartup", catalog.toString()));
         overrides.add(ConfigOverride.config("backend.baseUrl", upstream.baseUrl().toString()));
-        // As JettyErrorsIT: on a busy machine the data-rate check (1 KiB/s since the request began)
-        // answers small POSTs 408; these tests are about the upstream, not slow clients.
-        overrides.add(ConfigOverride.config("http.minRequestDataRate", "0B"));
         return new StagehandTestApp("it-jdp-config.yml", overrides);
     }
 

@@ -48,8 +48,7 @@ class PostgresGroupedRequestFailureIT {
             archive.file("ok" + i, "g/ok" + i + ".txt", 10);
         }
         app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.postgres(), directory.resolve("staging"),
-                archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
-                ConfigOverride.config("http.minRequestDataRate", "0B"))).start();
+                archive.root(), archive.writeCatalog(directory.resolve("catalog.json")))).start();
         try (Connection connection = DriverManager.getConnection(app.configuration().getDatabase().getUrl(), "postgres", "");
              Statement statement = connection.createStatement()) {
             statement.execute("""

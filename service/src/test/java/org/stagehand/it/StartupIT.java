@@ -39,8 +39,6 @@ class StartupIT {
     private List<ConfigOverride> overrides(TestArchive archive, Path catalog, ConfigOverride... more) {
         List<ConfigOverride> overrides = StagehandTestApp.overrides(TestDatabase.h2(directory),
                 directory.resolve("staging"), archive.root(), catalog, more);
-        // Small POSTs on a busy machine must not be answered 408.
-        overrides.add(ConfigOverride.config("http.minRequestDataRate", "0B"));
         return overrides;
     }
 

@@ -128,9 +128,7 @@ class StatusDuringOutageIT {
                 ConfigOverride.config("work.instanceName", name),
                 ConfigOverride.config("work.leaseDuration", "2s"),
                 ConfigOverride.config("jdpApi.enabled", "true"),
-                ConfigOverride.config("jdpApi.secretsEnvironmentVariable", "STAGEHAND_IT_JDP_DOOR_SECRETS"),
-                // No data-rate check (as JettyErrorsIT): small POSTs are not to be answered 408 on a busy machine.
-                ConfigOverride.config("http.minRequestDataRate", "0B")));
+                ConfigOverride.config("jdpApi.secretsEnvironmentVariable", "STAGEHAND_IT_JDP_DOOR_SECRETS")));
     }
 
     private static DtsJdpClient jdp(StagehandTestApp app) {

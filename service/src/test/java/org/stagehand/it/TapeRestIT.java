@@ -59,8 +59,6 @@ abstract class TapeRestIT {
         stagingRoot = directory.resolve("staging");
         app = new StagehandTestApp(StagehandTestApp.overrides(database(directory), stagingRoot, archive.root(),
                 archive.writeCatalog(directory.resolve("catalog.json")),
-                // as JdpStagingIT: on a busy machine Jetty's data-rate check answers small requests 408
-                ConfigOverride.config("http.minRequestDataRate", "0B"),
                 ConfigOverride.config("tapeRest.enabled", "true"),
                 ConfigOverride.config("tapeRest.maxFilesPerRequest", "5"),
                 ConfigOverride.config("tapeRest.maxUnfinishedRequestsPerClient", "3"))).start();

@@ -43,8 +43,6 @@ class TapeRestJwtIT {
                 ConfigOverride.config("auth.jwt.jwksFile", issuer.writeKeySet(directory.resolve("jwks.json")).toString()),
                 ConfigOverride.config("auth.jwt.issuers", TestTokens.ISSUER),
                 ConfigOverride.config("auth.jwt.audiences", TestTokens.AUDIENCE),
-                // as JdpStagingIT: on a busy machine Jetty's data-rate check answers small requests 408
-                ConfigOverride.config("http.minRequestDataRate", "0B"),
                 ConfigOverride.config("tapeRest.enabled", "true"),
                 ConfigOverride.config("dataDoor.enabled", "true"))).start();
     }

@@ -51,8 +51,6 @@ class TapeRestOutageIT {
                     directory.resolve("staging"), archive.root(), catalog,
                     ConfigOverride.config("backend.type", "recording"),
                     ConfigOverride.config("backend.name", RECORDER),
-                    // as JdpStagingIT: on a busy machine Jetty's data-rate check answers small requests 408
-                    ConfigOverride.config("http.minRequestDataRate", "0B"),
                     ConfigOverride.config("tapeRest.enabled", "true"))).start();
             String done = stage(app, "/archive/tape/done.bin");
             StagehandTestApp started = app;

@@ -40,8 +40,6 @@ class TapeRestUncatalogedIT {
         Files.createSymbolicLink(archive.root().resolve("raw/escape.bin"), directory.resolve("elsewhere/secret.bin"));
         app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")),
                 directory.resolve("staging"), archive.root(), catalog,
-                // as JdpStagingIT: on a busy machine Jetty's data-rate check answers small requests 408
-                ConfigOverride.config("http.minRequestDataRate", "0B"),
                 ConfigOverride.config("tapeRest.enabled", "true"),
                 ConfigOverride.config("tapeRest.resolveUnknownPaths", "true"),
                 ConfigOverride.config("dataDoor.enabled", "true"))).start();

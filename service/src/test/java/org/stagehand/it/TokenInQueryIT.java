@@ -45,8 +45,7 @@ class TokenInQueryIT {
         String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.UTF_8)));
         app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")),
                 directory.resolve("staging"), archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
-                ConfigOverride.config("auth.tokenSha256", hash),
-                ConfigOverride.config("http.minRequestDataRate", "0B"))).start();
+                ConfigOverride.config("auth.tokenSha256", hash))).start();
     }
 
     @AfterAll

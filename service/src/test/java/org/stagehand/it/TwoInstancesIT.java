@@ -59,9 +59,7 @@ class TwoInstancesIT {
                 ConfigOverride.config("work.workers", "3"),
                 ConfigOverride.config("work.maxBatchSize", "4"),
                 ConfigOverride.config("work.leaseDuration", "2s"),
-                ConfigOverride.config("work.pollInterval", "100ms"),
-                // Small POSTs on a busy machine must not be answered 408.
-                ConfigOverride.config("http.minRequestDataRate", "0B")));
+                ConfigOverride.config("work.pollInterval", "100ms")));
     }
 
     @Test
