@@ -64,8 +64,16 @@ class ConfigurationErrorsIT {
 
     @Test
     void h2UrlWithoutPostgresModeNamesDatabaseUrl() throws Exception {
-        StagehandTestApp app = new StagehandTestApp(overrides(null, directory.resolve("staging"),
-                ConfigOverride.config("database.url", "jdbc:h2:file:" + directory.resolve("db/plain").toAbsolutePath())));
+        // The URL is the only database override: a second override of one key does not reliably win.
+        String plainUrl = "jdbc:h2:file:" + directory.resolve("db/plain").toAbsolutePath();
+        TestDatabase plainH2 = () -> List.of(
+                ConfigOverride.config("database.driverClass", "org.h2.Driver"),
+                ConfigOverride.config("database.url", plainUrl),
+                ConfigOverride.config("database.user", "sa"),
+                ConfigOverride.config("database.password", ""));
+        TestArchive archive = new TestArchive(directory.resolve("archive")).file("a", "a.bin", 10);
+        StagehandTestApp app = new StagehandTestApp(StagehandTestApp.overrides(plainH2, directory.resolve("staging"),
+                archive.root(), archive.writeCatalog(directory.resolve("catalog.json"))));
 
         assertThatThrownBy(app::start).hasMessageContaining("database.url").hasMessageContaining("MODE=PostgreSQL");
     }

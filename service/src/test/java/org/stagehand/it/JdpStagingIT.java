@@ -376,7 +376,9 @@ class JdpStagingIT {
 
     @Test
     void aFileNeverRestoredFailsAloneAndTheOtherRequestsOfItsBatchEndReady() throws Exception {
-        // Six single-file requests at once, as the DTS sends them, so they share upstream restore requests.
+        // Six single-file requests at once, as the DTS sends them. Work is paused until all six are
+        // stored, so that one claim takes them together and they share upstream restore requests.
+        assertThat(app.runTask("pause").status()).isEqualTo(200);
         List<String> ids = new ArrayList<>(List.of("alone-0", "alone-1", "alone-stuck", "alone-2", "alone-3", "alone-4"));
         java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(ids.size());
         List<java.util.concurrent.CompletableFuture<Reply>> posts = ids.stream()
@@ -389,15 +391,23 @@ class JdpStagingIT {
                     return app.requestStaging(id);
                 }, java.util.concurrent.Executors.newSingleThreadExecutor()))
                 .toList();
+        List<Reply> replies = new ArrayList<>();
+        try {
+            for (java.util.concurrent.CompletableFuture<Reply> post : posts) {
+                replies.add(post.get());
+            }
+        } finally {
+            app.runTask("resume");
+        }
 
         // The five others first: before the fix, those sharing a batch with the stuck file failed with it.
         for (int i = 0; i < ids.size(); i++) {
             if (!ids.get(i).equals("alone-stuck")) {
-                settle(app, posts.get(i).get(), "ready");
+                settle(app, replies.get(i), "ready");
                 assertStagedIntact(ids.get(i));
             }
         }
-        JsonNode stuck = settle(app, posts.get(ids.indexOf("alone-stuck")).get(), "failed");
+        JsonNode stuck = settle(app, replies.get(ids.indexOf("alone-stuck")), "failed");
         assertThat(errorMessage(stuck, "alone-stuck")).contains("not restored within maxRestoreWait", "PURGED");
         assertNothingAt("alone-stuck");
         assertThat(restoreCallsFor("alone-stuck")).as("restore requests holding the stuck file")
