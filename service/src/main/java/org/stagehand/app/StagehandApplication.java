@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.area.StagingArea;
 import org.stagehand.area.StagingAreaHealthCheck;
 import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.DescribesPaths;
 import org.stagehand.backend.BackendContext;
 import org.stagehand.catalog.CatalogImporter;
 import org.stagehand.catalog.ImportCatalogCommand;
@@ -163,8 +164,9 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         DatabaseSetup.makeH2CommitsDurable(config.getDatabase(), jdbi);
         StagingArea area = StagingArea.open(Path.of(config.getStaging().getRoot()), config.getStaging().isCreateRoot());
 
+        boolean postgres = DatabaseSetup.isPostgres(config.getDatabase());
         CatalogImporter importer = new CatalogImporter(jdbi, environment.getObjectMapper(),
-                config.getStaging().getIdPrefix(), DatabaseSetup.isPostgres(config.getDatabase()), clock);
+                config.getStaging().getIdPrefix(), postgres, clock);
         if (config.getCatalog().getImportAtStartup().isPresent()) {
             importer.importFile(Path.of(config.getCatalog().getImportAtStartup().get()));
         }
@@ -180,7 +182,6 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
 
         String instanceName = config.getWork().getInstanceName() != null
                 ? config.getWork().getInstanceName() : InetAddress.getLocalHost().getHostName();
-        boolean postgres = DatabaseSetup.isPostgres(config.getDatabase());
         StatusCache statusCache = StatusCache.create(config.getStaging().getStatusCacheEntries(),
                 config.getStaging().getStatusCacheMaxAge().toJavaDuration(), environment.metrics());
         StagingAreaCleaner cleaner = new StagingAreaCleaner(jdbi, area, config.getLifecycle(), clock,
@@ -222,8 +223,9 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         }
         Optional<BearerTokenAuthenticator> authenticator = BearerTokenAuthenticator.from(config.getAuth(), System.getenv());
         registerAuthentication(config, environment, authenticator);
-        TapeRestWiring.register(config, environment, new PathRequests(jdbi, staging, area, statusCache,
-                dispatcher::cancelUnwantedWork, clock, TapeRestWiring.archiveLookup(config, backend)), area, authenticator);
+        Optional<DescribesPaths> archiveLookup = TapeRestWiring.archiveLookup(config, backend);
+        TapeRestWiring.register(config, environment, () -> new PathRequests(jdbi, staging, area, statusCache,
+                dispatcher::cancelUnwantedWork, clock, archiveLookup), area, authenticator);
 
         guardAdminTasks(config, environment);
         environment.admin().addTask(new CancelRequestTask(staging));

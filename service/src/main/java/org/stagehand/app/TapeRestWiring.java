@@ -7,6 +7,7 @@ import java.security.Principal;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.stagehand.api.data.DataDoorAccess;
 import org.stagehand.api.data.DataDoorServlet;
 import org.stagehand.api.tape.TapePaths;
@@ -45,11 +46,19 @@ final class TapeRestWiring {
                 + "' backend cannot look paths up in the archive; catalog the files, or turn the key off");
     }
 
-    /** @param authenticator the API's tokens; empty when the API is open */
-    static void register(StagehandConfiguration config, Environment environment, PathRequests requests, StagingArea area,
-                         Optional<BearerTokenAuthenticator> authenticator) throws IOException {
+    /**
+     * @param newRequests the engine's path requests, made only when a door serves them: they keep a
+     *     memory of their own that re-reads every changed request
+     * @param authenticator the API's tokens; empty when the API is open
+     */
+    static void register(StagehandConfiguration config, Environment environment, Supplier<PathRequests> newRequests,
+                         StagingArea area, Optional<BearerTokenAuthenticator> authenticator) throws IOException {
         Optional<WlcgTokenVerifier> wlcgTokens = WlcgTokenVerifier.from(config.getAuth().getJwt());
         TapeRestAuthentication authentication = new TapeRestAuthentication(authenticator, wlcgTokens);
+        if (!config.getTapeRest().isEnabled() && !config.getDataDoor().isEnabled()) {
+            return;
+        }
+        PathRequests requests = newRequests.get();
         if (config.getTapeRest().isEnabled()) {
             environment.jersey().register(authentication);
             environment.jersey().register(new WellKnownResource(config.getTapeRest().getSitename(), config.publicUrls()));
