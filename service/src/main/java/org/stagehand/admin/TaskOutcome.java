@@ -1,7 +1,7 @@
 package org.stagehand.admin;
 
 import java.util.concurrent.Callable;
-import org.stagehand.app.ApiException;
+import org.stagehand.http.ApiException;
 
 /**
  * Runs a task's work and turns what an operator got wrong (a missing parameter, an unknown

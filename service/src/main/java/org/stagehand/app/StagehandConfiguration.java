@@ -1,21 +1,22 @@
 package org.stagehand.app;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.dropwizard.validation.ValidationMethod;
 import java.net.URI;
 import java.util.Optional;
 import org.stagehand.api.PublicUrls;
 import org.stagehand.api.data.DataDoorConfiguration;
-import org.stagehand.api.tape.TapeRestConfiguration;
 import org.stagehand.api.jdp.JdpApiConfiguration;
+import org.stagehand.api.tape.TapeRestConfiguration;
 import org.stagehand.auth.AuthConfiguration;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.catalog.CatalogConfiguration;
+import org.stagehand.http.HttpLimitsConfiguration;
 import org.stagehand.lifecycle.LifecycleConfiguration;
 import org.stagehand.staging.StagingConfiguration;
 import org.stagehand.work.WorkConfiguration;

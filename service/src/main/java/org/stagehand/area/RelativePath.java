@@ -1,7 +1,7 @@
 package org.stagehand.area;
 
 import java.util.Objects;
-import org.stagehand.app.StorableText;
+import org.stagehand.db.StorableText;
 
 /**
  * A file's path relative to the staging root (the DTS's Frictionless {@code path}): non-empty,

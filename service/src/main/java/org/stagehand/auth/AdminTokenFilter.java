@@ -11,7 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import org.stagehand.app.ApiError;
+import org.stagehand.http.ApiError;
 
 /**
  * Guards the admin tasks (and whatever else is mapped to it on the admin port): with admin tokens

@@ -4,7 +4,7 @@ import io.dropwizard.auth.UnauthorizedHandler;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.stagehand.app.ApiError;
+import org.stagehand.http.ApiError;
 
 /** Answers a missing or refused token with 401 and the same JSON error shape as everything else. */
 public final class JsonUnauthorizedHandler implements UnauthorizedHandler {

@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stagehand.app.DatabaseExceptionMapper;
+import org.stagehand.db.DatabaseFailures;
 
 /**
  * The integer request IDs of the JDP-compatible door: each a random number in 1..2^53 (exact in a
@@ -106,7 +106,7 @@ public final class JdpRequestIds implements StatusCache.ChangeSubscriber, Manage
             read.ifPresent(requestId -> known.put(jdpRequestId, requestId));
             return read;
         } catch (JdbiException e) {
-            if (!DatabaseExceptionMapper.isUnavailable(e)) {
+            if (!DatabaseFailures.isUnavailable(e)) {
                 throw e;
             }
             throw new LastKnownAnswers.DatabaseUnreachable("JDP request " + jdpRequestId);

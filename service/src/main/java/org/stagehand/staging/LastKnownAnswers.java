@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stagehand.app.DatabaseExceptionMapper;
+import org.stagehand.db.DatabaseFailures;
 
 /**
  * The last answer known for each request, so that a poll is answered while the database cannot be
@@ -116,7 +116,7 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
         try {
             read = reader.read(requestId);
         } catch (JdbiException e) {
-            if (!DatabaseExceptionMapper.isUnavailable(e)) {
+            if (!DatabaseFailures.isUnavailable(e)) {
                 throw e;
             }
             outageBegins(e);
@@ -208,7 +208,7 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
                 keep(id, reader.read(id), readAt, started);
             } catch (JdbiException | IllegalStateException e) {
                 changed.again(batch.subList(i, batch.size())); // read again next round
-                if (e instanceof JdbiException jdbi && DatabaseExceptionMapper.isUnavailable(jdbi)) {
+                if (e instanceof JdbiException jdbi && DatabaseFailures.isUnavailable(jdbi)) {
                     outageBegins(jdbi);
                 } else {
                     LOG.warn("reading a changed {} answer failed; it is read again later", name, e);
@@ -219,7 +219,7 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
     }
 
     /** The database cannot be reached and no answer is known for the request: a 503 where nothing better can be said. */
-    public static final class DatabaseUnreachable extends org.stagehand.app.ApiException {
+    public static final class DatabaseUnreachable extends org.stagehand.http.ApiException {
         private static final long serialVersionUID = 1L;
 
         DatabaseUnreachable(UUID requestId) {

@@ -10,8 +10,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stagehand.app.ApiException;
-import org.stagehand.app.DatabaseExceptionMapper;
+import org.stagehand.db.DatabaseFailures;
+import org.stagehand.http.ApiException;
 
 /**
  * Stores the small requests that arrive at the same moment in one transaction. A request of ten
@@ -178,7 +178,7 @@ final class RequestWriter {
                 }
             }
         } catch (RuntimeException e) {
-            if (batch.size() > 1 && !DatabaseExceptionMapper.isUnavailable(e)) {
+            if (batch.size() > 1 && !DatabaseFailures.isUnavailable(e)) {
                 // One request's statement may be what failed (input the checks did not foresee):
                 // each is stored again on its own, so it fails alone and the others are stored.
                 LOG.warn("storing {} requests together failed ({}); storing each on its own", batch.size(), e.toString());

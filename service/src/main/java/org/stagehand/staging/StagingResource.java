@@ -1,5 +1,6 @@
 package org.stagehand.staging;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -10,14 +11,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
-import com.codahale.metrics.MetricRegistry;
 import java.util.UUID;
 import org.stagehand.api.PublicUrls;
-import org.stagehand.app.ApiException;
+import org.stagehand.http.ApiException;
 
 /** The DTS staging contract: {@code POST /dts/staging} and its status, by query or by path. */
 @Path("/dts/staging")

@@ -2,6 +2,7 @@ package org.stagehand.staging;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.lifecycle.Managed;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,17 +15,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import io.dropwizard.lifecycle.Managed;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.stagehand.app.ApiException;
-import org.stagehand.app.StorableText;
 import org.stagehand.area.StagingArea;
 import org.stagehand.catalog.CatalogEntry;
+import org.stagehand.db.StorableText;
+import org.stagehand.http.ApiException;
 import org.stagehand.staging.RequestWriter.NewRequest;
 
 /**

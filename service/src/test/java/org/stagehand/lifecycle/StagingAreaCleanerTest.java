@@ -15,8 +15,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stagehand.app.DatabaseSetup;
 import org.stagehand.area.StagingArea;
+import org.stagehand.db.DatabaseSetup;
 
 class StagingAreaCleanerTest {
 

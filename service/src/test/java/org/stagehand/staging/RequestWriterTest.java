@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
 import org.jdbi.v3.core.ConnectionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.stagehand.app.ApiException;
+import org.stagehand.http.ApiException;
 import org.stagehand.staging.RequestWriter.NewRequest;
 
 /**

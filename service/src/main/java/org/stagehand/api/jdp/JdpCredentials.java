@@ -3,8 +3,8 @@ package org.stagehand.api.jdp;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.stagehand.app.ApiException;
 import org.stagehand.auth.BearerTokenAuthenticator;
+import org.stagehand.http.ApiException;
 
 /**
  * The JDP's credential, {@code Authorization: Token <orcid>_<secret>}: the DTS's shared secret after

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.stagehand.app.ApiException;
+import org.stagehand.http.ApiException;
 import org.stagehand.staging.PathRequest.RequestedPath;
 
 /** Reads the door's request bodies: {@code {"files": [{"path": ...}]}} and {@code {"paths": [...]}}. */

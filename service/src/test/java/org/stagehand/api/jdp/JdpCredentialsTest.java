@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.stagehand.app.ApiException;
+import org.stagehand.http.ApiException;
 
 class JdpCredentialsTest {
 

@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;

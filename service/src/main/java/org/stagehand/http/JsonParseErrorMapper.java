@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import jakarta.ws.rs.core.MediaType;

@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

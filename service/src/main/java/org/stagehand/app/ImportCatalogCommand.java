@@ -1,4 +1,4 @@
-package org.stagehand.catalog;
+package org.stagehand.app;
 
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.core.cli.Cli;
@@ -12,8 +12,10 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
-import org.stagehand.app.DatabaseSetup;
-import org.stagehand.app.StagehandConfiguration;
+import org.stagehand.catalog.CatalogFileException;
+import org.stagehand.catalog.CatalogImportReport;
+import org.stagehand.catalog.CatalogImporter;
+import org.stagehand.db.DatabaseSetup;
 
 /**
  * {@code import-catalog config.yml FILE}: imports a catalog file into the configured database,

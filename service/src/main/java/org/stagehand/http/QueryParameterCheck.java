@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -12,6 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
+import org.stagehand.db.StorableText;
 
 /**
  * Refuses, for every endpoint and before anything else runs, a query string that could be read

@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.ReaderInterceptor;

@@ -1,10 +1,10 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import java.io.FilterInputStream;
-import jakarta.ws.rs.ProcessingException;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
 import com.fasterxml.jackson.core.JsonParser;
 import io.dropwizard.core.setup.Environment;

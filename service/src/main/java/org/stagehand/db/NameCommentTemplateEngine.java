@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.db;
 
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,7 +16,7 @@ import org.jdbi.v3.core.statement.TemplateEngine;
  * cache what it parses and every statement's template was parsed again on every execution (a
  * quarter of the CPU time of a status query in a profile); this one is, and Jdbi caches the parse.
  */
-final class NameCommentTemplateEngine implements TemplateEngine.Parsing {
+public final class NameCommentTemplateEngine implements TemplateEngine.Parsing {
 
     private final DefinedAttributeTemplateEngine engine = new DefinedAttributeTemplateEngine();
 

@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.db;
 
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.db.DataSourceFactory;

@@ -1,15 +1,13 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.ThreadLocalRandom;
-import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.db.DatabaseFailures;
 
 /**
  * Answers database trouble: 503 when the database cannot be reached (the client should try again;
@@ -23,7 +21,7 @@ public class DatabaseExceptionMapper implements ExceptionMapper<JdbiException> {
     public Response toResponse(JdbiException exception) {
         String id = Long.toHexString(ThreadLocalRandom.current().nextLong());
         ApiError error;
-        if (isUnavailable(exception)) {
+        if (DatabaseFailures.isUnavailable(exception)) {
             LOG.warn("database unavailable (error {}): {}", id, exception.toString());
             error = new ApiError(503, "the database is unavailable; nothing was stored, try again later (error " + id + ")");
         } else {
@@ -31,20 +29,5 @@ public class DatabaseExceptionMapper implements ExceptionMapper<JdbiException> {
             error = new ApiError(500, "internal database error, logged as " + id);
         }
         return Response.status(error.code()).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
-    }
-
-    /** Whether the failure is the database being out of reach rather than a fault in a statement. */
-    public static boolean isUnavailable(Throwable exception) {
-        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ConnectionException || cause instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            // 08: connection exceptions; 57P01-57P03: the server is shutting down, crashed or starting up.
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

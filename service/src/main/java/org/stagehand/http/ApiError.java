@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;

@@ -1,4 +1,4 @@
-package org.stagehand.app;
+package org.stagehand.db;
 
 /**
  * Text that every database can store and compare as it was sent. PostgreSQL refuses a NUL
