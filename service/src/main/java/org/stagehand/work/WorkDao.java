@@ -23,14 +23,16 @@ import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.transaction.Transaction;
+import org.jdbi.v3.sqlobject.transaction.Transactional;
 import org.stagehand.catalog.CatalogEntryMapper;
 
 /**
  * The {@code staged_file} work queue: claims under leases, and the recording of outcomes, which
- * also settles the file for every request waiting on it.
+ * also settles the file for every request waiting on it. What to claim is decided in the work
+ * code ({@link WorkClaimer}), inside {@link #inTransaction}.
  */
 @RegisterRowMapper(WorkDao.ClaimedFileMapper.class)
-public interface WorkDao {
+public interface WorkDao extends Transactional<WorkDao> {
 
     /** Locks due work, skipping rows another instance is claiming at this moment. */
     @SqlQuery("SELECT file_id FROM staged_file WHERE state = 'PENDING' AND not_before <= :now"
@@ -55,52 +57,6 @@ public interface WorkDao {
             + " FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id"
             + " WHERE s.lease_token = :token ORDER BY s.not_before, s.file_id")
     List<ClaimedFile> claimedBy(@Bind("token") String token);
-
-    /**
-     * The result of a claim.
-     *
-     * @param files the files claimed
-     * @param bytesNeeded when nothing could be claimed for want of space, the size of the first due
-     *     file; 0 otherwise
-     * @param fileNeedingSpace when nothing could be claimed for want of space, the first due file;
-     *     {@code null} otherwise
-     */
-    record Claim(List<ClaimedFile> files, long bytesNeeded, String fileNeedingSpace) {
-    }
-
-    /**
-     * Claims, under one lease token, up to {@code limit} due files whose sizes together fit in
-     * {@code freeBytes}. Due files that do not fit are marked as waiting for space.
-     */
-    @Transaction
-    default Claim claim(String owner, String token, Instant now, Instant expires, int limit, long freeBytes) {
-        List<String> due = lockDue(now, limit);
-        if (due.isEmpty()) {
-            return new Claim(List.of(), 0, null);
-        }
-        List<String> fitting = due;
-        if (freeBytes != Long.MAX_VALUE) {
-            Map<String, Long> sizes = sizes(due);
-            fitting = new ArrayList<>();
-            long total = 0;
-            for (String fileId : due) {
-                long size = sizes.getOrDefault(fileId, 0L);
-                if (total + size > freeBytes) {
-                    break;
-                }
-                total += size;
-                fitting.add(fileId);
-            }
-            if (fitting.size() < due.size()) {
-                markWaitingForSpace(due.subList(fitting.size(), due.size()), true);
-            }
-            if (fitting.isEmpty()) {
-                return new Claim(List.of(), sizes.getOrDefault(due.get(0), 0L), due.get(0));
-            }
-        }
-        lease(fitting, owner, token, expires, now);
-        return new Claim(claimedBy(token), 0, null);
-    }
 
     @SqlQuery("SELECT file_id FROM staged_file WHERE file_id = :fileId AND state = 'PENDING' FOR UPDATE")
     List<String> lockPending(@Bind("fileId") String fileId);

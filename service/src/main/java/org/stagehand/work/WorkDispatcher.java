@@ -2,18 +2,12 @@ package org.stagehand.work;
 
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,19 +18,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.StagingBatch;
-import org.stagehand.backend.StagingItem;
 
 /**
- * Runs the staging work: claims due files from the database under a lease, hands them to the
- * backend in batches on a fixed pool of workers, renews the leases of work under way and takes back
- * claims abandoned by stopped or dead instances.
+ * Runs the staging work: the claim loop, which claims due files under a lease ({@link WorkClaimer})
+ * while workers are free and hands them to the {@link BatchRunner}; the {@link LeaseKeeper}, which
+ * renews the leases of work under way; and housekeeping, which takes back claims abandoned by
+ * stopped or dead instances.
  *
  * <p>All state lives in the database: stopping (or crashing) at any moment leaves claims that this
  * instance takes back when it starts again, and that other instances take over when they expire.
@@ -52,7 +45,6 @@ public final class WorkDispatcher implements Managed {
     private final StagingArea area;
     private final ArchiveBackend backend;
     private final WorkConfiguration config;
-    private final SpaceGuard space;
     private final String owner;
     private final Clock clock;
     private final WorkMetrics metrics;
@@ -64,17 +56,16 @@ public final class WorkDispatcher implements Managed {
 
     /** The claims this instance is working on: their leases are renewed, never taken back. */
     private final ClaimsUnderWay underWay = new ClaimsUnderWay();
-    private final AtomicInteger batchesInFlight = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean signalled;
     private volatile boolean running;
     private volatile boolean paused;
-    private volatile boolean waitingForSpace;
 
     private LeaseKeeper leases;
 
-    private ExecutorService workers;
+    private final WorkClaimer claimer;
+    private BatchRunner batches;
     private ExecutorService flushers;
     private volatile PromotionQueue promotions;
     private ScheduledExecutorService housekeeping;
@@ -91,13 +82,14 @@ public final class WorkDispatcher implements Managed {
         this.messages = messages;
         this.leaseConnection = leaseConnection;
         this.freezePoints = freezePoints;
-        this.space = space;
         this.area = area;
         this.backend = backend;
         this.config = config;
         this.owner = owner;
         this.clock = clock;
         this.metrics = new WorkMetrics(metricRegistry);
+        this.claimer = new WorkClaimer(dao, space, owner, config.getLeaseDuration().toJavaDuration(),
+                config.getMaxBatchSize(), clock, metrics);
         this.retryPolicy = new OutcomeRecorder.RetryPolicy(config.getMaxAttempts(),
                 new Backoff(config.getInitialBackoff().toJavaDuration(), config.getMaxBackoff().toJavaDuration()));
     }
@@ -127,9 +119,6 @@ public final class WorkDispatcher implements Managed {
     @Override
     public void start() throws Exception {
         running = true;
-        AtomicInteger threadNumber = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(config.getWorkers(),
-                runnable -> new Thread(runnable, "stagehand-worker-" + threadNumber.incrementAndGet()));
         AtomicInteger flusherNumber = new AtomicInteger();
         ThreadPoolExecutor flusherPool = new ThreadPoolExecutor(config.getFlushThreads(), config.getFlushThreads(),
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -139,6 +128,8 @@ public final class WorkDispatcher implements Managed {
         promotions = new PromotionQueue(dao, area, flushers, metrics, clock,
                 config.getTransactionIdleTimeout().toJavaDuration().dividedBy(2), freezePoints);
         promotions.start();
+        batches = new BatchRunner(dao, area, backend, promotions, retryPolicy, metrics, messages, clock, underWay,
+                config.getWorkers(), () -> running, this::signal);
         long period = Math.max(config.getPollInterval().toMilliseconds(), config.getLeaseDuration().toMilliseconds() / 3);
         leases = new LeaseKeeper(leaseConnection, epoch, config.getLeaseDuration().toJavaDuration(), Duration.ofMillis(period),
                 clock, freezePoints, underWay);
@@ -168,11 +159,8 @@ public final class WorkDispatcher implements Managed {
         if (dispatcherThread != null) {
             dispatcherThread.join(TimeUnit.SECONDS.toMillis(10));
         }
-        if (workers != null) {
-            workers.shutdownNow();
-            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("staging workers did not stop within 30 s");
-            }
+        if (batches != null) {
+            batches.stop();
         }
         if (promotions != null) {
             promotions.stop();
@@ -223,7 +211,8 @@ public final class WorkDispatcher implements Managed {
 
     /** How many batches run on this instance now. */
     public int batchesInFlight() {
-        return batchesInFlight.get();
+        BatchRunner runner = batches;
+        return runner == null ? 0 : runner.batchesInFlight();
     }
 
     /**
@@ -252,7 +241,7 @@ public final class WorkDispatcher implements Managed {
     private void dispatchLoop() {
         while (running) {
             try {
-                while (running && !paused && batchesInFlight.get() < config.getWorkers()
+                while (running && !paused && batches.batchesInFlight() < config.getWorkers()
                         && promotions.backlog() < PromotionQueue.MAX_BACKLOG && claimAndSubmitBatch()) {
                     // keep claiming while there are free workers and due work
                 }
@@ -279,141 +268,23 @@ public final class WorkDispatcher implements Managed {
         }
     }
 
-    /** Claims one batch and hands it to a worker; false when nothing was due. */
+    /** Claims one batch and hands it to a worker; false when there is nothing to claim now. */
     private boolean claimAndSubmitBatch() {
         String token = epoch + UUID.randomUUID().toString().replace("-", "").substring(EPOCH_LENGTH);
         underWay.open(token);
-        List<ClaimedFile> claimed;
+        WorkClaimer.Claim claim;
         try {
-            WorkDao.Claim claim = claim(token);
-            if (claim.bytesNeeded() > space.capacityBytes()) {
-                // It would wait forever, and every due file behind it with it.
-                failLargerThanCapacity(claim);
-                underWay.close(token);
-                return true;
-            }
-            if (claim.bytesNeeded() > 0 && space.makeRoom(claim.bytesNeeded())) {
-                claim = claim(token);
-            }
-            waitingForSpace = claim.bytesNeeded() > 0;
-            claimed = claim.files();
+            claim = claimer.claim(token);
         } catch (RuntimeException e) {
             underWay.close(token);
             throw e;
         }
-        if (claimed.isEmpty()) {
+        if (claim.files().isEmpty()) {
             underWay.close(token);
-            return false;
+            return claim.claimAgain();
         }
-        batchesInFlight.incrementAndGet();
-        workers.execute(() -> {
-            CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
-            try {
-                settled = runBatch(token, claimed);
-            } finally {
-                batchesInFlight.decrementAndGet();
-                // The worker is free once the backend is done, but the claims stay live until their
-                // verified files are recorded: a claim that no one holds is taken back.
-                settled.whenComplete((ignored, failure) -> {
-                    underWay.close(token);
-                    signal();
-                });
-            }
-        });
+        batches.submit(token, claim.files());
         return true;
-    }
-
-    private void failLargerThanCapacity(WorkDao.Claim claim) {
-        String message = "larger than the staging area's capacity (" + claim.bytesNeeded() + " bytes; lifecycle.capacity is "
-                + space.capacityBytes() + " bytes)";
-        if (dao.failPending(claim.fileNeedingSpace(), message, clock.instant())) {
-            metrics.fileFailed("staging-area");
-            LOG.warn("staging of {} failed: {}", claim.fileNeedingSpace(), message);
-        }
-    }
-
-    private WorkDao.Claim claim(String token) {
-        Instant now = clock.instant();
-        return dao.claim(owner, token, now, now.plus(config.getLeaseDuration().toJavaDuration()),
-                config.getMaxBatchSize(), space.freeBytes());
-    }
-
-    /** Whether due work waits because the staging area is at capacity. */
-    public boolean isWaitingForSpace() {
-        return waitingForSpace;
-    }
-
-    /**
-     * Prepares a batch's files, hands them to the backend and returns once the backend is done;
-     * the future completes when every verified file is recorded.
-     */
-    private CompletableFuture<Void> runBatch(String token, List<ClaimedFile> claimed) {
-        Map<String, ClaimedFile> claims = new LinkedHashMap<>();
-        claimed.forEach(claim -> claims.put(claim.entry().fileId(), claim));
-        OutcomeRecorder recorder = new OutcomeRecorder(dao, area, promotions, claims, retryPolicy, metrics, messages, clock);
-        underWay.recordedBy(token, recorder);
-        List<StagingItem> items = new ArrayList<>();
-        for (ClaimedFile claim : claimed) {
-            StagingItem item;
-            try {
-                Path temporary = area.prepareTemporaryFile(claim.entry().stagingPath(), token);
-                item = new StagingItem(claim.entry().fileId(), claim.entry().archiveLocation(),
-                        claim.entry().stagingPath().value(), temporary, claim.entry().bytes(),
-                        claim.entry().checksum(), claim.attempt());
-            } catch (IOException | RuntimeException e) {
-                try {
-                    recorder.failBeforeStaging(claim, "cannot prepare its place in the staging area: " + e.getMessage());
-                } catch (RuntimeException recordFailure) {
-                    LOG.error("cannot record the failure of {}: {}", claim.entry().fileId(), recordFailure.toString());
-                }
-                continue;
-            }
-            if (claim.attempt() > retryPolicy.maxAttempts()) {
-                recorder.retry(item, claim, "its last attempt ended without an outcome (the service stopped or crashed)",
-                        Optional.empty());
-            } else if (area.holdsVerifiedCopy(claim.entry().stagingPath(), claim.entry().bytes(), claim.entry().checksum())) {
-                recorder.recordInPlace(item, claim);
-            } else {
-                items.add(item);
-            }
-        }
-        if (!items.isEmpty() && !stage(new StagingBatch(token, items), recorder)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return recorder.promotionsDone().thenRun(() -> {
-            if (!running) {
-                return;
-            }
-            for (StagingItem item : items) {
-                if (!recorder.wasReported(item.fileId())) {
-                    try {
-                        recorder.retry(item, claims.get(item.fileId()), "the backend returned without an outcome for it",
-                                Optional.empty());
-                    } catch (RuntimeException e) {
-                        LOG.error("cannot record the outcome of {}: {}", item.fileId(), e.toString());
-                    }
-                }
-            }
-        });
-    }
-
-    /** Hands a batch to the backend; false when the service is stopping and the batch was left as it stood. */
-    private boolean stage(StagingBatch batch, OutcomeRecorder recorder) {
-        underWay.staging(batch);
-        Timer.Context timing = metrics.batchStarted();
-        try {
-            backend.stage(batch, recorder);
-        } catch (InterruptedException e) {
-            // Shutting down: the claims stay and are taken back at the next start.
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (RuntimeException e) {
-            LOG.error("backend failed on {}: {}", batch, e.toString(), e);
-        } finally {
-            underWay.stagedOut(batch);
-            metrics.batchEnded(timing);
-        }
-        return !Thread.currentThread().isInterrupted() && running;
     }
 
     private void housekeep() {
