@@ -30,6 +30,16 @@ public interface TestDatabase {
 
     /** A new, empty database on the embedded PostgreSQL server this JVM shares between tests. */
     static TestDatabase postgres() {
+        String url = newPostgresDatabase();
+        return () -> List.of(
+                ConfigOverride.config("database.driverClass", "org.postgresql.Driver"),
+                ConfigOverride.config("database.url", url),
+                ConfigOverride.config("database.user", "postgres"),
+                ConfigOverride.config("database.password", ""));
+    }
+
+    /** Creates a new, empty database on the shared embedded PostgreSQL server; returns its JDBC URL (user postgres). */
+    static String newPostgresDatabase() {
         String name = "stagehand_" + SharedPostgres.COUNTER.incrementAndGet();
         EmbeddedPostgres server = SharedPostgres.server();
         try (Connection connection = server.getPostgresDatabase().getConnection();
@@ -38,12 +48,7 @@ public interface TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
-        String url = server.getJdbcUrl("postgres", name);
-        return () -> List.of(
-                ConfigOverride.config("database.driverClass", "org.postgresql.Driver"),
-                ConfigOverride.config("database.url", url),
-                ConfigOverride.config("database.user", "postgres"),
-                ConfigOverride.config("database.password", ""));
+        return server.getJdbcUrl("postgres", name);
     }
 
     /** One PostgreSQL server per test JVM, started on first use from the binaries Maven fetched. */
