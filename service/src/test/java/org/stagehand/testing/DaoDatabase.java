@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.stagehand.app.DatabaseSetup;
-import org.stagehand.app.NameCommentTemplateEngine;
+import org.stagehand.db.DatabaseSetup;
+import org.stagehand.db.NameCommentTemplateEngine;
 import org.stagehand.work.WorkConfiguration;
 
 /**
