@@ -1,6 +1,9 @@
 package org.stagehand.backend;
 
 import java.io.IOException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,6 +24,24 @@ public interface DescribesPaths {
     Optional<ArchivedFile> describe(String archiveLocation) throws IOException;
 
     /**
+     * What is at each of these locations. A backend whose tool answers for many files at once (an
+     * HPSS listing, an HSM state query) overrides this to ask in a few calls instead of one a
+     * location; the default asks {@link #describe} for each.
+     *
+     * @return for each location the archive could answer for: the file, or empty when no regular
+     *     file is there. A location the archive cannot answer for now (its tool failed for it) is
+     *     left out, never reported empty: "absent" is an answer, a failure is not.
+     * @throws IOException when the archive cannot answer for any of them now
+     */
+    default Map<String, Optional<ArchivedFile>> describeAll(Collection<String> archiveLocations) throws IOException {
+        Map<String, Optional<ArchivedFile>> answers = new LinkedHashMap<>();
+        for (String location : archiveLocations) {
+            answers.put(location, describe(location));
+        }
+        return answers;
+    }
+
+    /**
      * A file in the archive.
      *
      * @param bytes its size
@@ -30,13 +51,23 @@ public interface DescribesPaths {
     record ArchivedFile(long bytes, Optional<Checksum> checksum, Locality locality) {
     }
 
-    /** Where an archive holds a file. */
+    /** Where an archive holds a file, as far as its tool tells. */
     enum Locality {
         /** On tape only: reading it means a recall. */
         TAPE,
-        /** On disk only (a directory-tree archive). */
+        /**
+         * On disk, read without a recall, and no tape copy known: a directory-tree archive, a file
+         * an HSM has not migrated, or a file HPSS lists on a disk-cache volume.
+         */
         DISK,
         /** On tape, with a disk copy in the archive's own cache. */
-        DISK_AND_TAPE
+        DISK_AND_TAPE,
+        /** The archive says its copy is lost or damaged: staging it cannot succeed. */
+        LOST,
+        /**
+         * The file is there, but the archive's tool does not say where its data is (a custom HSM
+         * whose state patterns tell only "online" or "offline", a state text no rule knows).
+         */
+        UNKNOWN
     }
 }

@@ -1,15 +1,19 @@
 package org.stagehand.backend.hpss;
 
 import com.codahale.metrics.MetricRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendHealth;
+import org.stagehand.backend.DescribesPaths;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
@@ -18,20 +22,37 @@ import org.stagehand.backend.StagingOutcome;
 /**
  * Recalls files from HPSS with {@code hsi}, in tape order. Every {@code stage()} call hands its
  * items to one shared {@link RecallPlanner} and waits until each of them has an outcome, so
- * batches staged at the same time share tape mounts.
+ * batches staged at the same time share tape mounts. Describes locations with {@code hsi ls -P}
+ * ({@link PathDescriber}), so files outside the catalog can be staged by path.
  */
-final class HpssBackend implements ArchiveBackend {
+final class HpssBackend implements ArchiveBackend, DescribesPaths {
 
     private static final Logger LOG = LoggerFactory.getLogger(HpssBackend.class);
 
     private final HpssSettings settings;
     private final Hsi hsi;
     private final RecallPlanner planner;
+    private final PathDescriber describer;
 
     HpssBackend(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String serviceName) {
         this.settings = settings;
         this.hsi = hsi;
         this.planner = new RecallPlanner(settings, hsi, metrics, serviceName);
+        this.describer = new PathDescriber(settings, planner);
+    }
+
+    @Override
+    public Optional<ArchivedFile> describe(String archiveLocation) throws IOException {
+        Map<String, Optional<ArchivedFile>> answer = describer.describeAll(List.of(archiveLocation));
+        if (!answer.containsKey(archiveLocation)) {
+            throw new IOException("hsi ls -P did not say what is at " + archiveLocation);
+        }
+        return answer.get(archiveLocation);
+    }
+
+    @Override
+    public Map<String, Optional<ArchivedFile>> describeAll(Collection<String> archiveLocations) throws IOException {
+        return describer.describeAll(archiveLocations);
     }
 
     @Override

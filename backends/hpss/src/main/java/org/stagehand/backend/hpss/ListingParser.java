@@ -42,8 +42,10 @@ final class ListingParser {
      *
      * @param message what to tell the service, the meaning first and hsi's words after
      * @param permanent whether asking again cannot help (missing, a directory, not readable)
+     * @param noFileThere whether HPSS said that no regular file is at the path (missing, a
+     *     directory, a link...), as opposed to not saying what is there (not readable, a failure)
      */
-    record Problem(String message, boolean permanent) implements Entry {
+    record Problem(String message, boolean permanent, boolean noFileThere) implements Entry {
     }
 
     /** Words in the first column of {@code ls -P} lines: FILE, DIRECTORY, LINK... */
@@ -63,7 +65,8 @@ final class ListingParser {
                     for (String path : candidates) {
                         if (error.isAbout(path) && !(entries.get(path) instanceof Found)) {
                             entries.putIfAbsent(path, new Problem(HsiMessages.describe(error, path, "hsi ls -P"),
-                                    error.kind().permanent()));
+                                    error.kind().permanent(), error.kind() == HsiMessages.ErrorKind.MISSING
+                                            || error.kind() == HsiMessages.ErrorKind.NOT_A_FILE));
                         }
                     }
                 },
@@ -85,8 +88,8 @@ final class ListingParser {
         }
         switch (kindAndRest[0]) {
             case "FILE" -> entries.put(path, parseFile(path, rest.substring(path.length()).trim()));
-            case "DIRECTORY" -> entries.put(path, new Problem(path + " is a directory in HPSS, not a file", true));
-            default -> entries.putIfAbsent(path, new Problem(path + " is not a regular file in HPSS: " + line, true));
+            case "DIRECTORY" -> entries.put(path, new Problem(path + " is a directory in HPSS, not a file", true, true));
+            default -> entries.putIfAbsent(path, new Problem(path + " is not a regular file in HPSS: " + line, true, true));
         }
     }
 
@@ -105,7 +108,7 @@ final class ListingParser {
         try {
             size = Long.parseLong(fields[0]);
         } catch (RuntimeException e) {
-            return new Problem("cannot read the size in hsi's listing of " + path + ": " + columns, false);
+            return new Problem("cannot read the size in hsi's listing of " + path + ": " + columns, false, false);
         }
         long position = 0;
         long offset = 0;

@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.StagingOutcome;
@@ -43,7 +42,6 @@ final class RecallPlanner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecallPlanner.class);
     /** Failures in a row after which the health check reports HPSS as unusable. */
     private static final int UNHEALTHY_AFTER_FAILURES = 3;
-    private static final String LIST_COMMAND = "ls -P";
 
     private final HpssSettings settings;
     private final Hsi hsi;
@@ -244,29 +242,9 @@ final class RecallPlanner implements AutoCloseable {
         }
     }
 
-    /**
-     * Splits files into {@code ls -P} calls of at most {@code maxPathsPerListing} paths whose
-     * command stays within {@code maxCommandLineBytes} (a single over-long path was refused before
-     * it was planned).
-     */
     private List<List<PlannedFile>> listingChunks(List<PlannedFile> toList) {
-        List<List<PlannedFile>> chunks = new ArrayList<>();
-        List<PlannedFile> chunk = new ArrayList<>();
-        int bytes = LIST_COMMAND.length();
-        for (PlannedFile file : toList) {
-            int pathBytes = 1 + VolumeRecall.quote(file.remotePath).length();
-            if (!chunk.isEmpty() && (chunk.size() >= settings.maxPathsPerListing() || bytes + pathBytes > settings.maxCommandLineBytes())) {
-                chunks.add(chunk);
-                chunk = new ArrayList<>();
-                bytes = LIST_COMMAND.length();
-            }
-            chunk.add(file);
-            bytes += pathBytes;
-        }
-        if (!chunk.isEmpty()) {
-            chunks.add(chunk);
-        }
-        return chunks;
+        return ListingCommands.chunks(toList, file -> file.remotePath, settings.maxPathsPerListing(),
+                settings.maxCommandLineBytes());
     }
 
     /** Under the lock: forgets a file that is not being recalled when no request wants it. */
@@ -286,18 +264,13 @@ final class RecallPlanner implements AutoCloseable {
      */
     private List<PlannedFile> list(List<PlannedFile> chunk) throws InterruptedException {
         List<String> paths = chunk.stream().map(file -> file.remotePath).toList();
-        String command = LIST_COMMAND + " " + paths.stream().map(VolumeRecall::quote).collect(Collectors.joining(" "));
-        acquireSessionForListing();
         Hsi.Result result = null;
         String startFailure = null;
         try {
-            listings.inc();
             LOG.debug("listing {} file(s)", paths.size());
-            result = hsi.run(command, settings.listTimeout());
+            result = runListing(paths);
         } catch (IOException e) {
             startFailure = "cannot start hsi: " + e.getMessage();
-        } finally {
-            releaseSession();
         }
         Map<String, ListingParser.Entry> entries = result == null ? Map.of() : listingParser.parse(result.lines(), paths);
         recordHealth(startFailure != null ? startFailure
@@ -352,6 +325,20 @@ final class RecallPlanner implements AutoCloseable {
 
     private static String firstLine(List<String> lines) {
         return lines.isEmpty() ? "" : ": " + lines.get(0).trim();
+    }
+
+    /**
+     * Runs one {@code ls -P} of these HPSS paths as a session counted against {@code maxSessions},
+     * ahead of recalls that wait for one: the planner's listings and the path lookups' alike.
+     */
+    Hsi.Result runListing(List<String> remotePaths) throws IOException, InterruptedException {
+        acquireSessionForListing();
+        try {
+            listings.inc();
+            return hsi.run(ListingCommands.command(remotePaths), settings.listTimeout());
+        } finally {
+            releaseSession();
+        }
     }
 
     private void acquireSessionForListing() throws InterruptedException {

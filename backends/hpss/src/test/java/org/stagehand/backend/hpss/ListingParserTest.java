@@ -60,7 +60,7 @@ class ListingParserTest {
                 "FILE /p/gone2 1 1 1+0 EA000100"), List.of("/p/gone", "/p/gone2"));
 
         assertThat(entries.get("/p/gone")).isEqualTo(new ListingParser.Problem(
-                "not in HPSS: /p/gone (hsi ls -P: ***HSI0002: /p/gone: No such file or directory [-2: HPSS_ENOENT])", true));
+                "not in HPSS: /p/gone (hsi ls -P: ***HSI0002: /p/gone: No such file or directory [-2: HPSS_ENOENT])", true, true));
         assertThat(entries.get("/p/gone2")).isInstanceOf(ListingParser.Found.class);
     }
 
@@ -75,7 +75,7 @@ class ListingParserTest {
 
         assertThat(entries.get("/home/p/proj/archive/run7/reads.fastq")).isEqualTo(new ListingParser.Problem(
                 "not in HPSS: /home/p/proj/archive/run7/reads.fastq (hsi ls -P: *** ls: No such file or directory"
-                        + " [-2: HPSS_ENOENT] /home/p/proj/archive/run7/reads.fastq)", true));
+                        + " [-2: HPSS_ENOENT] /home/p/proj/archive/run7/reads.fastq)", true, true));
         assertThat(entries.get("/home/p/proj/archive/run7/other.fastq")).isInstanceOfSatisfying(ListingParser.Problem.class,
                 problem -> assertThat(problem.permanent()).isFalse());
     }
