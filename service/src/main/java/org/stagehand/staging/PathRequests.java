@@ -303,8 +303,12 @@ public final class PathRequests {
             answer.put(path, "READY".equals(state.workState()) && area.exists(path)
                     ? Locality.ARCHIVE_AND_STAGED : Locality.ARCHIVE);
         }
-        archive.ifPresent(lookup -> answer.replaceAll((path, locality) ->
-                locality == Locality.UNKNOWN && lookup.exists(path.value()) ? Locality.ARCHIVE : locality));
+        archive.ifPresent(lookup -> {
+            Map<String, Locality> found = lookup.localities(answer.entrySet().stream()
+                    .filter(entry -> entry.getValue() == Locality.UNKNOWN).map(entry -> entry.getKey().value()).toList());
+            answer.replaceAll((path, locality) ->
+                    locality == Locality.UNKNOWN ? found.getOrDefault(path.value(), Locality.UNKNOWN) : locality);
+        });
         return answer;
     }
 

@@ -3,15 +3,19 @@ package org.stagehand.staging;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.area.RelativePath;
 import org.stagehand.backend.Checksum;
 import org.stagehand.backend.DescribesPaths;
+import org.stagehand.backend.DescribesPaths.ArchivedFile;
 import org.stagehand.catalog.CatalogEntry;
 
 /**
@@ -30,29 +34,54 @@ final class UncatalogedPaths {
     }
 
     /**
-     * Catalog entries for the files the archive holds at these paths. A path the archive cannot
-     * answer for now gets an error in {@code errors} (and no entry).
+     * Catalog entries for the files the archive holds at these paths, asked of it in one go. A path
+     * the archive cannot answer for now gets an error in {@code errors} (and no entry).
      */
     List<CatalogEntry> discover(List<String> paths, Map<String, String> errors) {
         List<CatalogEntry> found = new ArrayList<>();
+        Map<String, Optional<ArchivedFile>> answers = lookUp(paths);
         for (String path : paths) {
-            try {
-                archive.describe(path).ifPresent(file -> found.add(new CatalogEntry(idOf(path), new RelativePath(path),
-                        path, OptionalLong.of(file.bytes()), file.checksum())));
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot look {} up in the archive: {}", path, e.toString());
+            Optional<ArchivedFile> answer = answers.get(path);
+            if (answer == null) {
                 errors.put(path, "the archive cannot say now whether " + path + " exists; try again later");
+            } else {
+                answer.ifPresent(file -> found.add(new CatalogEntry(idOf(path), new RelativePath(path),
+                        path, OptionalLong.of(file.bytes()), file.checksum())));
             }
         }
         return found;
     }
 
-    /** Whether the archive holds a file at this path (false when it cannot say). */
-    boolean exists(String path) {
+    /**
+     * Where the archive holds each of these paths: {@link Locality#ARCHIVE}, {@link Locality#LOST}
+     * when it says its copy is lost, {@link Locality#ARCHIVE_CANNOT_SAY} when it cannot answer now;
+     * a path with no file is left out.
+     */
+    Map<String, Locality> localities(Collection<String> paths) {
+        Map<String, Locality> localities = new HashMap<>();
+        Map<String, Optional<ArchivedFile>> answers = lookUp(paths);
+        for (String path : paths) {
+            Optional<ArchivedFile> answer = answers.get(path);
+            if (answer == null) {
+                localities.put(path, Locality.ARCHIVE_CANNOT_SAY);
+            } else {
+                answer.ifPresent(file -> localities.put(path, file.locality() == DescribesPaths.Locality.LOST
+                        ? Locality.LOST : Locality.ARCHIVE));
+            }
+        }
+        return localities;
+    }
+
+    /** The archive's answers; a path it could not answer for is left out. */
+    private Map<String, Optional<ArchivedFile>> lookUp(Collection<String> paths) {
+        if (paths.isEmpty()) {
+            return Map.of();
+        }
         try {
-            return archive.describe(path).isPresent();
+            return archive.describeAll(paths);
         } catch (IOException | RuntimeException e) {
-            return false;
+            LOG.warn("cannot look {} path(s) up in the archive: {}", paths.size(), e.toString());
+            return Map.of();
         }
     }
 

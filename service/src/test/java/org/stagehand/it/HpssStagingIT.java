@@ -587,7 +587,13 @@ class HpssStagingIT {
 
         /** A service on {@code database} with this HPSS as its backend and the catalog of every file added so far. */
         StagehandTestApp app(TestDatabase database, Path stagingRoot) throws IOException {
+            return app(database, stagingRoot, List.of());
+        }
+
+        /** The same, with more configuration. */
+        StagehandTestApp app(TestDatabase database, Path stagingRoot, List<ConfigOverride> extra) throws IOException {
             List<ConfigOverride> overrides = new ArrayList<>(database.overrides());
+            overrides.addAll(extra);
             overrides.add(ConfigOverride.config("staging.root", stagingRoot.toString()));
             overrides.add(ConfigOverride.config("catalog.importAtStartup", archive.writeCatalog(base.resolve("catalog.json")).toString()));
             overrides.add(ConfigOverride.config("backend.hsiPath", standIn().toString()));

@@ -170,6 +170,9 @@ public class TapeRestResource {
                     case UNKNOWN -> new TapeJson.ArchiveInfo(name, null, m.refusal() != null ? m.refusal() : "no such file");
                     case ARCHIVE -> new TapeJson.ArchiveInfo(name, "TAPE", null);
                     case ARCHIVE_AND_STAGED -> new TapeJson.ArchiveInfo(name, "DISK_AND_TAPE", null);
+                    case LOST -> new TapeJson.ArchiveInfo(name, "LOST", null);
+                    // gfal2 reads UNAVAILABLE as "try again" (EAGAIN), which is what a failed lookup means
+                    case ARCHIVE_CANNOT_SAY -> new TapeJson.ArchiveInfo(name, "UNAVAILABLE", null);
                 });
             }
             return Response.ok(answer).build();

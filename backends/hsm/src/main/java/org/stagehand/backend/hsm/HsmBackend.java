@@ -2,12 +2,18 @@ package org.stagehand.backend.hsm;
 
 import com.codahale.metrics.Counter;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendHealth;
+import org.stagehand.backend.DescribesPaths;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.posix.ArchiveFileCopier;
@@ -15,9 +21,10 @@ import org.stagehand.backend.posix.ArchiveFileCopier;
 /**
  * Stages from a file system managed by an HSM: files whose data is on tape are recalled through the
  * HSM's own commands, then copied like the POSIX backend copies. Thread-safe: each batch gets its
- * own {@link BatchStaging}.
+ * own {@link BatchStaging}. Describes locations with a stat and the preset's state query
+ * ({@link HsmPathDescriber}), so files outside the catalog can be staged by path.
  */
-final class HsmBackend implements ArchiveBackend {
+final class HsmBackend implements ArchiveBackend, DescribesPaths {
 
     private final ArchiveFileCopier copier;
     private final StateQuery states;
@@ -25,9 +32,11 @@ final class HsmBackend implements ArchiveBackend {
     private final RecallSettings recall;
     private final Counter recallCalls;
     private final Counter recalledFiles;
+    private final HsmPathDescriber describer;
 
     HsmBackend(ArchiveFileCopier copier, StateQuery states, CommandRunner runner, RecallSettings recall,
-               Counter recallCalls, Counter recalledFiles) {
+               Counter recallCalls, Counter recalledFiles, PresetLocality localities) {
+        this.describer = new HsmPathDescriber(copier, states, localities);
         this.copier = copier;
         this.states = states;
         this.runner = runner;
@@ -39,6 +48,20 @@ final class HsmBackend implements ArchiveBackend {
     @Override
     public void stage(StagingBatch batch, OutcomeListener listener) throws InterruptedException {
         new BatchStaging(batch, listener, copier, states, runner, recall, recallCalls, recalledFiles).run();
+    }
+
+    @Override
+    public Optional<ArchivedFile> describe(String archiveLocation) throws IOException {
+        Map<String, Optional<ArchivedFile>> answer = describer.describeAll(List.of(archiveLocation));
+        if (!answer.containsKey(archiveLocation)) {
+            throw new IOException(states.command().programName() + " did not say where the data of " + archiveLocation + " is");
+        }
+        return answer.get(archiveLocation);
+    }
+
+    @Override
+    public Map<String, Optional<ArchivedFile>> describeAll(Collection<String> archiveLocations) throws IOException {
+        return describer.describeAll(archiveLocations);
     }
 
     /** Nothing to release: each batch ends its own commands. */

@@ -129,7 +129,9 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         RecallSettings recallSettings = new RecallSettings(recall, fileSystemPaths, maxFilesPerRecall,
                 pollInterval.toJavaDuration(), recallTimeout.toJavaDuration(), permanentRecallExitCodes);
         return new HsmBackend(new ArchiveFileCopier(rootPath, preserveModificationTime, bufferBytes), states, runner,
-                recallSettings, metrics.counter("hsm.recall.calls"), metrics.counter("hsm.recall.files"));
+                recallSettings, metrics.counter("hsm.recall.calls"), metrics.counter("hsm.recall.files"),
+                // a configured state command prints what it likes: only the classification can be read then
+                new PresetLocality(stateCommand == null ? preset : HsmPreset.CUSTOM));
     }
 
     private StateOutputParser parser() {

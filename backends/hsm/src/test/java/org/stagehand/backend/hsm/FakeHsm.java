@@ -125,6 +125,15 @@ final class FakeHsm {
         return file;
     }
 
+    /** A file recalled earlier: its data on disk, its tape copy still in the archive (tools that tell show both). */
+    Path recalledFile(String relative, byte[] content) throws IOException {
+        Path file = onlineFile(relative, content);
+        Path marker = Path.of(offlineCopy(file) + ".recalled");
+        Files.createDirectories(marker.getParent());
+        Files.createFile(marker);
+        return file;
+    }
+
     /** An offline file whose tape copy cannot be read: its recall fails. */
     Path unreadableFile(String relative) throws IOException {
         Path file = onlineFile(relative, "offline stub\n".getBytes());
