@@ -10,13 +10,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.backend.support.Processes;
 
 /**
  * The recall command files ({@code recall-<pid>-<volume>-<n>.hsi}) in the command directory:
@@ -32,7 +30,6 @@ final class CommandFiles {
     private static final Logger LOG = LoggerFactory.getLogger(CommandFiles.class);
     /** {@code recall-<pid>-<volume>-<n>.hsi}; before pids were in the name, {@code recall-<volume>-<n>.hsi}. */
     private static final Pattern OURS = Pattern.compile("recall-(?:(\\d+)-)?[^-/]+-\\d+\\.hsi");
-    private static final long TERMINATION_GRACE_MILLIS = 2_000;
 
     private CommandFiles() {
     }
@@ -98,22 +95,7 @@ final class CommandFiles {
                         .map(arguments -> Arrays.stream(arguments).anyMatch(argument -> argument.contains(fileName)))
                         .orElse(false))
                 .toList();
-        List<ProcessHandle> family = new ArrayList<>();
-        for (ProcessHandle reader : readers) {
-            family.addAll(reader.descendants().toList());
-            family.add(reader);
-        }
-        family.forEach(ProcessHandle::destroy);
-        for (ProcessHandle process : family) {
-            try {
-                process.onExit().get(TERMINATION_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                process.destroyForcibly();
-            }
-        }
+        Processes.endTrees(readers);
         return readers.size();
     }
 }

@@ -7,7 +7,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import java.util.regex.PatternSyntaxException;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.backend.BackendContext;
+import org.stagehand.backend.support.Executables;
 
 /**
  * {@code backend: {type: hpss, archiveRoot: /home/p/project, ...}}: the archive is HPSS, reached
@@ -232,7 +232,7 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
 
     /** Builds with the given process environment standing in for the service's (for tests). */
     ArchiveBackend build(BackendContext context, Map<String, String> serviceEnvironment) throws IOException {
-        Path executable = resolveExecutable(hsiPath, serviceEnvironment.getOrDefault("PATH", ""));
+        Path executable = Executables.require("backend.hsiPath", hsiPath, serviceEnvironment.getOrDefault("PATH", ""));
         Hsi hsi = new Hsi(executable, hsiArguments, new LinkedHashMap<>(environment), serviceEnvironment);
         String root = HpssPaths.normalizeRoot(archiveRoot);
         requirePositive(batchWindow, "batchWindow", true);
@@ -277,25 +277,5 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
             throw new IllegalArgumentException("backend." + key + ": must be " + (zeroAllowed ? "zero or more" : "more than zero")
                     + ", not " + duration);
         }
-    }
-
-    static Path resolveExecutable(String hsiPath, String searchPath) {
-        if (hsiPath.contains("/")) {
-            Path path = Path.of(hsiPath).toAbsolutePath();
-            if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-                throw new IllegalArgumentException("backend.hsiPath: " + path + " is not an executable file");
-            }
-            return path;
-        }
-        for (String directory : searchPath.split(File.pathSeparator)) {
-            if (directory.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(directory, hsiPath);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toAbsolutePath();
-            }
-        }
-        throw new IllegalArgumentException("backend.hsiPath: '" + hsiPath + "' is not on the PATH; give its full path");
     }
 }

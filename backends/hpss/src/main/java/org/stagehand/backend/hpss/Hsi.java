@@ -1,10 +1,6 @@
 package org.stagehand.backend.hpss;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,10 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.stagehand.backend.support.Processes;
 
 /**
  * Starts {@code hsi} processes: the configured executable, the configured extra arguments and
@@ -23,13 +18,12 @@ import java.util.regex.Pattern;
  * secrets never sit in the configuration file), then {@code -q} and one command string.
  *
  * <p>Output and error streams are merged so that error lines stay in order with the rest.
- * Standard input is {@code /dev/null}: an {@code hsi} that wants a password fails instead of
- * waiting for one.
+ * Standard input is {@code /dev/null} ({@link Processes}): an {@code hsi} that wants a password
+ * fails instead of waiting for one.
  */
 final class Hsi {
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Duration TERMINATION_GRACE = Duration.ofSeconds(2);
 
     private final Path executable;
     private final List<String> argumentTemplates;
@@ -88,91 +82,27 @@ final class Hsi {
         return String.join(" ", words) + (environmentTemplates.isEmpty() ? "" : " (with " + environmentTemplates.keySet() + " set)");
     }
 
-    /** Starts {@code hsi ... -q <command>}. */
+    /** Starts {@code hsi ... -q <command>}, its error lines merged into its output. */
     Process start(String command) throws IOException {
-        List<String> commandLine = new ArrayList<>();
-        commandLine.add(executable.toString());
-        commandLine.addAll(arguments);
-        commandLine.add("-q");
-        commandLine.add(command);
-        ProcessBuilder builder = new ProcessBuilder(commandLine)
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().putAll(environment);
-        return builder.start();
+        return builder(command).redirectErrorStream(true).start();
     }
 
     /**
      * Runs one command to completion, collecting its output lines.
      *
-     * @return the result; {@link Result#timedOut()} when the process was killed after {@code timeout}
-     * @throws InterruptedException after killing the process
+     * @return the output; {@link Processes.Output#timedOut()} when hsi was ended after {@code timeout}
+     * @throws InterruptedException after ending hsi
      */
-    Result run(String command, Duration timeout) throws IOException, InterruptedException {
-        Process process = start(command);
-        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = startReader(process, lines::add, () -> { }, "hsi-output-" + process.pid());
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                terminate(process);
-                reader.join(TERMINATION_GRACE.toMillis());
-                return new Result(-1, List.copyOf(lines), true);
-            }
-            reader.join(TERMINATION_GRACE.toMillis());
-            return new Result(process.exitValue(), List.copyOf(lines), false);
-        } catch (InterruptedException e) {
-            terminate(process);
-            throw e;
-        }
+    Processes.Output run(String command, Duration timeout) throws IOException, InterruptedException {
+        return Processes.run(builder(command), timeout);
     }
 
-    /** Reads the process's merged output line by line on a daemon thread, then runs {@code atEnd}. */
-    static Thread startReader(Process process, Consumer<String> lineConsumer, Runnable atEnd, String threadName) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader output = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = output.readLine()) != null) {
-                    lineConsumer.accept(line);
-                }
-            } catch (IOException e) {
-                // the stream closes when the process is killed; nothing more to read
-            } finally {
-                atEnd.run();
-            }
-        }, threadName);
-        reader.setDaemon(true);
-        reader.start();
-        return reader;
-    }
-
-    /** Ends the process and anything it started: a polite signal first, then a kill. */
-    static void terminate(Process process) {
-        List<ProcessHandle> family = new ArrayList<>(process.descendants().toList());
-        family.forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(TERMINATION_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                family.forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(TERMINATION_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                family.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-            }
-        } catch (InterruptedException e) {
-            family.forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * What a finished {@code hsi} call left.
-     *
-     * @param exitCode the exit status, -1 when killed
-     * @param lines merged output and error lines
-     * @param timedOut whether the call was killed for taking too long
-     */
-    record Result(int exitCode, List<String> lines, boolean timedOut) {
+    private ProcessBuilder builder(String command) {
+        List<String> commandLine = new ArrayList<>();
+        commandLine.add(executable.toString());
+        commandLine.addAll(arguments);
+        commandLine.add("-q");
+        commandLine.add(command);
+        return Processes.builder(commandLine, environment);
     }
 }

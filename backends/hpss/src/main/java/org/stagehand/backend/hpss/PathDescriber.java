@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.DescribesPaths.ArchivedFile;
 import org.stagehand.backend.DescribesPaths.Locality;
+import org.stagehand.backend.support.Processes;
 
 /**
  * Says what HPSS holds at archive locations with {@code hsi ls -P}, many paths a call, cut like the
@@ -54,7 +55,7 @@ final class PathDescriber {
         List<String> failures = new ArrayList<>();
         for (List<String> chunk : ListingCommands.chunks(List.copyOf(locationByRemotePath.keySet()), path -> path,
                 settings.maxPathsPerListing(), settings.maxCommandLineBytes())) {
-            Hsi.Result result;
+            Processes.Output result;
             try {
                 result = planner.runListing(chunk);
             } catch (InterruptedException e) {

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -25,6 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.DaemonThreads;
+import org.stagehand.backend.support.Processes;
 
 /**
  * The one place where all concurrent {@code stage()} calls meet, so that their files share tape
@@ -85,18 +86,9 @@ final class RecallPlanner implements AutoCloseable {
         this.failed = metrics.counter("hpss.files.failed");
         this.retried = metrics.counter("hpss.files.retried");
         metrics.gauge("hpss.files.planned", () -> this::plannedFileCount);
-        this.sessionThreads = Executors.newCachedThreadPool(daemonThreads(threadPrefix + "-hpss-session-"));
-        this.plannerThread = daemonThreads(threadPrefix + "-hpss-planner-").newThread(this::planLoop);
+        this.sessionThreads = Executors.newCachedThreadPool(new DaemonThreads(threadPrefix + "-hpss-session"));
+        this.plannerThread = new DaemonThreads(threadPrefix + "-hpss-planner").newThread(this::planLoop);
         this.plannerThread.start();
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger number = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private int plannedFileCount() {
@@ -264,7 +256,7 @@ final class RecallPlanner implements AutoCloseable {
      */
     private List<PlannedFile> list(List<PlannedFile> chunk) throws InterruptedException {
         List<String> paths = chunk.stream().map(file -> file.remotePath).toList();
-        Hsi.Result result = null;
+        Processes.Output result = null;
         String startFailure = null;
         try {
             LOG.debug("listing {} file(s)", paths.size());
@@ -331,7 +323,7 @@ final class RecallPlanner implements AutoCloseable {
      * Runs one {@code ls -P} of these HPSS paths as a session counted against {@code maxSessions},
      * ahead of recalls that wait for one: the planner's listings and the path lookups' alike.
      */
-    Hsi.Result runListing(List<String> remotePaths) throws IOException, InterruptedException {
+    Processes.Output runListing(List<String> remotePaths) throws IOException, InterruptedException {
         acquireSessionForListing();
         try {
             listings.inc();

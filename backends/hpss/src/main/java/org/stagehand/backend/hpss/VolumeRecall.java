@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.Processes;
 
 /**
  * The files of one tape volume (or of HPSS's disk cache) recalled in one {@code hsi "in <file>"}
@@ -104,7 +105,7 @@ final class VolumeRecall {
         HsiOutput output = new HsiOutput(line -> LOG.debug("hsi ({}): {}", label(), line), this::onError,
                 line -> files.stream().anyMatch(file -> HsiMessages.mentions(line, file.remotePath)
                         || HsiMessages.mentions(line, file.targetFile().toString())));
-        Thread reader = Hsi.startReader(process, line -> {
+        Thread reader = Processes.readLines(process, line -> {
             lastOutputNanos = System.nanoTime();
             output.accept(line);
         }, output::end, "hsi-recall-" + process.pid());
@@ -148,20 +149,20 @@ final class VolumeRecall {
                 if (stopRequested) {
                     stop = Stop.UNWANTED;
                     LOG.info("ending hsi for {}: no request wants its remaining files", label());
-                    Hsi.terminate(process);
+                    Processes.endTree(process.toHandle());
                     break;
                 }
                 if (System.nanoTime() - lastProgressNanos > settings.fetchIdleTimeout().toNanos()) {
                     stop = Stop.TIMED_OUT;
                     LOG.warn("killing hsi for {}: no progress for {}", label(), settings.fetchIdleTimeout());
-                    Hsi.terminate(process);
+                    Processes.endTree(process.toHandle());
                     break;
                 }
                 process.waitFor(settings.progressPollInterval().toMillis(), TimeUnit.MILLISECONDS);
             }
             reader.join(2_000);
         } catch (InterruptedException e) {
-            Hsi.terminate(process);
+            Processes.endTree(process.toHandle());
             deleteQuietly(commandFile);
             throw e;
         }

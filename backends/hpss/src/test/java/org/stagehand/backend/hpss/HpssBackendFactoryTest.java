@@ -7,7 +7,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.configuration.ConfigurationValidationException;
 import io.dropwizard.configuration.YamlConfigurationFactory;
-import io.dropwizard.jackson.DiscoverableSubtypeResolver;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.validation.BaseValidator;
 import jakarta.validation.Valid;
@@ -39,13 +38,6 @@ class HpssBackendFactoryTest {
         YamlConfigurationFactory<ServiceConfiguration> factory = new YamlConfigurationFactory<>(
                 ServiceConfiguration.class, BaseValidator.newValidator(), Jackson.newObjectMapper(), "dw");
         return factory.build(path -> new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "config.yml");
-    }
-
-    @Test
-    void dropwizardsSubtypeResolverDiscoversTheHpssType() {
-        List<Class<?>> discovered = new DiscoverableSubtypeResolver().getDiscoveredSubtypes();
-
-        assertThat(discovered).contains(HpssBackendFactory.class);
     }
 
     @Test

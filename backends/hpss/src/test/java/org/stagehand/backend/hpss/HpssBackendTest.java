@@ -25,6 +25,8 @@ import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.testing.RecordingListener;
+import org.stagehand.backend.support.testing.StagingItems;
 
 /** The HPSS backend against the {@code hsi} stand-in, through real processes. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -202,7 +204,7 @@ class HpssBackendTest {
                 assertThat(retry.message()).contains("Connection timed out", "HPSS_ETIMEDOUT", HsiStandIn.hpssPath("t/slow")));
         assertThat(first.outcome(fine)).isInstanceOf(StagingOutcome.Fetched.class);
         RecordingListener second = new RecordingListener();
-        backend.stage(batch(List.of(HsiStandIn.retryOf(slow))), second);
+        backend.stage(batch(List.of(StagingItems.retryOf(slow))), second);
         assertThat(second.outcomes().values()).singleElement().isInstanceOf(StagingOutcome.Fetched.class);
     }
 
@@ -317,7 +319,7 @@ class HpssBackendTest {
         assertThat(firstAttempt.outcome(items.get(2))).isInstanceOf(StagingOutcome.Retry.class);
         assertThat(((StagingOutcome.Retry) firstAttempt.outcome(items.get(2))).message()).contains("exit 75");
 
-        List<StagingItem> retries = List.of(HsiStandIn.retryOf(items.get(1)), HsiStandIn.retryOf(items.get(2)));
+        List<StagingItem> retries = List.of(StagingItems.retryOf(items.get(1)), StagingItems.retryOf(items.get(2)));
         RecordingListener secondAttempt = new RecordingListener();
         backend.stage(batch(retries), secondAttempt);
 
@@ -361,7 +363,7 @@ class HpssBackendTest {
 
         backend.stage(batch(List.of(item)), first);
         RecordingListener second = new RecordingListener();
-        backend.stage(batch(List.of(HsiStandIn.retryOf(item))), second);
+        backend.stage(batch(List.of(StagingItems.retryOf(item))), second);
 
         assertThat(first.outcome(item)).isInstanceOf(StagingOutcome.Retry.class);
         assertThat(second.outcome(item)).isInstanceOf(StagingOutcome.Fetched.class);
@@ -417,7 +419,7 @@ class HpssBackendTest {
 
         // the service tries the hung file again: it alone hangs, and nothing else is read
         RecordingListener again = new RecordingListener();
-        backend.stage(batch(List.of(HsiStandIn.retryOf(items.get(1)))), again);
+        backend.stage(batch(List.of(StagingItems.retryOf(items.get(1)))), again);
         assertThat(again.outcomes().values()).singleElement().isInstanceOf(StagingOutcome.Retry.class);
         assertThat(hpss.events("READ")).hasSize(4);
     }

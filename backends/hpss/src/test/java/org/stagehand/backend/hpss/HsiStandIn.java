@@ -20,6 +20,7 @@ import java.util.OptionalLong;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendContext;
 import org.stagehand.backend.StagingItem;
+import org.stagehand.backend.support.testing.StagingItems;
 
 /**
  * A test's HPSS: a directory tree, a tape map and failure rules for the {@code hsi} stand-in
@@ -166,14 +167,8 @@ final class HsiStandIn {
     /** A staging item for a location, with a fresh temporary file name in the staging area. */
     StagingItem item(String location) {
         int number = ++itemNumber;
-        return new StagingItem("file-" + number + "-" + location.replace('/', '_'), location, "staged/" + location,
-                stagingRoot.resolve(".tmp-" + number), OptionalLong.empty(), Optional.empty(), 1);
-    }
-
-    /** The same file again, as the service hands it for a retry. */
-    static StagingItem retryOf(StagingItem item) {
-        return new StagingItem(item.fileId(), item.archiveLocation(), item.stagingPath(), item.temporaryFile(),
-                item.expectedBytes(), item.expectedChecksum(), item.attempt() + 1);
+        return StagingItems.item("file-" + number + "-" + location.replace('/', '_')).location(location)
+                .stagingPath("staged/" + location).temporaryFile(stagingRoot.resolve(".tmp-" + number)).build();
     }
 
     /** Everything the stand-in logged, parsed. */

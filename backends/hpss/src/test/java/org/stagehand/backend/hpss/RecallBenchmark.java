@@ -20,6 +20,7 @@ import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.testing.RecordingListener;
 
 /**
  * The tape-order benchmark: 1,000 files on 20 tapes, asked for in random order by 50 requests.

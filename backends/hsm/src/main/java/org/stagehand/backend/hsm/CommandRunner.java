@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.stagehand.backend.support.Processes;
 
 /** Starts HSM commands with the configured environment, writing file lists and output below a work directory. */
 final class CommandRunner {
@@ -21,10 +22,6 @@ final class CommandRunner {
     CommandRunner(Map<String, String> environment, Path workDirectory) {
         this.environment = Map.copyOf(environment);
         this.workDirectory = workDirectory;
-    }
-
-    Map<String, String> environment() {
-        return environment;
     }
 
     /**
@@ -48,12 +45,10 @@ final class CommandRunner {
             Path stderr = Files.createTempFile(workDirectory, "stagehand-hsm-", ".err");
             temporaryFiles.add(stderr);
             List<String> commandLine = template.expand(files, fileList, fileSystem);
-            ProcessBuilder builder = new ProcessBuilder(commandLine)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            Process process = Processes.builder(commandLine, environment)
                     .redirectOutput(stdout.toFile())
-                    .redirectError(stderr.toFile());
-            builder.environment().putAll(environment);
-            Process process = builder.start();
+                    .redirectError(stderr.toFile())
+                    .start();
             return new RunningCommand(commandLine, process, stdout, stderr, temporaryFiles);
         } catch (IOException | RuntimeException e) {
             for (Path file : temporaryFiles) {
@@ -64,7 +59,7 @@ final class CommandRunner {
     }
 
     /**
-     * Runs the command to its end, killing it after {@code timeout}.
+     * Runs the command to its end, ending it (and what it started) after {@code timeout}.
      *
      * @throws IOException when the program cannot be started or its output read
      * @throws InterruptedException when interrupted while waiting; the command is killed
@@ -72,10 +67,7 @@ final class CommandRunner {
     CommandResult run(CommandTemplate template, List<Path> files, Duration timeout)
             throws IOException, InterruptedException {
         try (RunningCommand command = start(template, files, null)) {
-            if (!command.waitFor(timeout.toMillis())) {
-                command.kill();
-                command.onExit().join();
-            }
+            command.awaitOrKill(timeout);
             return command.result();
         }
     }

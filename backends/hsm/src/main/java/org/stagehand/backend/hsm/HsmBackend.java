@@ -1,7 +1,6 @@
 package org.stagehand.backend.hsm;
 
 import com.codahale.metrics.Counter;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import org.stagehand.backend.DescribesPaths;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.posix.ArchiveFileCopier;
+import org.stagehand.backend.support.Executables;
 
 /**
  * Stages from a file system managed by an HSM: files whose data is on tape are recalled through the
@@ -79,29 +79,13 @@ final class HsmBackend implements ArchiveBackend, DescribesPaths {
         programs.add(states.command().program());
         programs.add(recall.command().program());
         for (String program : programs) {
-            if (!isRunnable(program)) {
+            // The JVM looks bare names up on its own PATH, not on the one given to the command.
+            if (Executables.find(program, System.getenv("PATH")).isEmpty()) {
                 return BackendHealth.unhealthy("HSM command " + program
                         + " is not an executable file (nor found on PATH); set backend.commands or install the HSM client");
             }
         }
         return BackendHealth.healthy("archive root " + root + " is readable; " + String.join(" and ", programs)
                 + " are executable");
-    }
-
-    private boolean isRunnable(String program) {
-        if (program.contains("/")) {
-            return Files.isExecutable(Path.of(program));
-        }
-        // The JVM looks bare names up on its own PATH, not on the one given to the command.
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String directory : path.split(File.pathSeparator)) {
-            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.stagehand.backend.support.Processes;
 
 /**
  * A started HSM command whose output goes to private temporary files (no pipe to drain, so a
@@ -29,10 +31,6 @@ final class RunningCommand implements AutoCloseable {
         this.temporaryFiles = temporaryFiles;
     }
 
-    List<String> commandLine() {
-        return commandLine;
-    }
-
     boolean isAlive() {
         return process.isAlive();
     }
@@ -42,20 +40,30 @@ final class RunningCommand implements AutoCloseable {
         return process.onExit();
     }
 
-    /** Waits up to {@code timeoutMillis}; true when the process has ended. */
-    boolean waitFor(long timeoutMillis) throws InterruptedException {
-        return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+    /**
+     * Waits up to {@code timeout} for the command to end; then ends it like {@link #kill()}.
+     *
+     * @throws InterruptedException when interrupted while waiting; the command is ended first
+     */
+    void awaitOrKill(Duration timeout) throws InterruptedException {
+        try {
+            if (!Processes.awaitOrEnd(process, timeout)) {
+                killed = true;
+            }
+        } catch (InterruptedException e) {
+            killed = true;
+            throw e;
+        }
     }
 
     /**
-     * Kills the command and whatever it started that is still running. Used when its answer is no
-     * longer wanted: timed out, its files cancelled, the service stopping.
+     * Ends the command and whatever it started that is still running (TERM, a grace, then KILL).
+     * Used when its answer is no longer wanted: timed out, its files cancelled, the service stopping.
      */
     void kill() {
         if (process.isAlive()) {
             killed = true;
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            Processes.endTree(process.toHandle());
         }
     }
 

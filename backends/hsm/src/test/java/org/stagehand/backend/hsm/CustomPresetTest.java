@@ -20,6 +20,7 @@ import org.stagehand.backend.BackendContext;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.testing.StagingItems;
 
 /**
  * {@code preset: custom}: every command and pattern comes from the configuration. Driven here with
@@ -129,7 +130,6 @@ class CustomPresetTest {
     }
 
     private StagingItem item(String name) {
-        return new StagingItem(name, name, "staged/" + name, staging.resolve("." + name + ".part"),
-                OptionalLong.empty(), Optional.empty(), 1);
+        return StagingItems.item(name).in(staging).build();
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.dropwizard.jackson.DiscoverableSubtypeResolver;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.util.Duration;
 import java.util.List;
@@ -13,15 +12,15 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.stagehand.backend.ArchiveBackendFactory;
+import org.stagehand.backend.support.testing.BackendDiscoveryContract;
 
 /** The {@code hsm} type is found through META-INF/services and binds from configuration. */
-class HsmBackendDiscoveryTest {
+class HsmBackendDiscoveryTest extends BackendDiscoveryContract {
 
     private final ObjectMapper yaml = Jackson.newObjectMapper(new YAMLFactory());
 
-    @Test
-    void factoryIsADiscoveredSubtype() {
-        assertThat(new DiscoverableSubtypeResolver().getDiscoveredSubtypes()).contains(HsmBackendFactory.class);
+    HsmBackendDiscoveryTest() {
+        super(HsmBackendFactory.class, "hsm", "{type: hsm, preset: dmf, root: /dmf/archive}");
     }
 
     @Test

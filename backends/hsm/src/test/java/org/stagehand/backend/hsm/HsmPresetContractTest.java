@@ -32,6 +32,7 @@ import org.stagehand.backend.Checksum;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.testing.StagingItems;
 
 /**
  * What every preset must do, proven against its stand-in tool: real processes, real files. One
@@ -72,14 +73,13 @@ abstract class HsmPresetContractTest {
     }
 
     StagingItem item(String fileId, String location) {
-        return new StagingItem(fileId, location, "staged/" + fileId, staging.resolve("." + fileId + ".part"),
-                OptionalLong.empty(), Optional.empty(), 1);
+        return StagingItems.item(fileId).location(location).in(staging).build();
     }
 
     StagingItem itemWithChecksum(String fileId, String location, byte[] content) throws Exception {
         Checksum md5 = new Checksum("md5", HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)));
-        return new StagingItem(fileId, location, "staged/" + fileId, staging.resolve("." + fileId + ".part"),
-                OptionalLong.of(content.length), Optional.of(md5), 1);
+        return StagingItems.item(fileId).location(location).in(staging).expectedBytes(content.length)
+                .expectedChecksum(md5).build();
     }
 
     void stage(HsmBackendFactory factory, StagingItem... items) throws Exception {

@@ -9,6 +9,7 @@ import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendHealth;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
+import org.stagehand.backend.support.DaemonThreads;
 
 /**
  * Stages files from a JDP-style archive: one upstream restore request per batch (split at
@@ -27,7 +28,7 @@ final class JdpBackend implements ArchiveBackend {
         this.client = client;
         this.settings = settings;
         this.downloads = Executors.newFixedThreadPool(settings.concurrentDownloads(),
-                new NamedDaemonThreads(serviceName + "-jdp-download"));
+                new DaemonThreads(serviceName + "-jdp-download"));
         this.downloader = new FileDownloader(client, settings, metrics.meter("jdp.downloaded-bytes"));
         this.restoreRequests = metrics.meter("jdp.restore-requests");
     }

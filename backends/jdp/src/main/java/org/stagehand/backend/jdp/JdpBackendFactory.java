@@ -28,6 +28,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.backend.BackendContext;
+import org.stagehand.backend.support.DaemonThreads;
 
 /**
  * {@code backend: {type: jdp, baseUrl: https://archive.example.org/, ...}}: the archive is a
@@ -187,7 +188,7 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
             throw new IllegalArgumentException("backend.restoreFields must not hold 'ids': the backend sets it");
         }
         ExecutorService jerseyExecutor = Executors.newSingleThreadExecutor(
-                new NamedDaemonThreads(context.serviceName() + "-jdp-jersey"));
+                new DaemonThreads(context.serviceName() + "-jdp-jersey"));
         ApacheClientCapturingBuilder builder = new ApacheClientCapturingBuilder(context);
         Client jersey = builder.using(client).using(jerseyExecutor, context.objectMapper()).build("jdp");
         JdpClient.Options options = new JdpClient.Options(context.objectMapper().valueToTree(restoreFields),

@@ -25,6 +25,8 @@ import org.stagehand.backend.Checksum;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.testing.RecordingListener;
+import org.stagehand.backend.support.testing.StagingItems;
 
 /** A fake archive per test, a backend built against it with short timings, and item helpers. */
 abstract class ArchiveTestSupport {
@@ -92,8 +94,8 @@ abstract class ArchiveTestSupport {
     StagingItem item(String id, String algorithm) {
         byte[] content = contents.get(id);
         Optional<Checksum> checksum = algorithm == null ? Optional.empty() : Optional.of(checksumOf(algorithm, content));
-        return new StagingItem("file-" + id, id, "staged/" + id + ".bin", stagingRoot.resolve(id + ".part"),
-                OptionalLong.of(content.length), checksum, 1);
+        return StagingItems.item("file-" + id).location(id).stagingPath("staged/" + id + ".bin")
+                .temporaryFile(stagingRoot.resolve(id + ".part")).expectedBytes(content.length).expectedChecksum(checksum).build();
     }
 
     StagingItem item(String id) {
@@ -102,8 +104,8 @@ abstract class ArchiveTestSupport {
 
     /** An item the catalog describes with {@code size} and no checksum, whatever the archive holds. */
     StagingItem itemWithCatalogSize(String id, long size) {
-        return new StagingItem("file-" + id, id, "staged/" + id + ".bin", stagingRoot.resolve(id + ".part"),
-                OptionalLong.of(size), Optional.empty(), 1);
+        return StagingItems.item("file-" + id).location(id).stagingPath("staged/" + id + ".bin")
+                .temporaryFile(stagingRoot.resolve(id + ".part")).expectedBytes(size).build();
     }
 
     static Checksum checksumOf(String algorithm, byte[] content) {
@@ -113,9 +115,9 @@ abstract class ArchiveTestSupport {
     }
 
     RecordingListener stage(StagingItem... items) throws InterruptedException {
-        RecordingListener listener = new RecordingListener();
+        RecordingListener listener = RecordingListener.withoutContents();
         backend.stage(new StagingBatch("batch-1", List.of(items)), listener);
-        assertThat(listener.extraReports).as("reports beyond one per item").hasValue(0);
+        assertThat(listener.duplicates()).as("reports beyond one per item").isEmpty();
         return listener;
     }
 

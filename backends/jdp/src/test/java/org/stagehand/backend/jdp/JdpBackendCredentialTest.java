@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.backend.BackendContext;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.jdp.FakeJdpArchive.DownloadFault;
+import org.stagehand.backend.support.testing.RecordingListener;
 
 /** The credential comes from the environment, reaches the upstream, and shows up in no log line or message. */
 class JdpBackendCredentialTest extends ArchiveTestSupport {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.dropwizard.jackson.DiscoverableSubtypeResolver;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.BaseValidator;
@@ -29,11 +28,6 @@ class JdpBackendFactoryTest {
 
     @TempDir
     Path stagingRoot;
-
-    @Test
-    void jdpFactoryIsDiscoveredByDiscoverableSubtypeResolver() {
-        assertThat(new DiscoverableSubtypeResolver().getDiscoveredSubtypes()).contains(JdpBackendFactory.class);
-    }
 
     @Test
     void yamlBackendSectionParsesIntoTheJdpFactory() throws Exception {

@@ -11,6 +11,7 @@ import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.jdp.FakeJdpArchive.DownloadFault;
+import org.stagehand.backend.support.testing.RecordingListener;
 
 /**
  * Every injected fault ends either fetched with the right bytes, or failed/retry with a message
@@ -294,7 +295,7 @@ class JdpBackendFaultTest extends ArchiveTestSupport {
         StagingItem keep = item("a");
         StagingItem drop = item("b");
         StagingBatch batch = new StagingBatch("batch", List.of(keep, drop));
-        RecordingListener listener = new RecordingListener();
+        RecordingListener listener = RecordingListener.withoutContents();
 
         Thread canceller = new Thread(() -> {
             sleep(150);
@@ -317,7 +318,7 @@ class JdpBackendFaultTest extends ArchiveTestSupport {
         archive.injectDownloadFault("big", new DownloadFault.Throttle(1_600));
         StagingItem item = item("big");
         StagingBatch batch = new StagingBatch("batch", List.of(item));
-        RecordingListener listener = new RecordingListener();
+        RecordingListener listener = RecordingListener.withoutContents();
 
         java.util.concurrent.atomic.AtomicLong cancelledAt = new java.util.concurrent.atomic.AtomicLong();
         Thread canceller = new Thread(() -> {
@@ -346,7 +347,7 @@ class JdpBackendFaultTest extends ArchiveTestSupport {
         archive.restoreLatency(java.time.Duration.ofHours(1));
         backend(factory -> factory.setPollInterval(Duration.seconds(30)));
         archived("a", 1000);
-        RecordingListener listener = new RecordingListener();
+        RecordingListener listener = RecordingListener.withoutContents();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread worker = new Thread(() -> {
             try {
@@ -363,7 +364,7 @@ class JdpBackendFaultTest extends ArchiveTestSupport {
 
         assertThat(worker.isAlive()).isFalse();
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
-        assertThat(listener.outcomes).isEmpty();
+        assertThat(listener.outcomes()).isEmpty();
     }
 
     private static void sleep(long millis) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.stagehand.backend.Checksum;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.testing.RecordingListener;
 
 /** The normal flow against a fake archive: one restore per batch, polls, byte-identical files. */
 class JdpBackendStagingTest extends ArchiveTestSupport {
@@ -107,8 +108,8 @@ class JdpBackendStagingTest extends ArchiveTestSupport {
             first.add(item("x" + i));
             second.add(item("y" + i, "sha256"));
         }
-        RecordingListener listenerA = new RecordingListener();
-        RecordingListener listenerB = new RecordingListener();
+        RecordingListener listenerA = RecordingListener.withoutContents();
+        RecordingListener listenerB = RecordingListener.withoutContents();
         Thread other = new Thread(() -> {
             try {
                 backend.stage(new org.stagehand.backend.StagingBatch("b", second), listenerB);

@@ -13,6 +13,7 @@ import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.jdp.FakeJdpArchive.DownloadFault;
 import org.stagehand.backend.jdp.FakeJdpArchive.GetCall;
 import org.stagehand.backend.jdp.FakeJdpArchive.RestoreCall;
+import org.stagehand.backend.support.testing.RecordingListener;
 
 /**
  * What the real JDP does and a kinder stand-in would hide: files of one request restored at

@@ -24,6 +24,7 @@ import org.stagehand.backend.Checksum;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.testing.RecordingListener;
 
 /**
  * Downloads 1 GiB as one file and as 1,000 files of 1 MiB from a {@link FakeJdpArchive} on
@@ -118,7 +119,7 @@ public final class JdpBenchmark {
             items.add(new StagingItem(id, id, id, out.resolve(id), OptionalLong.of(size(dataset.sources().get(id))),
                     verifyMd5 ? Optional.of(dataset.md5s().get(id)) : Optional.empty(), 1));
         }
-        RecordingListener listener = new RecordingListener();
+        RecordingListener listener = RecordingListener.withoutContents();
         long start = System.nanoTime();
         backend.stage(new StagingBatch("bench", items), listener);
         double seconds = (System.nanoTime() - start) / 1e9;

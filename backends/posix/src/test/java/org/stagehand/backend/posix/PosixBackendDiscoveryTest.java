@@ -1,22 +1,19 @@
 package org.stagehand.backend.posix;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.dropwizard.jackson.DiscoverableSubtypeResolver;
 import io.dropwizard.jackson.Jackson;
 import org.junit.jupiter.api.Test;
 import org.stagehand.backend.ArchiveBackendFactory;
+import org.stagehand.backend.support.testing.BackendDiscoveryContract;
 
 /** The {@code posix} type is found through META-INF/services and binds from configuration. */
-class PosixBackendDiscoveryTest {
+class PosixBackendDiscoveryTest extends BackendDiscoveryContract {
 
-    @Test
-    void factoryIsADiscoveredSubtype() {
-        assertThat(new DiscoverableSubtypeResolver().getDiscoveredSubtypes()).contains(PosixBackendFactory.class);
+    PosixBackendDiscoveryTest() {
+        super(PosixBackendFactory.class, "posix", "{type: posix, root: /x}");
     }
 
     @Test
@@ -45,12 +42,5 @@ class PosixBackendDiscoveryTest {
             assertThat(posix.isPreserveModificationTime()).isFalse();
             assertThat(posix.getBufferBytes()).isEqualTo(65536);
         });
-    }
-
-    @Test
-    void unknownTypeIsRefused() {
-        assertThatThrownBy(() -> Jackson.newObjectMapper()
-                .readValue("{\"type\":\"posixx\",\"root\":\"/x\"}", ArchiveBackendFactory.class))
-                .isInstanceOf(InvalidTypeIdException.class);
     }
 }

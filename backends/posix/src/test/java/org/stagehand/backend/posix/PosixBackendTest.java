@@ -35,6 +35,7 @@ import org.stagehand.backend.Checksum;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.testing.StagingItems;
 
 class PosixBackendTest {
 
@@ -91,8 +92,7 @@ class PosixBackendTest {
     }
 
     private StagingItem item(String fileId, String location, Optional<Checksum> expected) {
-        return new StagingItem(fileId, location, "staged/" + fileId, staging.resolve("." + fileId + ".part"),
-                OptionalLong.empty(), expected, 1);
+        return StagingItems.item(fileId).location(location).in(staging).expectedChecksum(expected).build();
     }
 
     private StagingItem item(String fileId, String location) {
