@@ -87,6 +87,9 @@ final class RunningCommand implements AutoCloseable {
         kill();
         try {
             process.onExit().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            // the batch's thread must still see that it was interrupted (a stop, a lost claim)
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             // removing the files matters more than seeing the process go
         }
