@@ -209,3 +209,14 @@ CREATE TABLE instance_epoch (
     alive_until timestamp with time zone NOT NULL
 );
 --rollback DROP TABLE instance_epoch;
+
+--changeset stagehand:s2-console-1-overview-indexes
+-- The operator console's overview reads these without walking every stored request or ready copy:
+-- the requests that still wait for (or failed) some file, the outcomes of the last hour, and the
+-- requests of an ORCID (its search).
+CREATE INDEX request_file_by_state ON request_file (state, request_id);
+CREATE INDEX staged_file_by_state_updated ON staged_file (state, updated_at);
+CREATE INDEX staging_request_orcid ON staging_request (requester_orcid);
+--rollback DROP INDEX staging_request_orcid;
+--rollback DROP INDEX staged_file_by_state_updated;
+--rollback DROP INDEX request_file_by_state;

@@ -48,6 +48,12 @@ import org.stagehand.http.InputDefences;
 import org.stagehand.http.JsonErrorHandler;
 import org.stagehand.http.MalformedBodyExceptionMapper;
 import org.stagehand.http.RequestBodyLimit;
+import org.stagehand.console.Console;
+import org.stagehand.console.RequestReader;
+import org.stagehand.staging.RequestFilePage;
+import org.stagehand.staging.StagingStatus;
+import java.util.OptionalLong;
+import java.util.UUID;
 import org.stagehand.lifecycle.StagingAreaCleaner;
 import org.stagehand.lifecycle.StagingAreaCleanup;
 import org.stagehand.metrics.PrometheusTextServlet;
@@ -143,17 +149,19 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
     }
 
     /**
-     * Admin tasks (and the future console under {@code /console}) need an admin token when one is
-     * configured; health checks and metrics stay open to whoever reaches the admin port.
+     * Admin tasks need an admin token when one is configured (the console checks the same tokens
+     * itself, to offer a browser its sign-in form); health checks and metrics stay open to whoever
+     * reaches the admin port.
      */
-    private static void guardAdminTasks(StagehandConfiguration config, Environment environment) {
+    private static Optional<BearerTokenAuthenticator> guardAdminTasks(StagehandConfiguration config, Environment environment) {
         Optional<BearerTokenAuthenticator> adminTokens = BearerTokenAuthenticator.admin(config.getAuth(), System.getenv());
         if (adminTokens.isEmpty()) {
             LOG.info("no admin tokens are configured (auth.adminTokenSha256, or the environment variable {}):"
                     + " admin tasks are guarded by the admin port's bind alone", config.getAuth().getAdminTokensEnvironmentVariable());
         }
         environment.admin().addFilter("admin-token", new AdminTokenFilter(adminTokens))
-                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*", "/console/*");
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
+        return adminTokens;
     }
 
     @Override
@@ -237,7 +245,21 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         TapeRestWiring.register(config, environment, () -> new PathRequests(jdbi, staging, area, statusCache,
                 dispatcher::cancelUnwantedWork, clock, archiveLookup), area, authenticator);
 
-        guardAdminTasks(config, environment);
+        Optional<BearerTokenAuthenticator> adminTokens = guardAdminTasks(config, environment);
+        Console.install(environment, jdbi, new RequestReader() {
+            @Override
+            public Optional<StagingStatus> status(UUID requestId) {
+                return staging.status(requestId);
+            }
+
+            @Override
+            public Optional<RequestFilePage> files(UUID requestId, String after, int limit) {
+                return staging.files(requestId, after, limit);
+            }
+        }, new Console.Settings(instanceName, config.getWork().getLeaseDuration().toJavaDuration(),
+                config.getLifecycle().getPinLifetime().toJavaDuration(),
+                config.getLifecycle().getCapacity().map(size -> OptionalLong.of(size.toBytes())).orElse(OptionalLong.empty()),
+                area.root(), config.getStaging().getIdPrefix(), dispatcher::isPaused, adminTokens), clock);
         environment.admin().addTask(new CancelRequestTask(staging));
         environment.admin().addTask(new RetryRequestTask(staging));
         environment.admin().addTask(PauseWorkTask.pause(dispatcher));

@@ -1,0 +1,166 @@
+package org.stagehand.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.stagehand.staging.RequestFile;
+import org.stagehand.staging.RequestFilePage;
+
+/** Builds the answers of the console's endpoints from the read models and the engine's read methods. */
+final class ConsoleViews {
+
+    /** Requests on a page of the search; files on a page of a drill-down. */
+    static final int PAGE = 50;
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration INSTANCES_SHOWN = Duration.ofDays(1);
+
+    /** What the views need to know about this instance. */
+    record Instance(String name, Duration leaseDuration, BooleanSupplier paused, OptionalLong capacityBytes,
+                    Path stagingRoot, Optional<String> idPrefix) {
+    }
+
+    private final OverviewReadModel overview;
+    private final RequestSearch search;
+    private final AreaSampler area;
+    private final RequestReader requests;
+    private final Instance instance;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    ConsoleViews(OverviewReadModel overview, RequestSearch search, AreaSampler area, RequestReader requests,
+                 Instance instance, ObjectMapper mapper, Clock clock) {
+        this.overview = overview;
+        this.search = search;
+        this.area = area;
+        this.requests = requests;
+        this.instance = instance;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    ConsoleJson.Overview overview() {
+        Instant now = clock.instant();
+        Instant hourAgo = now.minus(HOUR);
+        Instant chartSince = now.truncatedTo(ChronoUnit.MINUTES).minus(59, ChronoUnit.MINUTES);
+        List<ConsoleJson.Minute> minutes = overview.readyPerMinute(chartSince);
+        long files = minutes.stream().mapToLong(ConsoleJson.Minute::files).sum();
+        long bytes = minutes.stream().mapToLong(ConsoleJson.Minute::bytes).sum();
+        double seconds = Duration.between(chartSince, now).toMillis() / 1000.0;
+        ConsoleJson.Throughput throughput = new ConsoleJson.Throughput(chartSince.toString(), minutes, files, bytes,
+                round(files / seconds), round(bytes / seconds));
+        long underWayBytes = overview.underWay().stream().mapToLong(ConsoleJson.UnderWay::bytes).sum();
+        return new ConsoleJson.Overview(now.toString(), instance.name(), overview.requestCounts(),
+                overview.fileCounts(now, hourAgo), overview.failuresSince(hourAgo, 20), throughput,
+                areaUsage(underWayBytes), instances(now));
+    }
+
+    private ConsoleJson.AreaUsage areaUsage(long underWayBytes) {
+        AreaSampler.Sample sample = area.last();
+        Long capacity = instance.capacityBytes().isPresent() ? instance.capacityBytes().getAsLong() : null;
+        Long used = sample == null ? null : sample.readyBytes() + underWayBytes;
+        return new ConsoleJson.AreaUsage(capacity, used, capacity == null || used == null ? null : capacity - used,
+                sample == null ? null : sample.readyBytes(), underWayBytes,
+                sample == null ? null : sample.pinnedBytes(),
+                sample == null ? null : sample.readyBytes() - sample.pinnedBytes(),
+                sample == null ? null : sample.measuredAt().toString(), diskFree());
+    }
+
+    private long diskFree() {
+        try {
+            return Files.getFileStore(instance.stagingRoot()).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private List<ConsoleJson.Instance> instances(Instant now) {
+        return overview.instances(now.minus(INSTANCES_SHOWN)).stream().map(row -> {
+            boolean self = row.name().equals(instance.name());
+            return new ConsoleJson.Instance(row.name(), row.startedAt().toString(), row.aliveUntil().toString(),
+                    row.aliveUntil().minus(instance.leaseDuration()).toString(), row.claims(),
+                    row.aliveUntil().isAfter(now), self, self ? instance.paused().getAsBoolean() : null);
+        }).toList();
+    }
+
+    ConsoleJson.RequestList requests(String text, RequestSearch.Status status, RequestSearch.Cursor before) {
+        String bareId = text;
+        if (text != null && instance.idPrefix().isPresent() && text.startsWith(instance.idPrefix().get())) {
+            bareId = text.substring(instance.idPrefix().get().length());
+        }
+        List<RequestSearch.Found> found = search.search(text, bareId, status, before, PAGE + 1);
+        String next = null;
+        if (found.size() > PAGE) {
+            found = found.subList(0, PAGE);
+            RequestSearch.Found last = found.get(PAGE - 1);
+            next = ConsoleParameters.cursor(new RequestSearch.Cursor(last.createdAt(), last.requestId()));
+        }
+        return new ConsoleJson.RequestList(text, status == null ? null : status.apiName(),
+                found.stream().map(ConsoleViews::summary).toList(), next);
+    }
+
+    private static ConsoleJson.RequestSummary summary(RequestSearch.Found found) {
+        Map<String, Long> byState = found.filesByState();
+        long waiting = byState.getOrDefault("WAITING", 0L);
+        long ready = byState.getOrDefault("READY", 0L);
+        long failed = byState.getOrDefault("FAILED", 0L);
+        long cancelled = byState.getOrDefault("CANCELLED", 0L);
+        // The status answer's own rule (cancelled, then staging, then failed, else ready).
+        String status = found.cancelledAt() != null ? "cancelled" : waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
+        return new ConsoleJson.RequestSummary(found.requestId().toString(), status, found.createdAt().toString(),
+                waiting + ready + failed + cancelled, ready, waiting, failed, cancelled, found.client(),
+                found.requesterOrcid());
+    }
+
+    /** A request's drill-down; empty when there is no such request. */
+    Optional<ConsoleJson.RequestDetail> request(UUID requestId, String after, String adminBase, boolean tokenNeeded) {
+        Optional<RequestSearch.RequestRow> row = search.request(requestId);
+        Optional<RequestFilePage> page = requests.files(requestId, after, PAGE);
+        Optional<JsonNode> status = requests.status(requestId).map(mapper::<JsonNode>valueToTree);
+        if (row.isEmpty() || page.isEmpty() || status.isEmpty()) {
+            return Optional.empty();
+        }
+        List<RequestFile> files = page.get().files();
+        Map<String, RequestSearch.WorkRow> work = search.work(files.stream().map(RequestFile::id).toList());
+        List<ConsoleJson.FileDetail> details = files.stream().map(file -> {
+            RequestSearch.WorkRow w = work.get(file.id());
+            return new ConsoleJson.FileDetail(file.id(), file.path(), file.state(), file.bytes(), file.error(),
+                    file.completedAt(), w == null ? null : w.state().toLowerCase(java.util.Locale.ROOT),
+                    w == null ? null : w.attempts(), w == null || w.notBefore() == null ? null : w.notBefore().toString(),
+                    w == null ? null : w.leaseOwner(), w == null ? null : w.waitingForSpace());
+        }).toList();
+        RequestSearch.RequestRow request = row.get();
+        return Optional.of(new ConsoleJson.RequestDetail(requestId.toString(), request.client(),
+                request.requesterOrcid(), request.pinSeconds(),
+                request.releasedAt() == null ? null : request.releasedAt().toString(), status.get(), details,
+                page.get().nextAfter(), commands(requestId, adminBase, tokenNeeded)));
+    }
+
+    /** The admin tasks that act on a request, as commands to copy (the console itself changes nothing). */
+    static List<ConsoleJson.Command> commands(UUID requestId, String adminBase, boolean tokenNeeded) {
+        String auth = tokenNeeded ? " -H \"Authorization: Bearer $STAGEHAND_ADMIN_TOKEN\"" : "";
+        return List.of("cancel", "retry").stream().map(task -> new ConsoleJson.Command(task,
+                "curl -X POST" + auth + " '" + adminBase + "/tasks/" + task + "?id=" + requestId + "'")).toList();
+    }
+
+    ConsoleJson.TapeView tape() {
+        return new ConsoleJson.TapeView(false, "this backend does not report volumes: the queue and the copies"
+                + " under way are shown as the database knows them", overview.queue(), overview.underWay(),
+                List.of(), List.of(), null);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

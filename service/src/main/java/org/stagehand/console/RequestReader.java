@@ -1,0 +1,16 @@
+package org.stagehand.console;
+
+import java.util.Optional;
+import java.util.UUID;
+import org.stagehand.staging.RequestFilePage;
+import org.stagehand.staging.StagingStatus;
+
+/** The engine's read methods that a drill-down shows: a request's status answer and its files. */
+public interface RequestReader {
+
+    /** The status answer, as a client polling the request sees it; empty when there is no such request. */
+    Optional<StagingStatus> status(UUID requestId);
+
+    /** A page of the request's files in ID order after {@code after} (null: from the first). */
+    Optional<RequestFilePage> files(UUID requestId, String after, int limit);
+}
