@@ -122,7 +122,7 @@ final class OverviewReadModel {
                 .list());
     }
 
-    /** Ready copies and copies under way, in bytes: what the staging area holds or is about to. */
+    /** Bytes of the ready copies (the copies under way are {@link #underWay}). */
     long readyBytes() {
         return jdbi.withHandle(handle -> handle.createQuery("""
                 SELECT coalesce(sum(c.bytes), 0) FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
