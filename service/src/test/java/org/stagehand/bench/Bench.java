@@ -86,6 +86,13 @@ final class Bench {
     /** Writes a service configuration on PostgreSQL, loopback ports chosen by the OS. */
     static Path config(Path directory, String name, String databaseUrl, Path staging, Path archive,
                        String catalog, String... more) throws IOException {
+        return config(directory, name, databaseUrl, staging,
+                "backend:\n  type: posix\n  root: \"" + archive.toAbsolutePath() + "\"\n", catalog, more);
+    }
+
+    /** As above with a backend block of its own ({@code backend:} and its keys, each line ending in a newline). */
+    static Path config(Path directory, String name, String databaseUrl, Path staging, String backend,
+                       String catalog, String... more) throws IOException {
         StringBuilder yaml = new StringBuilder();
         yaml.append("server:\n")
                 .append("  applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]\n")
@@ -107,7 +114,7 @@ final class Bench {
             yaml.append("catalog:\n  importAtStartup: \"").append(catalog).append("\"\n");
         }
         yaml.append("auth:\n  tokensEnvironmentVariable: STAGEHAND_BENCH_TOKENS_UNSET\n")
-                .append("backend:\n  type: posix\n  root: \"").append(archive.toAbsolutePath()).append("\"\n")
+                .append(backend)
                 .append("logging:\n  level: WARN\n  loggers:\n    org.stagehand: WARN\n");
         Arrays.stream(more).filter(line -> !line.startsWith("  ")).forEach(line -> yaml.append(line).append('\n'));
         Path config = directory.resolve(name + ".yml");
