@@ -34,6 +34,7 @@ import org.stagehand.auth.BearerTokenAuthenticator;
 import org.stagehand.auth.HeaderBearerAuthFilter;
 import org.stagehand.auth.JsonUnauthorizedHandler;
 import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.EstimatesReadiness;
 import org.stagehand.backend.BackendContext;
 import org.stagehand.backend.DescribesPaths;
 import org.stagehand.catalog.CatalogImporter;
@@ -60,6 +61,7 @@ import org.stagehand.metrics.PrometheusTextServlet;
 import org.stagehand.metrics.StagehandGauges;
 import org.stagehand.staging.JdpRequestIds;
 import org.stagehand.staging.PathRequests;
+import org.stagehand.staging.ReadyEstimates;
 import org.stagehand.staging.StagingRefusalCounter;
 import org.stagehand.staging.StagingResource;
 import org.stagehand.staging.StagingService;
@@ -231,12 +233,15 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new DatabaseExceptionMapper());
         environment.jersey().register(new MalformedBodyExceptionMapper());
         environment.jersey().register(new BadMessageExceptionMapper());
-        environment.jersey().register(new StagingResource(staging, config.publicUrls(), environment.metrics()));
+        ReadyEstimates estimates = new ReadyEstimates(jdbi, postgres,
+                backend instanceof EstimatesReadiness readiness ? Optional.of(readiness) : Optional.empty());
+        environment.jersey().register(new StagingResource(staging, estimates, config.publicUrls(), environment.metrics()));
         if (config.getJdpApi().isEnabled()) {
             JdpRequestIds jdpIds = JdpRequestIds.create(staging, config.getStaging().getLastKnownStatusEntries(),
                     environment.metrics());
             environment.lifecycle().manage(jdpIds);
-            environment.jersey().register(JdpApiResource.create(staging, jdpIds, config.getJdpApi(), environment.metrics()));
+            environment.jersey().register(JdpApiResource.create(staging, estimates, jdpIds, config.getJdpApi(),
+                    environment.metrics()));
             LOG.info("the JDP-compatible API is served at the root of the API port");
         }
         Optional<BearerTokenAuthenticator> authenticator = BearerTokenAuthenticator.from(config.getAuth(), System.getenv());

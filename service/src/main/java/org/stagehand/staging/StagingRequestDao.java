@@ -360,6 +360,22 @@ final class StagingRequestDao {
     }
 
     /**
+     * The archive locations of the request's files that are still waiting, at most {@code limit}
+     * (for the estimate of when the request will be ready).
+     */
+    List<String> waitingLocations(UUID requestId, int limit) {
+        return handle.createQuery("""
+                        SELECT c.archive_location
+                        FROM request_file rf JOIN catalog_entry c ON c.file_id = rf.file_id
+                        WHERE rf.request_id = :id AND rf.state = 'WAITING'
+                        LIMIT :limit""")
+                .bind("id", requestId)
+                .bind("limit", limit)
+                .mapTo(String.class)
+                .list();
+    }
+
+    /**
      * A list bound as one {@code varchar} array. Made by hand: Jdbi's {@code bindArray} looks the
      * element type's array support up by reflection on every statement.
      */

@@ -29,11 +29,13 @@ public class StagingResource {
     private static final int MAX_PAGE = 1000;
 
     private final StagingService service;
+    private final ReadyEstimates estimates;
     private final MetricRegistry metrics;
     private final PublicUrls urls;
 
-    public StagingResource(StagingService service, PublicUrls urls, MetricRegistry metrics) {
+    public StagingResource(StagingService service, ReadyEstimates estimates, PublicUrls urls, MetricRegistry metrics) {
         this.service = service;
+        this.estimates = estimates;
         this.urls = urls;
         this.metrics = metrics;
         metrics.meter("stagehand.requests.accepted");
@@ -101,7 +103,7 @@ public class StagingResource {
 
     private StagingStatus status(String id) {
         UUID requestId = parseUuid(id);
-        return service.status(requestId)
+        return service.status(requestId).map(estimates::addTo)
                 .orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
     }
 

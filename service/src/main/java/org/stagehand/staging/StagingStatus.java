@@ -20,21 +20,30 @@ import java.util.UUID;
  * @param errors up to 100 failed files with their errors
  * @param asOf only when the database cannot be reached: the answer is the last one this instance
  *     knew, read from the database (or committed) at this moment (ISO-8601)
+ * @param estimatedReadyAt while staging, when the backend expects the last waiting file to be
+ *     fetched (ISO-8601); absent when it has no basis for an estimate (see {@link ReadyEstimates})
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StagingStatus(UUID requestId, String status, FileCounts files, ByteCounts bytes, String createdAt,
-                            String updatedAt, String completedAt, List<FileError> errors, String asOf) {
+                            String updatedAt, String completedAt, List<FileError> errors, String asOf,
+                            String estimatedReadyAt) {
 
     public StagingStatus(UUID requestId, String status, FileCounts files, ByteCounts bytes, String createdAt,
                          String updatedAt, String completedAt, List<FileError> errors) {
-        this(requestId, status, files, bytes, createdAt, updatedAt, completedAt, errors, null);
+        this(requestId, status, files, bytes, createdAt, updatedAt, completedAt, errors, null, null);
     }
 
     /** This answer as served from memory while the database cannot be reached. */
     public StagingStatus asOf(java.time.Instant readAt) {
         return new StagingStatus(requestId, status, files, bytes, createdAt, updatedAt, completedAt, errors,
-                readAt.toString());
+                readAt.toString(), null);
+    }
+
+    /** This answer with an estimate of when it will be ready. */
+    public StagingStatus estimatedReadyAt(java.time.Instant readyAt) {
+        return new StagingStatus(requestId, status, files, bytes, createdAt, updatedAt, completedAt, errors, asOf,
+                readyAt.toString());
     }
 
     /** The most errors listed in a status answer. */

@@ -19,6 +19,7 @@ import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.http.ApiException;
 import org.stagehand.staging.JdpRequestIds;
 import org.stagehand.staging.LastKnownAnswers.DatabaseUnreachable;
+import org.stagehand.staging.ReadyEstimates;
 import org.stagehand.staging.StagingService;
 import org.stagehand.staging.StagingStatus;
 
@@ -37,15 +38,17 @@ public class JdpApiResource {
             + " request yet: 'new' claims only that it was accepted; ask again later";
 
     private final StagingService staging;
+    private final ReadyEstimates estimates;
     private final JdpRequestIds ids;
     private final JdpCredentials credentials;
     private final JdpApiConfiguration config;
     private final Meter accepted;
     private final Meter unfinishablePolls;
 
-    JdpApiResource(StagingService staging, JdpRequestIds ids, JdpCredentials credentials, JdpApiConfiguration config,
-                   MetricRegistry metrics) {
+    JdpApiResource(StagingService staging, ReadyEstimates estimates, JdpRequestIds ids, JdpCredentials credentials,
+                   JdpApiConfiguration config, MetricRegistry metrics) {
         this.staging = staging;
+        this.estimates = estimates;
         this.ids = ids;
         this.credentials = credentials;
         this.config = config;
@@ -95,7 +98,7 @@ public class JdpApiResource {
             return new JdpRequestStatus("new", id, null, null, null, null, UNKNOWN);
         }
         try {
-            status = staging.status(requestId).orElseThrow(() -> notFound(n));
+            status = staging.status(requestId).map(estimates::addTo).orElseThrow(() -> notFound(n));
         } catch (DatabaseUnreachable e) {
             return new JdpRequestStatus("new", id, requestId, null, null, null, UNKNOWN);
         }
@@ -104,7 +107,7 @@ public class JdpApiResource {
             unfinishablePolls.mark();
         }
         return new JdpRequestStatus(word, id, requestId, status.files(), status.errors(), status.asOf(),
-                status.asOf() == null ? null : UNREACHABLE);
+                status.asOf() == null ? null : UNREACHABLE, status.estimatedReadyAt());
     }
 
     /**
@@ -148,8 +151,8 @@ public class JdpApiResource {
     }
 
     /** Builds the door, or refuses to start when no secret is configured. */
-    public static JdpApiResource create(StagingService staging, JdpRequestIds ids, JdpApiConfiguration config,
-                                        MetricRegistry metrics) {
-        return new JdpApiResource(staging, ids, JdpCredentials.from(config, System.getenv()), config, metrics);
+    public static JdpApiResource create(StagingService staging, ReadyEstimates estimates, JdpRequestIds ids,
+                                        JdpApiConfiguration config, MetricRegistry metrics) {
+        return new JdpApiResource(staging, estimates, ids, JdpCredentials.from(config, System.getenv()), config, metrics);
     }
 }

@@ -16,6 +16,8 @@ import org.stagehand.staging.StagingStatus;
  * @param errors up to 100 failed files with their errors
  * @param asOf only when the database cannot be reached: when the answer given was read
  * @param message only when the database cannot be reached: what that means for this answer
+ * @param estimatedReadyAt as {@code GET /dts/staging} gives it: while staging, when the backend
+ *     expects the last waiting file; absent without a basis (the DTS's JDP client ignores it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JdpRequestStatus(String status,
@@ -24,5 +26,11 @@ public record JdpRequestStatus(String status,
                                StagingStatus.FileCounts files,
                                List<StagingStatus.FileError> errors,
                                @JsonProperty("as_of") String asOf,
-                               String message) {
+                               String message,
+                               @JsonProperty("estimated_ready_at") String estimatedReadyAt) {
+
+    JdpRequestStatus(String status, long requestId, UUID stagingRequestId, StagingStatus.FileCounts files,
+                     List<StagingStatus.FileError> errors, String asOf, String message) {
+        this(status, requestId, stagingRequestId, files, errors, asOf, message, null);
+    }
 }

@@ -3,6 +3,7 @@ package org.stagehand.backend.hpss;
 import com.codahale.metrics.MetricRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendHealth;
 import org.stagehand.backend.DescribesPaths;
+import org.stagehand.backend.EstimatesReadiness;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
@@ -25,7 +27,7 @@ import org.stagehand.backend.StagingOutcome;
  * batches staged at the same time share tape mounts. Describes locations with {@code hsi ls -P}
  * ({@link PathDescriber}), so files outside the catalog can be staged by path.
  */
-final class HpssBackend implements ArchiveBackend, DescribesPaths {
+final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesReadiness {
 
     private static final Logger LOG = LoggerFactory.getLogger(HpssBackend.class);
 
@@ -115,6 +117,22 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths {
             LOG.info("staging of {} interrupted; unfinished items are left to the service", batch);
             throw e;
         }
+    }
+
+    /** From the recall plan and the rates measured on this site's HPSS (see {@link ReadinessEstimator}). */
+    @Override
+    public Map<String, Instant> estimatedReadyAt(Collection<String> archiveLocations) {
+        Map<String, String> locationByPath = new HashMap<>();
+        for (String location : archiveLocations) {
+            try {
+                locationByPath.put(HpssPaths.remotePath(settings.archiveRoot(), location), location);
+            } catch (IllegalArgumentException e) {
+                // a location this backend refuses to stage has no estimate
+            }
+        }
+        Map<String, Instant> byLocation = new HashMap<>();
+        planner.estimatedReadyAt(locationByPath.keySet()).forEach((path, at) -> byLocation.put(locationByPath.get(path), at));
+        return byLocation;
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -44,8 +45,17 @@ final class RecallPlanner implements AutoCloseable {
     /** Failures in a row after which the health check reports HPSS as unusable. */
     private static final int UNHEALTHY_AFTER_FAILURES = 3;
 
+    /** The order in which queued recalls start: disk cache first, then as they were planned. */
+    private static final Comparator<VolumeRecall> START_ORDER = Comparator
+            .comparing((VolumeRecall recall) -> recall.volume().isPresent()).thenComparingLong(VolumeRecall::sequence);
+    /** How long one estimate of the whole plan serves every status poll. */
+    private static final long ESTIMATE_REUSE_NANOS = 1_000_000_000L;
+
     private final HpssSettings settings;
     private final Hsi hsi;
+    private final RecallRates rates = new RecallRates();
+    private Map<String, Instant> lastEstimate = Map.of();
+    private long lastEstimateNanos;
     private final ListingParser listingParser;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -190,6 +200,53 @@ final class RecallPlanner implements AutoCloseable {
         if (!anyWanted) {
             recall.requestStop();
         }
+    }
+
+    // ---- estimates ----
+
+    RecallRates rates() {
+        return rates;
+    }
+
+    /**
+     * When the files at these HPSS paths are expected to be fetched: those queued or being
+     * recalled, once rates have been measured; the others have no estimate.
+     */
+    Map<String, Instant> estimatedReadyAt(Collection<String> remotePaths) {
+        Optional<RecallRates.Rates> measured = rates.current();
+        if (measured.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Instant> plan;
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (now - lastEstimateNanos > ESTIMATE_REUSE_NANOS || lastEstimateNanos == 0) {
+                List<ReadinessEstimator.Visit> visits = new ArrayList<>();
+                running.forEach(recall -> visits.add(recall.runningVisit(now)));
+                List<VolumeRecall> next = new ArrayList<>(queued);
+                next.sort(START_ORDER);
+                for (VolumeRecall recall : next) {
+                    List<ArchiveFile> inOrder = recall.files.stream()
+                            .filter(file -> file.state == PlannedFile.State.QUEUED).map(file -> file.location)
+                            .sorted(ArchiveFile.TAPE_ORDER).toList();
+                    visits.add(new ReadinessEstimator.Visit(recall.volume(), inOrder, false, false, 0, 0));
+                }
+                lastEstimate = ReadinessEstimator.estimate(Instant.now(), settings.maxSessions(), measured.get(), visits);
+                lastEstimateNanos = now;
+            }
+            plan = lastEstimate;
+        } finally {
+            lock.unlock();
+        }
+        Map<String, Instant> wanted = new HashMap<>();
+        for (String path : remotePaths) {
+            Instant at = plan.get(path);
+            if (at != null) {
+                wanted.put(path, at);
+            }
+        }
+        return wanted;
     }
 
     // ---- the planner thread: batch window, then listing ----
@@ -388,8 +445,7 @@ final class RecallPlanner implements AutoCloseable {
         if (closed) {
             return;
         }
-        queued.sort(Comparator.comparing((VolumeRecall recall) -> recall.volume().isPresent())
-                .thenComparingLong(VolumeRecall::sequence));
+        queued.sort(START_ORDER);
         var candidates = queued.iterator();
         while (activeSessions < settings.maxSessions() && listingsWaiting == 0 && candidates.hasNext()) {
             VolumeRecall recall = candidates.next();

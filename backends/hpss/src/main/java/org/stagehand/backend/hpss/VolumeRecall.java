@@ -45,6 +45,11 @@ final class VolumeRecall {
     private volatile boolean stopRequested;
     private final List<String> unattributedErrors = new CopyOnWriteArrayList<>();
     private volatile long lastOutputNanos;
+    // Progress, for estimates and measured rates: written by the session's thread, read by the planner.
+    private volatile long lastFinishedNanos;
+    private volatile int finishedFiles;
+    private volatile long headPosition;
+    private volatile boolean previousFetched = true;
 
     VolumeRecall(Optional<String> volume, long sequence) {
         this.volume = volume;
@@ -102,6 +107,7 @@ final class VolumeRecall {
             return "cannot start hsi: " + e.getMessage();
         }
         lastOutputNanos = System.nanoTime();
+        lastFinishedNanos = lastOutputNanos;
         HsiOutput output = new HsiOutput(line -> LOG.debug("hsi ({}): {}", label(), line), this::onError,
                 line -> files.stream().anyMatch(file -> HsiMessages.mentions(line, file.remotePath)
                         || HsiMessages.mentions(line, file.targetFile().toString())));
@@ -135,7 +141,7 @@ final class VolumeRecall {
                     }
                     passedNanos = 0;
                     fetchedHere += settled instanceof StagingOutcome.Fetched ? 1 : 0;
-                    planner.finish(passed, settled);
+                    settle(planner, passed, settled);
                 }
                 long size = started >= 0 ? sizeOf(files.get(started).targetFile()) : -1;
                 if (started != lastStarted || size != lastSeenSize || lastOutputNanos > lastProgressNanos) {
@@ -188,7 +194,7 @@ final class VolumeRecall {
                 again.add(file);
                 continue;
             }
-            planner.finish(file, settled != null ? settled
+            settle(planner, file, settled != null ? settled
                     : outcomeAfterExit(file, exitCode, stop, stoppedHere, othersFailed, settings.fetchIdleTimeout()));
         }
         if (!again.isEmpty()) {
@@ -207,6 +213,38 @@ final class VolumeRecall {
                     + (unattributedErrors.isEmpty() ? "" : ": " + unattributedErrors.get(0));
         }
         return null;
+    }
+
+    /**
+     * Hands a file's outcome to the planner, and first measures what fetching it took: from the
+     * session's start for its first file (mount included), from the file before for the others.
+     */
+    private void settle(RecallPlanner planner, PlannedFile file, StagingOutcome outcome) {
+        long now = System.nanoTime();
+        boolean fetched = outcome instanceof StagingOutcome.Fetched;
+        if (fetched && volume.isPresent() && file.location != null) {
+            double seconds = (now - lastFinishedNanos) / 1e9;
+            if (finishedFiles == 0) {
+                planner.rates().firstFile(seconds, file.location);
+            } else if (previousFetched) { // after a failed file the interval would span two
+                planner.rates().nextFile(seconds, headPosition, file.location);
+            }
+        }
+        previousFetched = fetched;
+        if (file.location != null) {
+            headPosition = file.location.position();
+        }
+        lastFinishedNanos = now;
+        finishedFiles++;
+        planner.finish(file, outcome);
+    }
+
+    /** This running session as the estimate sees it: its files not yet finished, in order. */
+    ReadinessEstimator.Visit runningVisit(long nowNanos) {
+        List<ArchiveFile> left = files.stream().filter(file -> file.state != PlannedFile.State.DONE)
+                .map(file -> file.location).toList();
+        return new ReadinessEstimator.Visit(volume, left, true, finishedFiles > 0, headPosition,
+                Math.max(0, nowNanos - lastFinishedNanos) / 1e9);
     }
 
     private Path writeCommandFile(Path directory) throws IOException {
