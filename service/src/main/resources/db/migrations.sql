@@ -220,3 +220,9 @@ CREATE INDEX staging_request_orcid ON staging_request (requester_orcid);
 --rollback DROP INDEX staging_request_orcid;
 --rollback DROP INDEX staged_file_by_state_updated;
 --rollback DROP INDEX request_file_by_state;
+
+--changeset stagehand:s2-describe-1-request-started
+-- started_at: when a file of the request was first seen started (its work claimed, or settled), for
+-- the Tape REST poll's startedAt; written once.
+ALTER TABLE staging_request ADD started_at timestamp with time zone;
+--rollback ALTER TABLE staging_request DROP COLUMN started_at;

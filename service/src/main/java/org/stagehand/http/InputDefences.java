@@ -19,5 +19,6 @@ public final class InputDefences {
         environment.jersey().register(new Utf8BodyCheck());
         environment.jersey().register(new JsonParseErrorMapper());
         environment.lifecycle().addEventListener(QueryRedaction.onEveryConnector());
+        environment.lifecycle().addEventListener(SlashRuns.onEveryConnector());
     }
 }

@@ -2,20 +2,11 @@ package org.stagehand.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
@@ -34,27 +25,8 @@ public final class QueryRedaction implements HttpConfiguration.Customizer {
 
     /** Installs the redaction on every connector of the server before it starts. */
     public static LifeCycle.Listener onEveryConnector() {
-        return new LifeCycle.Listener() {
-            @Override
-            public void lifeCycleStarting(LifeCycle event) {
-                // Dropwizard attaches these listeners to the application's handler, not the server.
-                Server server = event instanceof Server s ? s : event instanceof Handler h ? h.getServer() : null;
-                if (server == null) {
-                    return;
-                }
-                Set<HttpConfiguration> done = Collections.newSetFromMap(new IdentityHashMap<>());
-                QueryRedaction redaction = new QueryRedaction();
-                for (Connector connector : server.getConnectors()) {
-                    // Dropwizard wraps each HTTP connection factory in one that times connections.
-                    Collection<HttpConfiguration.ConnectionFactory> factories = connector instanceof ContainerLifeCycle container
-                            ? container.getContainedBeans(HttpConfiguration.ConnectionFactory.class) : List.of();
-                    factories.stream()
-                            .map(HttpConfiguration.ConnectionFactory::getHttpConfiguration)
-                            .filter(done::add)
-                            .forEach(configuration -> configuration.addCustomizer(redaction));
-                }
-            }
-        };
+        QueryRedaction redaction = new QueryRedaction();
+        return EveryConnector.configure(configuration -> configuration.addCustomizer(redaction));
     }
 
     @Override

@@ -73,8 +73,8 @@ final class PathRequestDao {
      * paths.
      */
     List<PathRow> pathRows(UUID requestId) {
-        return handle.createQuery("SELECT r.created_at, p.path, p.file_id, p.error AS path_error, rf.state, rf.error,"
-                        + " rf.completed_at, s.state AS work_state"
+        return handle.createQuery("SELECT r.created_at, r.started_at, p.path, p.file_id, p.error AS path_error, rf.state,"
+                        + " rf.error, rf.completed_at, s.state AS work_state, s.updated_at AS work_since"
                         + " FROM staging_request r JOIN request_path p ON p.request_id = r.request_id"
                         + " LEFT JOIN request_file rf ON rf.request_id = p.request_id AND rf.file_id = p.file_id"
                         + " LEFT JOIN staged_file s ON s.file_id = p.file_id"
@@ -90,15 +90,17 @@ final class PathRequestDao {
      * @param fileId the file it names, or null (then {@code pathError} says why)
      * @param state the request's state for the file ({@code request_file.state}), null without file
      * @param workState the file's work state, null when it has no work row
+     * @param startedAt when the request's first file was recorded started, null before
+     * @param workSince when the file's work last changed state (for ACTIVE work: when it was claimed)
      */
     record PathRow(Instant createdAt, String path, String fileId, String pathError, String state, String error,
-                   Instant completedAt, String workState) {
+                   Instant completedAt, String workState, Instant startedAt, Instant workSince) {
     }
 
     private static PathRow pathRow(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
         return new PathRow(instant(rs, "created_at"), rs.getString("path"), rs.getString("file_id"),
                 rs.getString("path_error"), rs.getString("state"), rs.getString("error"), instant(rs, "completed_at"),
-                rs.getString("work_state"));
+                rs.getString("work_state"), instant(rs, "started_at"), instant(rs, "work_since"));
     }
 
     /** Stops a request's waiting rows of these files, with the reason; returns how many. */

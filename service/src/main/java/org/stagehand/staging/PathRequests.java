@@ -141,7 +141,7 @@ public final class PathRequests {
                 settled = false;
             }
         }
-        return new PathStatus(requestId, now, settled ? now : null, files);
+        return new PathStatus(requestId, now, null, settled ? now : null, files);
     }
 
     /**
@@ -173,7 +173,43 @@ public final class PathRequests {
                 lastSettled = file.finishedAt();
             }
         }
-        return Optional.of(new PathStatus(requestId, createdAt, allSettled ? lastSettled : null, files));
+        return Optional.of(new PathStatus(requestId, createdAt, startedAt(requestId, rows), allSettled ? lastSettled : null,
+                files));
+    }
+
+    /**
+     * When the request's first file started: as recorded, or else the earliest start this read
+     * shows (a file's work claimed while the request waits for it, or a file settled from work),
+     * recorded then so that it never moves. A start no read saw (claimed, then back to pending) is
+     * seen late, never early; never before the request itself.
+     */
+    private Instant startedAt(UUID requestId, List<PathRow> rows) {
+        if (rows.get(0).startedAt() != null) {
+            return rows.get(0).startedAt();
+        }
+        Instant createdAt = rows.get(0).createdAt();
+        Instant earliest = null;
+        for (PathRow row : rows) {
+            Instant start = null;
+            if ("ACTIVE".equals(row.workState()) && RequestFileState.WAITING.name().equals(row.state())) {
+                start = row.workSince();
+            } else if (RequestFileState.READY.name().equals(row.state()) || RequestFileState.FAILED.name().equals(row.state())) {
+                start = row.completedAt();
+            }
+            if (start != null && (earliest == null || start.isBefore(earliest))) {
+                earliest = start;
+            }
+        }
+        if (earliest == null) {
+            return null;
+        }
+        Instant startedAt = earliest.isBefore(createdAt) ? createdAt : earliest; // shared work may have begun before
+        try {
+            jdbi.useHandle(handle -> new StagingRequestDao(handle, false).recordStarted(requestId, startedAt));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record when request {} started: {}", requestId, e.toString());
+        }
+        return startedAt;
     }
 
     private static PathFile fileOf(PathRow row) {

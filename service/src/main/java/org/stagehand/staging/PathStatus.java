@@ -7,9 +7,11 @@ import java.util.UUID;
 /**
  * The state of a request named by paths, path by path in the order asked.
  *
+ * @param startedAt when the first of its files started (its work claimed, or it settled from work);
+ *     null while none has
  * @param completedAt when the last file settled; null while any is to come
  */
-public record PathStatus(UUID requestId, Instant createdAt, Instant completedAt, List<PathFile> files) {
+public record PathStatus(UUID requestId, Instant createdAt, Instant startedAt, Instant completedAt, List<PathFile> files) {
 
     /** Where one path of a request stands. */
     public enum State {

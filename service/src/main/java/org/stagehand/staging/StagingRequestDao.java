@@ -54,6 +54,16 @@ final class StagingRequestDao {
         this.postgres = postgres;
     }
 
+    /** Records when the request's first file started, unless a moment is recorded already. */
+    void recordStarted(UUID requestId, Instant startedAt) {
+        handle.createUpdate("""
+                        UPDATE staging_request SET started_at = :startedAt
+                        WHERE request_id = :id AND started_at IS NULL""")
+                .bind("id", requestId)
+                .bind("startedAt", startedAt)
+                .execute();
+    }
+
     /** The catalog entries of these IDs; unknown IDs are left out. */
     List<CatalogEntry> catalogEntries(Collection<String> fileIds) {
         return handle.createQuery("SELECT " + CatalogDao.COLUMNS + " FROM catalog_entry WHERE file_id = ANY(:ids)")

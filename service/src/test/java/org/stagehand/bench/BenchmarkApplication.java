@@ -30,6 +30,55 @@ public class BenchmarkApplication extends StagehandApplication {
     public void run(StagehandConfiguration config, Environment environment) throws Exception {
         super.run(config, environment);
         environment.jersey().register(new NoOpResource());
+        environment.jersey().register(new TapeNoOpResource(environment.getObjectMapper()));
+    }
+
+    /**
+     * The Tape REST benchmark's baseline: stage and poll shaped like {@code /api/v1/stage}, body for
+     * body, without a database. The poll builds an answer of {@code files} files (paths as the
+     * benchmark names them) the way the door does, from records through Jackson.
+     */
+    @Path("/bench/noop/stage")
+    @Produces(MediaType.APPLICATION_JSON)
+    public static class TapeNoOpResource {
+
+        /** How the benchmark names its files: {@code String.format(PATH_FORMAT, i % 1000, i)}. */
+        public static final String PATH_FORMAT = "/archive/tape/%03d/%07d.bin";
+
+        private final com.fasterxml.jackson.databind.ObjectMapper json;
+
+        TapeNoOpResource(com.fasterxml.jackson.databind.ObjectMapper json) {
+            this.json = json;
+        }
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        record Status(String id, Long createdAt, Long startedAt, Long completedAt, java.util.List<File> files) {
+        }
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        record File(String path, String state, boolean onDisk, String error, Long finishedAt) {
+        }
+
+        /** Reads the body as the door does (a string, then a tree) and answers 201 with a fresh request ID. */
+        @POST
+        @Consumes(MediaType.WILDCARD)
+        public Response stage(String body) throws java.io.IOException {
+            JsonNode files = json.readTree(body).path("files");
+            String id = UUID.randomUUID().toString();
+            return Response.status(201).header("Location", "/bench/noop/stage/" + id)
+                    .entity(Map.of("requestId", files.isMissingNode() ? "" : id)).build();
+        }
+
+        @GET
+        @Path("{id}")
+        public Status poll(@jakarta.ws.rs.PathParam("id") String id, @QueryParam("files") int count) {
+            java.util.List<File> files = new java.util.ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                files.add(new File(String.format(java.util.Locale.ROOT, PATH_FORMAT, i % 1000, i), "SUBMITTED", false, null, null));
+            }
+            long now = java.time.Instant.now().getEpochSecond();
+            return new Status(id, now, now, null, files);
+        }
     }
 
     /** Answers like the staging endpoints, shape for shape, without doing anything. */

@@ -9,6 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
@@ -45,14 +48,15 @@ class DataDoorIT {
         archive = new TestArchive(directory.resolve("archive"))
                 .file("a", "d/a.bin", 1000)
                 .file("linked", "linked/l.bin", 100)
-                .file("cold", "d/cold.bin", 10);
+                .file("cold", "d/cold.bin", 10)
+                .file("digest", "digest/once.bin", 1000);
         app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")),
                 directory.resolve("staging"), archive.root(), archive.writeCatalog(directory.resolve("catalog.json")),
                 ConfigOverride.config("auth.tokenSha256", HexFormat.of().formatHex(
                         MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.UTF_8)))),
                 ConfigOverride.config("tapeRest.enabled", "true"),
                 ConfigOverride.config("dataDoor.enabled", "true"))).start();
-        stage("/archive/d/a.bin", "/archive/linked/l.bin");
+        stage("/archive/d/a.bin", "/archive/linked/l.bin", "/archive/digest/once.bin");
     }
 
     private void stage(String... paths) {
@@ -106,6 +110,47 @@ class DataDoorIT {
         assertThat(header(adler32, "Digest")).isEqualTo(String.format("adler32=%08x", adler.getValue()));
         assertThat(header(preferred, "Digest")).startsWith("md5=");
         assertThat(header(send("HEAD", "/archive/d/a.bin"), "Digest")).isNull();
+    }
+
+    @Test
+    void aDigestIsReadFromACopyOnceAndAfreshForANewCopyAtThatPlace() throws Exception {
+        Path copy = directory.resolve("staging/digest/once.bin");
+        String first = header(send("HEAD", "/archive/digest/once.bin", "Want-Digest", "adler32"), "Digest");
+        FileTime modified = Files.getLastModifiedTime(copy);
+        byte[] other = new byte[1000];
+        Arrays.fill(other, (byte) 'x');
+        Adler32 otherAdler = new Adler32();
+        otherAdler.update(other);
+
+        // the same file changed behind the service's back, size and time kept: a digest read again would differ
+        Files.write(copy, other, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.setLastModifiedTime(copy, modified);
+        String second = header(send("HEAD", "/archive/digest/once.bin", "Want-Digest", "adler32"), "Digest");
+        // a new file put in its place, as staging a copy again does
+        Path fresh = Files.write(copy.resolveSibling(".fresh"), other);
+        Files.setLastModifiedTime(fresh, modified);
+        Files.move(fresh, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        String third = header(send("HEAD", "/archive/digest/once.bin", "Want-Digest", "adler32"), "Digest");
+
+        assertThat(second).as("not read again").isEqualTo(first);
+        assertThat(third).isEqualTo(String.format("adler32=%08x", otherAdler.getValue()));
+    }
+
+    @Test
+    void aUrlWithRunsOfSlashesAsGfal2SendsItIsServedLikeTheCollapsedOne() throws Exception {
+        // gfal2 (Davix) sends the path as written: "HEAD //archive//d/a.bin", "PROPFIND //archive//d/a.bin"
+        Reply head = send("HEAD", "//archive//d/a.bin", "Want-Digest", "adler32");
+        HttpResponse<byte[]> get = app.sendForBytes(HttpRequest.newBuilder().GET().header("Authorization", BEARER),
+                "/archive/d//a.bin");
+        Reply propfind = send("PROPFIND", "//archive//d/a.bin", "Depth", "0");
+
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(header(head, "Digest")).isEqualTo(header(send("HEAD", "/archive/d/a.bin", "Want-Digest", "adler32"), "Digest"));
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo(archive.bytes("d/a.bin"));
+        assertThat(propfind.status()).isEqualTo(207);
+        assertThat(propfind.body()).contains("<d:href>/archive/d/a.bin</d:href>");
+        assertThat(send("GET", "//archive//d/none.bin").status()).isEqualTo(404);
     }
 
     @Test

@@ -52,7 +52,8 @@ abstract class TapeRestIT {
                 .file("release", "release/r.bin", 10)
                 .file("info", "info/staged.bin", 10)
                 .file("info-cold", "info/cold.bin", 10)
-                .file("delete", "delete/x.bin", 10);
+                .file("delete", "delete/x.bin", 10)
+                .file("started", "started/s.bin", 10);
         for (int i = 0; i < 6; i++) {
             archive.file("limit-" + i, "limit/" + i + ".bin", 10);
         }
@@ -128,6 +129,26 @@ abstract class TapeRestIT {
         assertThat(status.get("id").asText()).isEqualTo(id);
         assertThat(status.get("createdAt").asLong()).isPositive();
         assertThat(status.get("startedAt").asLong()).isPositive();
+    }
+
+    @Test
+    void startedAtIsAbsentUntilAFileStartsAndThenStaysTheFirstStart() {
+        app.runTask("pause");
+        String id;
+        try {
+            id = stageAndGetId("/archive/started/s.bin");
+            JsonNode queued = app.get("/api/v1/stage/" + id).json();
+            assertThat(queued.has("createdAt")).isTrue();
+            assertThat(queued.has("startedAt")).as("nothing has started: " + queued).isFalse();
+        } finally {
+            app.runTask("resume");
+        }
+
+        JsonNode done = awaitCompleted(id);
+
+        long startedAt = done.get("startedAt").asLong();
+        assertThat(startedAt).isBetween(done.get("createdAt").asLong(), done.get("completedAt").asLong());
+        assertThat(app.get("/api/v1/stage/" + id).json().get("startedAt").asLong()).isEqualTo(startedAt);
     }
 
     @Test

@@ -35,6 +35,8 @@ public final class DataDoorServlet extends HttpServlet {
     private final transient TapePaths paths;
     private final transient DataDoorAccess access;
     private final transient Path realRoot;
+    /** About 200 bytes an entry: a few MB for the digests of the copies a site serves in a day. */
+    private final transient DigestCache digests = new DigestCache(10_000);
 
     /**
      * @param stagingRoot the staging root; copies are served only if their real place is below its real place
@@ -83,7 +85,7 @@ public final class DataDoorServlet extends HttpServlet {
         response.setHeader("Last-Modified", lastModified);
         Optional<String> algorithm = WantDigest.choose(request.getHeader("Want-Digest"));
         if (algorithm.isPresent()) {
-            response.setHeader("Digest", WantDigest.of(algorithm.get(), file.get(), copy.get().entry().checksum()));
+            response.setHeader("Digest", digests.digest(algorithm.get(), file.get(), copy.get().entry().checksum()));
         }
         ByteRange range = ByteRange.parse(request.getHeader("Range"), size);
         if (range == ByteRange.UNSATISFIABLE) {

@@ -185,9 +185,8 @@ public class TapeRestResource {
             files.add(new TapeJson.FileStatus(file.name(), stateName(file.state()),
                     file.state() == PathStatus.State.READY, file.error(), seconds(file.finishedAt())));
         }
-        // Work on a request's files is queued when it is accepted: it starts when it is created.
         return new TapeJson.StageStatus(status.requestId().toString(), seconds(status.createdAt()),
-                seconds(status.createdAt()), seconds(status.completedAt()), files);
+                seconds(status.startedAt()), seconds(status.completedAt()), files);
     }
 
     private static String stateName(PathStatus.State state) {
