@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * own and not the client's) on an embedded PostgreSQL with durable commits. Work is paused: the
  * figures are the API's, and requests are stored exactly as usual.
  *
- * <p>Usage: {@code TapeRestBenchmark [connections=16] [seconds=10] [rounds=3] [ftsSeconds=60]}.
+ * <p>Usage: {@code TapeRestBenchmark [connections=16] [seconds=10] [rounds=3] [ftsSeconds=60]} (0: no FTS
+ * pattern). {@code -Dstagehand.bench.pgStats=true} prints PostgreSQL's statements after each scenario.
  * {@code BENCH_SERVER_JAVA_OPTS} adds JVM options to the service process (e.g. a JFR recording).
  */
 public final class TapeRestBenchmark {
@@ -100,11 +101,13 @@ public final class TapeRestBenchmark {
             for (String[] scenario : scenarios.values()) {
                 wrk(scenario[0], scenario[1], connections, Math.max(3, seconds / 2));
             }
+            Bench.printPgStats(databaseUrl, "warm-up");
             Map<String, List<Result>> results = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 for (Map.Entry<String, String[]> scenario : scenarios.entrySet()) {
                     Result result = wrk(scenario.getValue()[0], scenario.getValue()[1], connections, seconds);
                     results.computeIfAbsent(scenario.getKey(), key -> new ArrayList<>()).add(result);
+                    Bench.printPgStats(databaseUrl, scenario.getKey());
                     System.out.printf(Locale.ROOT, "round %d  %-18s %9s req/s  p50 %7s ms  p99 %7s ms%s%n", round,
                             scenario.getKey(), Bench.f(result.rate()), Bench.f(result.p50()), Bench.f(result.p99()),
                             result.bad() > 0 ? "  NON-2XX " + result.bad() : "");
@@ -126,7 +129,9 @@ public final class TapeRestBenchmark {
                         Bench.f(median(list.stream().mapToDouble(Result::p99).toArray())),
                         name.startsWith("no-op") ? "1 (baseline)" : String.format(Locale.ROOT, "%.2f", rate / baseRate));
             }
-            ftsPattern(base, service, ftsSeconds);
+            if (ftsSeconds > 0) {
+                ftsPattern(base, service, ftsSeconds);
+            }
         } finally {
             if (service != null) {
                 service.destroy();
