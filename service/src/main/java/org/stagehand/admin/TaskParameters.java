@@ -3,7 +3,7 @@ package org.stagehand.admin;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.stagehand.staging.RequestIds;
+import org.stagehand.requests.RequestIds;
 
 /** Reads admin task parameters, refusing missing or malformed ones with a message that says which. */
 final class TaskParameters {

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
@@ -25,6 +27,8 @@ import org.stagehand.admin.EvictTask;
 import org.stagehand.admin.ImportCatalogTask;
 import org.stagehand.admin.PauseWorkTask;
 import org.stagehand.admin.RetryRequestTask;
+import org.stagehand.api.dts.StagingRefusalCounter;
+import org.stagehand.api.dts.StagingResource;
 import org.stagehand.api.jdp.JdpApiResource;
 import org.stagehand.area.StagingArea;
 import org.stagehand.area.StagingAreaHealthCheck;
@@ -34,10 +38,12 @@ import org.stagehand.auth.BearerTokenAuthenticator;
 import org.stagehand.auth.HeaderBearerAuthFilter;
 import org.stagehand.auth.JsonUnauthorizedHandler;
 import org.stagehand.backend.ArchiveBackend;
-import org.stagehand.backend.EstimatesReadiness;
 import org.stagehand.backend.BackendContext;
 import org.stagehand.backend.DescribesPaths;
+import org.stagehand.backend.EstimatesReadiness;
 import org.stagehand.catalog.CatalogImporter;
+import org.stagehand.console.Console;
+import org.stagehand.console.RequestReader;
 import org.stagehand.db.DatabaseSetup;
 import org.stagehand.db.NameCommentTemplateEngine;
 import org.stagehand.http.ApiExceptionMapper;
@@ -49,24 +55,20 @@ import org.stagehand.http.InputDefences;
 import org.stagehand.http.JsonErrorHandler;
 import org.stagehand.http.MalformedBodyExceptionMapper;
 import org.stagehand.http.RequestBodyLimit;
-import org.stagehand.console.Console;
-import org.stagehand.console.RequestReader;
-import org.stagehand.staging.RequestFilePage;
-import org.stagehand.staging.StagingStatus;
-import java.util.OptionalLong;
-import java.util.UUID;
 import org.stagehand.lifecycle.StagingAreaCleaner;
 import org.stagehand.lifecycle.StagingAreaCleanup;
 import org.stagehand.metrics.PrometheusTextServlet;
 import org.stagehand.metrics.StagehandGauges;
-import org.stagehand.staging.JdpRequestIds;
-import org.stagehand.staging.PathRequests;
-import org.stagehand.staging.ReadyEstimates;
-import org.stagehand.staging.StagingRefusalCounter;
-import org.stagehand.staging.StagingResource;
-import org.stagehand.staging.StagingService;
-import org.stagehand.staging.StatusCache;
-import org.stagehand.staging.StatusChangeListener;
+import org.stagehand.requests.JdpRequestIds;
+import org.stagehand.requests.PathRequests;
+import org.stagehand.requests.ReadyEstimates;
+import org.stagehand.requests.RequestFilePage;
+import org.stagehand.requests.RequestIntake;
+import org.stagehand.requests.RequestOperations;
+import org.stagehand.requests.RequestStatusReader;
+import org.stagehand.requests.StagingStatus;
+import org.stagehand.requests.StatusCache;
+import org.stagehand.requests.StatusChangeListener;
 import org.stagehand.work.ClientMessages;
 import org.stagehand.work.FreezePoints;
 import org.stagehand.work.WorkDao;
@@ -221,9 +223,14 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
             environment.lifecycle().manage(new StatusChangeListener(() -> DatabaseSetup.openDedicatedPostgresConnection(
                     config.getDatabase(), "stagehand-status-listener"), statusCache));
         }
-        StagingService staging = new StagingService(jdbi, postgres, statusCache, area,
-                config.getStaging(), dispatcher::signal, dispatcher::cancelUnwantedWork, clock, environment.metrics());
-        environment.lifecycle().manage(staging);
+        RequestStatusReader reader = new RequestStatusReader(jdbi, postgres, statusCache,
+                config.getStaging().getLastKnownStatusEntries(), clock, environment.metrics());
+        RequestIntake intake = new RequestIntake(jdbi, postgres, reader, area, config.getStaging(), dispatcher::signal,
+                clock);
+        RequestOperations operations = new RequestOperations(jdbi, postgres, statusCache, area, dispatcher::signal,
+                dispatcher::cancelUnwantedWork, clock);
+        environment.lifecycle().manage(reader);
+        environment.lifecycle().manage(intake);
         InputDefences.install(environment);
         environment.jersey().register(new RequestBodyLimit(config.getStaging().getMaxRequestBody().toBytes(),
                 config.getHttp().getMinRequestDataRate().toBytes()));
@@ -235,38 +242,39 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new BadMessageExceptionMapper());
         ReadyEstimates estimates = new ReadyEstimates(jdbi, postgres,
                 backend instanceof EstimatesReadiness readiness ? Optional.of(readiness) : Optional.empty());
-        environment.jersey().register(new StagingResource(staging, estimates, config.publicUrls(), environment.metrics()));
+        environment.jersey().register(new StagingResource(intake, reader, operations, estimates, config.publicUrls(),
+                environment.metrics()));
         if (config.getJdpApi().isEnabled()) {
-            JdpRequestIds jdpIds = JdpRequestIds.create(staging, config.getStaging().getLastKnownStatusEntries(),
+            JdpRequestIds jdpIds = JdpRequestIds.create(intake, reader, config.getStaging().getLastKnownStatusEntries(),
                     environment.metrics());
             environment.lifecycle().manage(jdpIds);
-            environment.jersey().register(JdpApiResource.create(staging, estimates, jdpIds, config.getJdpApi(),
+            environment.jersey().register(JdpApiResource.create(intake, reader, estimates, jdpIds, config.getJdpApi(),
                     environment.metrics()));
             LOG.info("the JDP-compatible API is served at the root of the API port");
         }
         Optional<BearerTokenAuthenticator> authenticator = BearerTokenAuthenticator.from(config.getAuth(), System.getenv());
         registerAuthentication(config, environment, authenticator);
         Optional<DescribesPaths> archiveLookup = TapeRestWiring.archiveLookup(config, backend);
-        TapeRestWiring.register(config, environment, () -> new PathRequests(jdbi, staging, area, statusCache,
+        TapeRestWiring.register(config, environment, () -> new PathRequests(jdbi, intake, reader, area, statusCache,
                 dispatcher::cancelUnwantedWork, clock, archiveLookup), area, authenticator);
 
         Optional<BearerTokenAuthenticator> adminTokens = guardAdminTasks(config, environment);
         Console.install(environment, jdbi, new RequestReader() {
             @Override
             public Optional<StagingStatus> status(UUID requestId) {
-                return staging.status(requestId);
+                return reader.status(requestId);
             }
 
             @Override
             public Optional<RequestFilePage> files(UUID requestId, String after, int limit) {
-                return staging.files(requestId, after, limit);
+                return reader.files(requestId, after, limit);
             }
         }, new Console.Settings(instanceName, config.getWork().getLeaseDuration().toJavaDuration(),
                 config.getLifecycle().getPinLifetime().toJavaDuration(),
                 config.getLifecycle().getCapacity().map(size -> OptionalLong.of(size.toBytes())).orElse(OptionalLong.empty()),
                 area.root(), config.getStaging().getIdPrefix(), dispatcher::isPaused, adminTokens), clock);
-        environment.admin().addTask(new CancelRequestTask(staging));
-        environment.admin().addTask(new RetryRequestTask(staging));
+        environment.admin().addTask(new CancelRequestTask(operations));
+        environment.admin().addTask(new RetryRequestTask(operations));
         environment.admin().addTask(PauseWorkTask.pause(dispatcher));
         environment.admin().addTask(PauseWorkTask.resume(dispatcher));
         environment.admin().addTask(new ImportCatalogTask(importer));

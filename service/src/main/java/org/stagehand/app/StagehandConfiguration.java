@@ -18,7 +18,7 @@ import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.catalog.CatalogConfiguration;
 import org.stagehand.http.HttpLimitsConfiguration;
 import org.stagehand.lifecycle.LifecycleConfiguration;
-import org.stagehand.staging.StagingConfiguration;
+import org.stagehand.requests.StagingConfiguration;
 import org.stagehand.work.WorkConfiguration;
 
 /** The whole of {@code config.yml}. Every key is documented in {@code docs/configuration.md}. */

@@ -8,20 +8,20 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.stagehand.api.ArchivePaths;
 import org.stagehand.api.data.DataDoorAccess;
 import org.stagehand.api.data.DataDoorServlet;
-import org.stagehand.api.tape.TapePaths;
 import org.stagehand.api.tape.TapeRestAuthentication;
 import org.stagehand.api.tape.TapeRestResource;
 import org.stagehand.api.tape.WellKnownResource;
-import org.stagehand.area.StagingArea;
 import org.stagehand.area.RelativePath;
+import org.stagehand.area.StagingArea;
 import org.stagehand.auth.BearerTokenAuthenticator;
-import org.stagehand.backend.ArchiveBackend;
-import org.stagehand.backend.DescribesPaths;
 import org.stagehand.auth.WlcgClient;
 import org.stagehand.auth.WlcgTokenVerifier;
-import org.stagehand.staging.PathRequests;
+import org.stagehand.backend.ArchiveBackend;
+import org.stagehand.backend.DescribesPaths;
+import org.stagehand.requests.PathRequests;
 
 /** Puts the WLCG Tape REST door and the data door on the API port, when they are enabled. */
 final class TapeRestWiring {
@@ -72,10 +72,10 @@ final class TapeRestWiring {
                 methods.add("PROPFIND");
                 server.setAllowedMethods(methods);
             }
-            String prefix = TapePaths.collapse(config.getTapeRest().getPathPrefix());
+            String prefix = ArchivePaths.collapse(config.getTapeRest().getPathPrefix());
             DataDoorAccess access = authenticator.isEmpty() && wlcgTokens.isEmpty() ? DataDoorAccess.OPEN
                     : (header, path) -> readAccess(authentication, header, path);
-            environment.servlets().addServlet("data-door", new DataDoorServlet(requests, new TapePaths(prefix), area.root(), access))
+            environment.servlets().addServlet("data-door", new DataDoorServlet(requests, new ArchivePaths(prefix), area.root(), access))
                     .addMapping(prefix + "*");
         }
     }

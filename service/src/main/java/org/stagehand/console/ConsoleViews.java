@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.stagehand.staging.RequestFile;
-import org.stagehand.staging.RequestFilePage;
+import org.stagehand.requests.RequestFile;
+import org.stagehand.requests.RequestFilePage;
 
 /** Builds the answers of the console's endpoints from the read models and the engine's read methods. */
 final class ConsoleViews {

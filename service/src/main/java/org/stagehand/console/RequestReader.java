@@ -2,8 +2,8 @@ package org.stagehand.console;
 
 import java.util.Optional;
 import java.util.UUID;
-import org.stagehand.staging.RequestFilePage;
-import org.stagehand.staging.StagingStatus;
+import org.stagehand.requests.RequestFilePage;
+import org.stagehand.requests.StagingStatus;
 
 /** The engine's read methods that a drill-down shows: a request's status answer and its files. */
 public interface RequestReader {

@@ -15,9 +15,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stagehand.api.tape.TapePaths;
-import org.stagehand.staging.PathRequests;
-import org.stagehand.staging.PathRequests.StagedCopy;
+import org.stagehand.api.ArchivePaths;
+import org.stagehand.requests.PathRequests.StagedCopy;
+import org.stagehand.requests.PathRequests;
 
 /**
  * Read-only HTTP access to verified staged copies under {@code tapeRest.pathPrefix}: {@code GET}
@@ -32,7 +32,7 @@ public final class DataDoorServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(DataDoorServlet.class);
 
     private final transient PathRequests requests;
-    private final transient TapePaths paths;
+    private final transient ArchivePaths paths;
     private final transient DataDoorAccess access;
     private final transient Path realRoot;
     /** About 200 bytes an entry: a few MB for the digests of the copies a site serves in a day. */
@@ -42,7 +42,7 @@ public final class DataDoorServlet extends HttpServlet {
      * @param stagingRoot the staging root; copies are served only if their real place is below its real place
      * @param access who may read which path
      */
-    public DataDoorServlet(PathRequests requests, TapePaths paths, Path stagingRoot, DataDoorAccess access) throws IOException {
+    public DataDoorServlet(PathRequests requests, ArchivePaths paths, Path stagingRoot, DataDoorAccess access) throws IOException {
         this.requests = requests;
         this.paths = paths;
         this.access = access;
@@ -58,8 +58,8 @@ public final class DataDoorServlet extends HttpServlet {
             error(response, 405, "the data door is read-only: GET, HEAD and PROPFIND");
             return;
         }
-        String name = TapePaths.collapse(request.getRequestURI());
-        TapePaths.Mapped mapped = paths.map(name);
+        String name = ArchivePaths.collapse(request.getRequestURI());
+        ArchivePaths.Mapped mapped = paths.map(name);
         Optional<DataDoorAccess.Refusal> refusal = access.refusal(request.getHeader("Authorization"), mapped.stagingPath());
         if (refusal.isPresent()) {
             if (refusal.get().status() == 401) {

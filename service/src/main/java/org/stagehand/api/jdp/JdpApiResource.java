@@ -17,11 +17,12 @@ import java.util.List;
 import java.util.UUID;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.http.ApiException;
-import org.stagehand.staging.JdpRequestIds;
-import org.stagehand.staging.LastKnownAnswers.DatabaseUnreachable;
-import org.stagehand.staging.ReadyEstimates;
-import org.stagehand.staging.StagingService;
-import org.stagehand.staging.StagingStatus;
+import org.stagehand.requests.JdpRequestIds;
+import org.stagehand.requests.LastKnownAnswers.DatabaseUnreachable;
+import org.stagehand.requests.ReadyEstimates;
+import org.stagehand.requests.RequestIntake;
+import org.stagehand.requests.RequestStatusReader;
+import org.stagehand.requests.StagingStatus;
 
 /**
  * The JDP-compatible door: the three calls of the DTS's JGI Data Portal client, at the root of the
@@ -37,7 +38,8 @@ public class JdpApiResource {
     private static final String UNKNOWN = "the database cannot be reached and this instance has not seen this"
             + " request yet: 'new' claims only that it was accepted; ask again later";
 
-    private final StagingService staging;
+    private final RequestIntake intake;
+    private final RequestStatusReader reader;
     private final ReadyEstimates estimates;
     private final JdpRequestIds ids;
     private final JdpCredentials credentials;
@@ -45,9 +47,10 @@ public class JdpApiResource {
     private final Meter accepted;
     private final Meter unfinishablePolls;
 
-    JdpApiResource(StagingService staging, ReadyEstimates estimates, JdpRequestIds ids, JdpCredentials credentials,
-                   JdpApiConfiguration config, MetricRegistry metrics) {
-        this.staging = staging;
+    JdpApiResource(RequestIntake intake, RequestStatusReader reader, ReadyEstimates estimates, JdpRequestIds ids,
+                   JdpCredentials credentials, JdpApiConfiguration config, MetricRegistry metrics) {
+        this.intake = intake;
+        this.reader = reader;
         this.estimates = estimates;
         this.ids = ids;
         this.credentials = credentials;
@@ -63,7 +66,7 @@ public class JdpApiResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public JdpSearchAnswer search(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonNode body) {
         credentials.orcidOf(authorization);
-        List<JdpSearchAnswer.File> files = staging.describe(body).stream().map(this::describe).toList();
+        List<JdpSearchAnswer.File> files = intake.describe(body).stream().map(this::describe).toList();
         return new JdpSearchAnswer(files.isEmpty() ? List.of()
                 : List.of(new JdpSearchAnswer.Organism("stagehand", "stagehand", "Files restored by Stagehand", files)));
     }
@@ -98,7 +101,7 @@ public class JdpApiResource {
             return new JdpRequestStatus("new", id, null, null, null, null, UNKNOWN);
         }
         try {
-            status = staging.status(requestId).map(estimates::addTo).orElseThrow(() -> notFound(n));
+            status = reader.status(requestId).map(estimates::addTo).orElseThrow(() -> notFound(n));
         } catch (DatabaseUnreachable e) {
             return new JdpRequestStatus("new", id, requestId, null, null, null, UNKNOWN);
         }
@@ -151,8 +154,9 @@ public class JdpApiResource {
     }
 
     /** Builds the door, or refuses to start when no secret is configured. */
-    public static JdpApiResource create(StagingService staging, ReadyEstimates estimates, JdpRequestIds ids,
-                                        JdpApiConfiguration config, MetricRegistry metrics) {
-        return new JdpApiResource(staging, estimates, ids, JdpCredentials.from(config, System.getenv()), config, metrics);
+    public static JdpApiResource create(RequestIntake intake, RequestStatusReader reader, ReadyEstimates estimates,
+                                        JdpRequestIds ids, JdpApiConfiguration config, MetricRegistry metrics) {
+        return new JdpApiResource(intake, reader, estimates, ids, JdpCredentials.from(config, System.getenv()), config,
+                metrics);
     }
 }

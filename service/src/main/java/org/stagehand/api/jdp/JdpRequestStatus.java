@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.UUID;
-import org.stagehand.staging.StagingStatus;
+import org.stagehand.requests.StagingStatus;
 
 /**
  * The answer to {@code GET /request_archived_files/requests/<n>}. The DTS reads {@code status} only.

@@ -11,15 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.stagehand.api.ArchivePaths;
 import org.stagehand.http.ApiException;
-import org.stagehand.staging.PathRequest.RequestedPath;
+import org.stagehand.requests.PathRequest.RequestedPath;
 
 /** Reads the door's request bodies: {@code {"files": [{"path": ...}]}} and {@code {"paths": [...]}}. */
 final class TapeRequestReader {
 
-    private final TapePaths paths;
+    private final ArchivePaths paths;
 
-    TapeRequestReader(TapePaths paths) {
+    TapeRequestReader(ArchivePaths paths) {
         this.paths = paths;
     }
 
@@ -45,11 +46,11 @@ final class TapeRequestReader {
                 throw ApiException.badRequest("files[" + i + "].targetedMetadata must be an object");
             }
             lifetime(file.get("diskLifetime"), "files[" + i + "].diskLifetime");
-            String name = TapePaths.collapse(path.asText());
+            String name = ArchivePaths.collapse(path.asText());
             if (byName.containsKey(name)) {
                 continue; // duplicates count once
             }
-            TapePaths.Mapped mapped = paths.map(name);
+            ArchivePaths.Mapped mapped = paths.map(name);
             String stored = metadata == null || metadata.isNull() ? null : metadata.toString();
             byName.put(name, mapped.stagingPath() != null ? RequestedPath.of(name, mapped.stagingPath(), stored)
                     : RequestedPath.refused(name, mapped.refusal()));
@@ -114,7 +115,7 @@ final class TapeRequestReader {
             if (!path.isTextual() || path.asText().isEmpty()) {
                 throw ApiException.badRequest("paths[" + i + "] must be a non-empty string");
             }
-            names.add(TapePaths.collapse(path.asText()));
+            names.add(ArchivePaths.collapse(path.asText()));
         }
         return new ArrayList<>(names);
     }

@@ -23,15 +23,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.stagehand.api.ArchivePaths;
 import org.stagehand.api.PublicUrls;
 import org.stagehand.area.RelativePath;
 import org.stagehand.auth.WlcgClient;
 import org.stagehand.http.ApiException;
-import org.stagehand.staging.Locality;
-import org.stagehand.staging.PathRequest;
-import org.stagehand.staging.PathRequests;
-import org.stagehand.staging.PathStatus;
-import org.stagehand.staging.RequestIds;
+import org.stagehand.requests.Locality;
+import org.stagehand.requests.PathRequest;
+import org.stagehand.requests.PathRequests;
+import org.stagehand.requests.PathStatus;
+import org.stagehand.requests.RequestIds;
 
 /**
  * The WLCG Tape REST API v1 ({@code /api/v1/...}) as gfal2 and FTS speak it: stage, poll, cancel,
@@ -52,7 +53,7 @@ public class TapeRestResource {
 
     private final PathRequests requests;
     private final TapeRestConfiguration config;
-    private final TapePaths paths;
+    private final ArchivePaths paths;
     private final TapeRequestReader reader;
     private final ObjectMapper mapper;
     private final PublicUrls urls;
@@ -61,7 +62,7 @@ public class TapeRestResource {
         this.requests = requests;
         this.urls = urls;
         this.config = config;
-        this.paths = new TapePaths(config.getPathPrefix());
+        this.paths = new ArchivePaths(config.getPathPrefix());
         this.reader = new TapeRequestReader(paths);
         this.mapper = mapper;
     }
@@ -132,15 +133,10 @@ public class TapeRestResource {
         return answer(() -> {
             requireStageScope(security);
             List<String> names = reader.pathNames(parse(body));
-            Optional<UUID> requestId = parseRequestId(id);
-            if (requestId.isPresent() && requests.status(requestId.get()).isPresent()) {
-                try {
-                    requests.release(requestId.get(), names);
-                } catch (ApiException e) {
-                    throw missingPath(e);
-                }
-            } else {
-                requests.releaseForClient(client(security), names);
+            try {
+                requests.releaseOrForClient(parseRequestId(id), client(security), names);
+            } catch (ApiException e) {
+                throw missingPath(e);
             }
             return Response.ok().build();
         });
@@ -157,14 +153,14 @@ public class TapeRestResource {
             if (names.size() > MAX_ARCHIVE_INFO_PATHS) {
                 names = names.subList(0, MAX_ARCHIVE_INFO_PATHS);
             }
-            Map<String, TapePaths.Mapped> mapped = new LinkedHashMap<>();
+            Map<String, ArchivePaths.Mapped> mapped = new LinkedHashMap<>();
             names.forEach(name -> mapped.put(name, allowedToLocate(wlcg, paths.map(name), name)));
             List<RelativePath> known = mapped.values().stream().filter(m -> m.stagingPath() != null)
-                    .map(TapePaths.Mapped::stagingPath).distinct().toList();
+                    .map(ArchivePaths.Mapped::stagingPath).distinct().toList();
             Map<RelativePath, Locality> localities = requests.localities(known);
             List<TapeJson.ArchiveInfo> answer = new ArrayList<>(names.size());
             for (String name : names) {
-                TapePaths.Mapped m = mapped.get(name);
+                ArchivePaths.Mapped m = mapped.get(name);
                 Locality locality = m.stagingPath() == null ? Locality.UNKNOWN : localities.get(m.stagingPath());
                 answer.add(switch (locality) {
                     case UNKNOWN -> new TapeJson.ArchiveInfo(name, null, m.refusal() != null ? m.refusal() : "no such file");
@@ -224,13 +220,13 @@ public class TapeRestResource {
     }
 
     /** Localities are told for paths a WLCG token may stage, read or poll. */
-    private static TapePaths.Mapped allowedToLocate(Optional<WlcgClient> wlcg, TapePaths.Mapped mapped, String name) {
+    private static ArchivePaths.Mapped allowedToLocate(Optional<WlcgClient> wlcg, ArchivePaths.Mapped mapped, String name) {
         if (wlcg.isEmpty() || mapped.stagingPath() == null) {
             return mapped;
         }
         String path = "/" + mapped.stagingPath().value();
         return wlcg.get().allows(STAGE, path) || wlcg.get().allows("storage.read", path) || wlcg.get().allows("storage.poll", path)
-                ? mapped : new TapePaths.Mapped(null, "the token's scopes do not cover " + name);
+                ? mapped : new ArchivePaths.Mapped(null, "the token's scopes do not cover " + name);
     }
 
     private static Optional<WlcgClient> wlcgClient(SecurityContext security) {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.stagehand.staging.StagingStatus;
-import org.stagehand.staging.StagingStatus.ByteCounts;
-import org.stagehand.staging.StagingStatus.FileCounts;
+import org.stagehand.requests.StagingStatus.ByteCounts;
+import org.stagehand.requests.StagingStatus.FileCounts;
+import org.stagehand.requests.StagingStatus;
 
 class JdpApiResourceTest {
 

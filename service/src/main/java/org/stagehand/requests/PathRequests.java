@@ -1,0 +1,380 @@
+package org.stagehand.requests;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.area.RelativePath;
+import org.stagehand.area.StagingArea;
+import org.stagehand.backend.DescribesPaths;
+import org.stagehand.catalog.CatalogEntry;
+import org.stagehand.http.ApiException;
+import org.stagehand.requests.PathRequest.RequestedPath;
+import org.stagehand.requests.PathRequestDao.EntryState;
+import org.stagehand.requests.PathRequestDao.PathRow;
+import org.stagehand.requests.PathStatus.PathFile;
+import org.stagehand.requests.PathStatus.State;
+import org.stagehand.requests.RequestWriter.NewRequest;
+import org.stagehand.staging.RequestFileState;
+
+/**
+ * Requests that name files by path instead of catalog ID (the WLCG Tape REST door): stored as
+ * ordinary requests with the same work, pins and lifecycle as the DTS's, plus each path as it was
+ * named. The rules a path door needs live here: paths that name no file fail alone, limits per
+ * request and per client, cancel and release of some of a request's paths.
+ */
+public final class PathRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PathRequests.class);
+    /** The error of a file whose request was cancelled by its client, for this path. */
+    public static final String CANCELLED_BY_CLIENT = "cancelled by the client";
+
+    private final Jdbi jdbi;
+    private final RequestIntake intake;
+    private final StagingArea area;
+    private final StatusCache statusCache;
+    private final Runnable cancellationSignal;
+    private final Clock clock;
+    private final LastKnownAnswers<PathStatus> answers;
+    private final Optional<UncatalogedPaths> archive;
+
+    /**
+     * @param cancellationSignal told when files were cancelled, to stop work no one wants
+     * @param archive when present, a path not in the catalog is looked up in the archive and, if a
+     *     file is there, cataloged and staged ({@code tapeRest.resolveUnknownPaths})
+     */
+    public PathRequests(Jdbi jdbi, RequestIntake intake, RequestStatusReader reader, StagingArea area, StatusCache statusCache,
+                        Runnable cancellationSignal, Clock clock, Optional<DescribesPaths> archive) {
+        this.archive = archive.map(UncatalogedPaths::new);
+        this.jdbi = jdbi;
+        this.intake = intake;
+        this.area = area;
+        this.statusCache = statusCache;
+        this.cancellationSignal = cancellationSignal;
+        this.clock = clock;
+        // Polls must be answered while the database is down: FTS fails a whole batch on one failed poll.
+        this.answers = reader.lastKnownAnswers("tape-status", this::readStatus);
+    }
+
+    /**
+     * Stores a request; each path that names no catalog file is stored failed, with the reason.
+     *
+     * @param maxFiles the most distinct paths in one request
+     * @param maxUnfinished the most unfinished requests one client may have
+     * @throws ApiException 413 over {@code maxFiles}, 429 over {@code maxUnfinished}
+     */
+    public UUID submit(PathRequest request, int maxFiles, int maxUnfinished) {
+        if (request.paths().size() > maxFiles) {
+            throw ApiException.tooLarge("the request names " + request.paths().size() + " distinct paths; at most "
+                    + maxFiles + " are accepted in one request");
+        }
+        Map<String, CatalogEntry> byPath = new HashMap<>();
+        Map<String, String> archiveErrors = new HashMap<>();
+        long unfinished = jdbi.withHandle(handle -> {
+            PathRequestDao dao = new PathRequestDao(handle);
+            List<String> wanted = request.paths().stream().filter(path -> path.stagingPath() != null)
+                    .map(path -> path.stagingPath().value()).distinct().toList();
+            if (!wanted.isEmpty()) {
+                dao.entriesByStagingPath(wanted).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
+            }
+            long count = dao.unfinishedRequestsOf(request.client());
+            List<String> unknown = wanted.stream().filter(path -> !byPath.containsKey(path)).toList();
+            if (count < maxUnfinished && archive.isPresent() && !unknown.isEmpty()) {
+                dao.insertDiscovered(archive.get().discover(unknown, archiveErrors), clock.instant());
+                dao.entriesByStagingPath(unknown).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
+            }
+            return count;
+        });
+        if (unfinished >= maxUnfinished) {
+            throw new ApiException(429, "client " + request.client() + " has " + unfinished
+                    + " unfinished requests, the most allowed; try again when some have finished");
+        }
+        int size = request.paths().size();
+        List<String> names = new ArrayList<>(size);
+        List<String> fileIds = new ArrayList<>(size);
+        List<String> errors = new ArrayList<>(size);
+        List<String> metadata = new ArrayList<>(size);
+        Set<String> distinctIds = new java.util.LinkedHashSet<>();
+        for (RequestedPath path : request.paths()) {
+            CatalogEntry entry = path.stagingPath() == null ? null : byPath.get(path.stagingPath().value());
+            names.add(path.name());
+            fileIds.add(entry == null ? null : entry.fileId());
+            errors.add(entry != null ? null : path.refusal() != null ? path.refusal()
+                    : archiveErrors.getOrDefault(path.stagingPath().value(), "no such file: " + path.name()));
+            metadata.add(path.metadata());
+            if (entry != null) {
+                distinctIds.add(entry.fileId());
+            }
+        }
+        UUID requestId = UUID.randomUUID();
+        Long pinSeconds = request.pin().map(java.time.Duration::toSeconds).orElse(null);
+        intake.write(new NewRequest(requestId, List.copyOf(distinctIds),
+                new PathRows(request.client(), pinSeconds, names, fileIds, errors, metadata)));
+        answers.remember(requestId, justStored(requestId, names, fileIds, errors));
+        return requestId;
+    }
+
+    /**
+     * What a request just stored is known to be without reading it: its unknown paths failed, the
+     * rest queued (a file already in place shows as queued until the answer is read: behind, never ahead).
+     */
+    private PathStatus justStored(UUID requestId, List<String> names, List<String> fileIds, List<String> errors) {
+        Instant now = clock.instant();
+        List<PathFile> files = new ArrayList<>(names.size());
+        boolean settled = true;
+        for (int i = 0; i < names.size(); i++) {
+            if (fileIds.get(i) == null) {
+                files.add(new PathFile(names.get(i), State.FAILED, errors.get(i), now));
+            } else {
+                files.add(new PathFile(names.get(i), State.QUEUED, null, null));
+                settled = false;
+            }
+        }
+        return new PathStatus(requestId, now, null, settled ? now : null, files);
+    }
+
+    /**
+     * Where each path of a request stands, in the order asked; empty for an unknown request. While
+     * the database cannot be reached, the last state known here (it may lag, never run ahead).
+     *
+     * @throws LastKnownAnswers.DatabaseUnreachable when the database cannot be reached and this
+     *     instance knows nothing of the request
+     */
+    public Optional<PathStatus> status(UUID requestId) {
+        return answers.answer(requestId).map(LastKnownAnswers.Answer::value);
+    }
+
+    private Optional<PathStatus> readStatus(UUID requestId) {
+        List<PathRow> rows = jdbi.withHandle(handle -> new PathRequestDao(handle).pathRows(requestId));
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant createdAt = rows.get(0).createdAt();
+        List<PathFile> files = new ArrayList<>(rows.size());
+        Instant lastSettled = createdAt;
+        boolean allSettled = true;
+        for (PathRow row : rows) {
+            PathFile file = fileOf(row);
+            files.add(file);
+            if (file.finishedAt() == null) {
+                allSettled = false;
+            } else if (file.finishedAt().isAfter(lastSettled)) {
+                lastSettled = file.finishedAt();
+            }
+        }
+        return Optional.of(new PathStatus(requestId, createdAt, startedAt(requestId, rows), allSettled ? lastSettled : null,
+                files));
+    }
+
+    /**
+     * When the request's first file started: as recorded, or else the earliest start this read
+     * shows (a file's work claimed while the request waits for it, or a file settled from work),
+     * recorded then so that it never moves. A start no read saw (claimed, then back to pending) is
+     * seen late, never early; never before the request itself.
+     */
+    private Instant startedAt(UUID requestId, List<PathRow> rows) {
+        if (rows.get(0).startedAt() != null) {
+            return rows.get(0).startedAt();
+        }
+        Instant createdAt = rows.get(0).createdAt();
+        Instant earliest = null;
+        for (PathRow row : rows) {
+            Instant start = null;
+            if ("ACTIVE".equals(row.workState()) && RequestFileState.WAITING.name().equals(row.state())) {
+                start = row.workSince();
+            } else if (RequestFileState.READY.name().equals(row.state()) || RequestFileState.FAILED.name().equals(row.state())) {
+                start = row.completedAt();
+            }
+            if (start != null && (earliest == null || start.isBefore(earliest))) {
+                earliest = start;
+            }
+        }
+        if (earliest == null) {
+            return null;
+        }
+        Instant startedAt = earliest.isBefore(createdAt) ? createdAt : earliest; // shared work may have begun before
+        try {
+            jdbi.useHandle(handle -> new StagingRequestDao(handle, false).recordStarted(requestId, startedAt));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record when request {} started: {}", requestId, e.toString());
+        }
+        return startedAt;
+    }
+
+    private static PathFile fileOf(PathRow row) {
+        if (row.fileId() == null) {
+            return new PathFile(row.path(), State.FAILED, nonEmpty(row.pathError(), "no such file"), row.createdAt());
+        }
+        if (row.state() == null) {
+            return new PathFile(row.path(), State.FAILED, "the request holds no record of this file", row.createdAt());
+        }
+        return switch (RequestFileState.valueOf(row.state())) {
+            case WAITING -> new PathFile(row.path(), "ACTIVE".equals(row.workState()) ? State.STAGING : State.QUEUED,
+                    null, null);
+            case READY -> new PathFile(row.path(), State.READY, null, row.completedAt());
+            case FAILED -> new PathFile(row.path(), State.FAILED, nonEmpty(row.error(), "staging failed"), row.completedAt());
+            case CANCELLED -> new PathFile(row.path(), State.CANCELLED, nonEmpty(row.error(), "cancelled"), row.completedAt());
+        };
+    }
+
+    private static String nonEmpty(String text, String otherwise) {
+        return text == null || text.isBlank() ? otherwise : text;
+    }
+
+    /**
+     * Cancels some paths of a request: those still to come stop waiting, and work no other request
+     * wants is set aside. A path not in the request changes nothing.
+     *
+     * @throws ApiException 404 for an unknown request, 400 naming a path that is not in it
+     */
+    public void cancel(UUID requestId, List<String> names) {
+        jdbi.useTransaction(handle -> {
+            StagingRequestDao requests = new StagingRequestDao(handle, false);
+            PathRequestDao dao = new PathRequestDao(handle);
+            requests.lockRequest(requestId).orElseThrow(() -> ApiException.notFound("no stage request " + requestId));
+            Set<String> fileIds = fileIdsOf(dao.pathRows(requestId), names);
+            if (fileIds.isEmpty()) {
+                return;
+            }
+            Instant now = clock.instant();
+            if (dao.cancelFiles(requestId, fileIds, CANCELLED_BY_CLIENT, now) > 0) {
+                requests.idleUnwanted(dao.lockPendingWork(fileIds), now);
+            }
+        });
+        statusCache.invalidate(List.of(requestId));
+        LOG.info("request {}: {} paths cancelled by the client", requestId, names.size());
+        cancellationSignal.run();
+    }
+
+    /**
+     * Releases some paths of a request: their copies stay pinned only by others.
+     *
+     * @throws ApiException 404 for an unknown request, 400 naming a path that is not in it
+     */
+    public void release(UUID requestId, List<String> names) {
+        jdbi.useTransaction(handle -> {
+            PathRequestDao dao = new PathRequestDao(handle);
+            List<PathRow> rows = dao.pathRows(requestId);
+            if (rows.isEmpty()) {
+                throw ApiException.notFound("no stage request " + requestId);
+            }
+            Set<String> fileIds = fileIdsOf(rows, names);
+            if (!fileIds.isEmpty()) {
+                dao.releaseFiles(requestId, fileIds, clock.instant());
+            }
+        });
+    }
+
+    /**
+     * Releases these paths of a request or, when the ID names no request (gfal2 sends a placeholder
+     * when it has none), the client's own requests for those paths.
+     *
+     * @param requestId the request named, empty when the ID is no request UUID
+     * @throws ApiException 400 naming the first name that is not in the request
+     */
+    public void releaseOrForClient(Optional<UUID> requestId, String client, List<String> names) {
+        if (requestId.isPresent() && status(requestId.get()).isPresent()) {
+            release(requestId.get(), names);
+        } else {
+            releaseForClient(client, names);
+        }
+    }
+
+    /** Releases, in every request of this client, the files it named by these paths. */
+    private int releaseForClient(String client, List<String> names) {
+        return jdbi.withHandle(handle -> new PathRequestDao(handle).releaseForClient(client, names, clock.instant()));
+    }
+
+    /**
+     * Cancels what is still to come of a request and forgets it.
+     *
+     * @throws ApiException 404 for an unknown request
+     */
+    public void forget(UUID requestId) {
+        jdbi.useTransaction(handle -> {
+            StagingRequestDao requests = new StagingRequestDao(handle, false);
+            PathRequestDao dao = new PathRequestDao(handle);
+            requests.lockRequest(requestId).orElseThrow(() -> ApiException.notFound("no stage request " + requestId));
+            Instant now = clock.instant();
+            List<String> pending = requests.lockPendingWorkOf(requestId);
+            requests.cancelWaitingFiles(requestId, now);
+            if (!pending.isEmpty()) {
+                requests.idleUnwanted(pending, now);
+            }
+            dao.deleteRequest(requestId);
+        });
+        statusCache.invalidate(List.of(requestId));
+        LOG.info("request {} cancelled and forgotten by its client", requestId);
+        cancellationSignal.run();
+    }
+
+    /**
+     * The file IDs these names stand for in a request.
+     *
+     * @throws ApiException 400 naming the first name that is not in the request
+     */
+    private static Set<String> fileIdsOf(List<PathRow> rows, Collection<String> names) {
+        Map<String, PathRow> byName = new LinkedHashMap<>();
+        rows.forEach(row -> byName.putIfAbsent(row.path(), row));
+        Set<String> fileIds = new TreeSet<>();
+        for (String name : names) {
+            PathRow row = byName.get(name);
+            if (row == null) {
+                throw new ApiException(400, "'" + name + "' is not a path of this request");
+            }
+            if (row.fileId() != null) {
+                fileIds.add(row.fileId());
+            }
+        }
+        return fileIds;
+    }
+
+    /** Where each of these staging paths is, by staging path. */
+    public Map<RelativePath, Locality> localities(Collection<RelativePath> paths) {
+        Map<RelativePath, Locality> answer = new HashMap<>();
+        paths.forEach(path -> answer.put(path, Locality.UNKNOWN));
+        if (paths.isEmpty()) {
+            return answer;
+        }
+        List<EntryState> states = jdbi.withHandle(handle -> new PathRequestDao(handle)
+                .entriesByStagingPath(paths.stream().map(RelativePath::value).distinct().toList()));
+        for (EntryState state : states) {
+            RelativePath path = state.entry().stagingPath();
+            answer.put(path, "READY".equals(state.workState()) && area.exists(path)
+                    ? Locality.ARCHIVE_AND_STAGED : Locality.ARCHIVE);
+        }
+        archive.ifPresent(lookup -> {
+            Map<String, Locality> found = lookup.localities(answer.entrySet().stream()
+                    .filter(entry -> entry.getValue() == Locality.UNKNOWN).map(entry -> entry.getKey().value()).toList());
+            answer.replaceAll((path, locality) ->
+                    locality == Locality.UNKNOWN ? found.getOrDefault(path.value(), Locality.UNKNOWN) : locality);
+        });
+        return answer;
+    }
+
+    /**
+     * The verified copy of the catalog file at this staging path, if one is in place: a file that
+     * was staged and checked, not whatever else stands at that place.
+     */
+    public Optional<StagedCopy> verifiedCopy(RelativePath path) {
+        List<EntryState> states = jdbi.withHandle(handle -> new PathRequestDao(handle).entriesByStagingPath(List.of(path.value())));
+        return states.stream().filter(state -> "READY".equals(state.workState()) && area.exists(path))
+                .findFirst().map(state -> new StagedCopy(state.entry(), area.target(path)));
+    }
+
+    /** A staged, verified copy: its catalog entry and where it lies (below the staging root). */
+    public record StagedCopy(CatalogEntry entry, Path file) {
+    }
+}

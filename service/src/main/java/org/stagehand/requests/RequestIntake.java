@@ -1,0 +1,310 @@
+package org.stagehand.requests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.lifecycle.Managed;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.stagehand.area.StagingArea;
+import org.stagehand.catalog.CatalogEntry;
+import org.stagehand.db.StorableText;
+import org.stagehand.http.ApiException;
+import org.stagehand.requests.RequestWriter.NewRequest;
+
+/**
+ * Accepts requests: checks what a client asked for, looks every file up in the catalog and stores
+ * the request with all its files, in one transaction (shared with other small requests that arrive
+ * at the same moment), before it is acknowledged; the work dispatcher does the rest.
+ */
+public final class RequestIntake implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestIntake.class);
+    private static final int MAX_UNKNOWN_LISTED = 100;
+    /**
+     * Threads that store small requests, several to a transaction. Two: one can commit while the
+     * other runs its statements.
+     */
+    private static final int REQUEST_WRITERS = 2;
+
+    private final Jdbi jdbi;
+    private final WorkAttachment work;
+    private final StagingConfiguration config;
+    private final Runnable workSignal;
+    private final Clock clock;
+    private final boolean postgres;
+    private final RequestStatusReader status;
+    private final RequestWriter writer;
+
+    /**
+     * @param postgres whether the database is PostgreSQL (else H2)
+     * @param status told the answer of each request just stored
+     * @param workSignal told when new work has been stored
+     */
+    public RequestIntake(Jdbi jdbi, boolean postgres, RequestStatusReader status, StagingArea area,
+                         StagingConfiguration config, Runnable workSignal, Clock clock) {
+        this.jdbi = jdbi;
+        this.postgres = postgres;
+        this.status = status;
+        this.writer = new RequestWriter(this::lookUpAndStore, REQUEST_WRITERS);
+        this.work = new WorkAttachment(area);
+        this.config = config;
+        this.workSignal = workSignal;
+        this.clock = clock;
+    }
+
+    /**
+     * Validates a request body, checks every ID against the catalog and stores the request.
+     *
+     * @return the new request's ID, once the request is committed
+     * @throws ApiException 400 for a malformed body, 413 over the limit, 404 for unknown IDs
+     */
+    public UUID submit(JsonNode body) {
+        return submit(body, null);
+    }
+
+    /**
+     * Like {@link #submit(JsonNode)}, recording who asked and by which door.
+     *
+     * @param origin recorded with the request, or null
+     */
+    UUID submit(JsonNode body, RequestOrigin origin) {
+        List<String> ids = withinLimit(parseIds(body));
+        UUID requestId = UUID.randomUUID();
+        writer.write(new NewRequest(requestId, ids, null, origin));
+        return requestId;
+    }
+
+    private List<String> withinLimit(List<String> ids) {
+        if (ids.size() > config.getMaxFilesPerRequest()) {
+            throw ApiException.tooLarge("the request names " + ids.size() + " distinct IDs; at most "
+                    + config.getMaxFilesPerRequest() + " are accepted in one request");
+        }
+        return ids;
+    }
+
+    /**
+     * The catalog entries of the IDs of a body {@code {"ids": [...]}} (validated as for a request),
+     * in the order asked, each once; IDs the catalog does not know are left out.
+     *
+     * @throws ApiException 400 for a malformed body, 413 over {@code maxFilesPerRequest}
+     */
+    public List<CatalogEntry> describe(JsonNode body) {
+        List<String> ids = withinLimit(parseIds(body));
+        Map<String, CatalogEntry> entries = jdbi.withHandle(handle -> lookUp(dao(handle), ids));
+        return ids.stream().map(entries::get).filter(entry -> entry != null).toList();
+    }
+
+    /** Stores a request whose file IDs are known; returns once it is committed. */
+    void write(NewRequest request) {
+        writer.write(request);
+    }
+
+    /** Starts the threads that store requests arriving together in one transaction. */
+    @Override
+    public void start() {
+        writer.start();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        writer.stop();
+    }
+
+    /**
+     * Looks the requests' IDs up in the catalog and stores, in one transaction, every request whose
+     * IDs are all known; one connection for both.
+     *
+     * @return the requests refused, with their 404s
+     */
+    private Map<UUID, ApiException> lookUpAndStore(List<NewRequest> requests) {
+        Map<UUID, ApiException> refused = new HashMap<>();
+        List<NewRequest> known = new ArrayList<>(requests.size());
+        jdbi.useHandle(handle -> {
+            Map<String, CatalogEntry> entries = lookUp(dao(handle), fileIdsOf(requests));
+            for (NewRequest request : requests) {
+                List<String> unknown = request.ids().stream().filter(id -> !entries.containsKey(id)).toList();
+                if (unknown.isEmpty()) {
+                    known.add(request);
+                } else {
+                    refused.put(request.requestId(), ApiException.notFound(unknown.size() + " of the " + request.ids().size()
+                            + " IDs are not in the catalog", unknown.subList(0, Math.min(MAX_UNKNOWN_LISTED, unknown.size()))));
+                }
+            }
+            if (!known.isEmpty()) {
+                storeRetryingConflicts(handle, known, entries);
+            }
+        });
+        for (NewRequest request : known) {
+            try (MDC.MDCCloseable logContext = MDC.putCloseable("request_id", request.requestId().toString())) {
+                if (request.origin() != null && request.origin().requesterOrcid() != null) {
+                    LOG.info("request accepted with {} files for ORCID {}{}", request.ids().size(),
+                            request.origin().requesterOrcid(), request.origin().jdpRequestId() == null ? ""
+                                    : " as JDP request " + request.origin().jdpRequestId());
+                } else {
+                    LOG.info("request accepted with {} files", request.ids().size());
+                }
+            }
+        }
+        if (!known.isEmpty()) {
+            workSignal.run();
+        }
+        return refused;
+    }
+
+    /** The requests' file IDs, each once (a request's own are distinct already). */
+    private static List<String> fileIdsOf(List<NewRequest> requests) {
+        return requests.size() == 1 ? requests.get(0).ids()
+                : requests.stream().flatMap(request -> request.ids().stream()).distinct().toList();
+    }
+
+    private StagingRequestDao dao(Handle handle) {
+        return new StagingRequestDao(handle, postgres);
+    }
+
+    /** The IDs of a body {@code {"ids": [...]}}, prefix stripped, duplicates dropped, in order. */
+    List<String> parseIds(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object such as {\"ids\": [\"id1\", \"id2\"]}");
+        }
+        JsonNode idsNode = body.get("ids");
+        if (idsNode == null || idsNode.isNull()) {
+            throw ApiException.badRequest("'ids' is required: a non-empty array of file IDs");
+        }
+        if (!idsNode.isArray()) {
+            throw ApiException.badRequest("'ids' must be an array of strings");
+        }
+        if (idsNode.isEmpty()) {
+            throw ApiException.badRequest("'ids' must not be empty");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < idsNode.size(); i++) {
+            JsonNode element = idsNode.get(i);
+            if (!element.isTextual()) {
+                throw ApiException.badRequest("ids[" + i + "] must be a string, not " + element.getNodeType().name().toLowerCase());
+            }
+            String id = element.asText();
+            if (config.getIdPrefix().isPresent() && id.startsWith(config.getIdPrefix().get())) {
+                id = id.substring(config.getIdPrefix().get().length());
+            }
+            if (id.isBlank()) {
+                throw ApiException.badRequest("ids[" + i + "] is blank");
+            }
+            if (id.length() > config.getMaxIdLength()) {
+                throw ApiException.badRequest("ids[" + i + "] is longer than " + config.getMaxIdLength() + " characters");
+            }
+            String problem = StorableText.problemWith(id);
+            if (problem != null) {
+                throw ApiException.badRequest("ids[" + i + "] " + problem);
+            }
+            ids.add(id);
+        }
+        return List.copyOf(ids);
+    }
+
+    private static Map<String, CatalogEntry> lookUp(StagingRequestDao dao, Collection<String> ids) {
+        Map<String, CatalogEntry> entries = new HashMap<>(ids.size() * 4 / 3 + 1);
+        for (List<String> chunk : WorkAttachment.chunks(ids)) {
+            dao.catalogEntries(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
+        }
+        return entries;
+    }
+
+    /**
+     * Stores the requests; PostgreSQL may abort one of two transactions that lock shared files at
+     * the same moment (deadlock or serialization failure), and then it is simply run again.
+     */
+    private void storeRetryingConflicts(Handle handle, List<NewRequest> requests, Map<String, CatalogEntry> entries) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Map<String, String> stateByFile = handle.inTransaction(transaction -> store(dao(transaction), requests, entries));
+                Instant committed = clock.instant();
+                for (NewRequest request : requests) {
+                    status.rememberNew(request.requestId(), request.ids(), entries, stateByFile, committed);
+                }
+                return;
+            } catch (JdbiException e) {
+                if (attempt >= 3 || !isConflict(e)) {
+                    throw e;
+                }
+                LOG.info("{} requests met a concurrent transaction on shared files; storing them again", requests.size());
+            }
+        }
+    }
+
+    private static boolean isConflict(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return each file's state for the requests, {@code READY} or {@code WAITING} */
+    private Map<String, String> store(StagingRequestDao dao, List<NewRequest> requests, Map<String, CatalogEntry> entries) {
+        Instant now = clock.instant();
+        dao.insertRequests(requests, now);
+        // Sorted, so concurrent transactions lock shared rows in the same order and cannot deadlock.
+        List<String> sorted = fileIdsOf(requests).stream().sorted().toList();
+        Map<String, String> stateByFile = new HashMap<>(sorted.size() * 4 / 3 + 1);
+        for (List<String> chunk : WorkAttachment.chunks(sorted)) {
+            stateByFile.putAll(work.attach(dao, chunk, entries, now));
+        }
+        RequestFileRows rows = new RequestFileRows(dao, now);
+        for (NewRequest request : requests) {
+            for (String id : request.ids()) {
+                rows.add(request.requestId(), id, stateByFile.get(id));
+            }
+        }
+        rows.flush();
+        return stateByFile;
+    }
+
+    /** The requests' file rows, inserted {@link WorkAttachment#CHUNK} to a statement. */
+    private static final class RequestFileRows {
+        private final StagingRequestDao dao;
+        private final Instant now;
+        private final List<String> requestIds = new ArrayList<>();
+        private final List<String> fileIds = new ArrayList<>();
+        private final List<String> states = new ArrayList<>();
+
+        RequestFileRows(StagingRequestDao dao, Instant now) {
+            this.dao = dao;
+            this.now = now;
+        }
+
+        void add(UUID requestId, String fileId, String state) {
+            requestIds.add(requestId.toString());
+            fileIds.add(fileId);
+            states.add(state);
+            if (fileIds.size() == WorkAttachment.CHUNK) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (!fileIds.isEmpty()) {
+                dao.insertRequestFiles(requestIds, fileIds, states, now);
+                requestIds.clear();
+                fileIds.clear();
+                states.clear();
+            }
+        }
+    }
+
+
+}

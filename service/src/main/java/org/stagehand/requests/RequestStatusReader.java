@@ -1,0 +1,211 @@
+package org.stagehand.requests;
+
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.lifecycle.Managed;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Jdbi;
+import org.stagehand.catalog.CatalogEntry;
+import org.stagehand.db.StorableText;
+import org.stagehand.http.ApiException;
+import org.stagehand.requests.StagingStatus.ByteCounts;
+import org.stagehand.requests.StagingStatus.FileCounts;
+
+/**
+ * Answers what a request looks like: its status, its files a page at a time, and the memories that
+ * answer polls while the database cannot be reached. A status comes from the live
+ * {@link StatusCache} when it has it, else from the database; while the database cannot be
+ * reached, the last answer this instance knew ({@link LastKnownAnswers}), marked with {@code as_of}.
+ */
+public final class RequestStatusReader implements Managed {
+
+    private final Jdbi jdbi;
+    private final boolean postgres;
+    private final StatusCache cache;
+    private final LastKnownAnswers<StagingStatus> lastKnown;
+    private final int lastKnownEntries;
+    private final Clock clock;
+    private final MetricRegistry metrics;
+    /** Memories of answers of the doors' own shapes, started and stopped with this reader. */
+    private final List<LastKnownAnswers<?>> doorAnswers = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param postgres whether the database is PostgreSQL (else H2)
+     * @param cache answers kept in memory, live only while changes are notified
+     * @param lastKnownEntries {@code staging.lastKnownStatusEntries}: the bound of each memory of last-known answers
+     * @param metrics where the answers served from memory are counted
+     */
+    public RequestStatusReader(Jdbi jdbi, boolean postgres, StatusCache cache, int lastKnownEntries, Clock clock,
+                               MetricRegistry metrics) {
+        this.jdbi = jdbi;
+        this.postgres = postgres;
+        this.cache = cache;
+        this.lastKnownEntries = lastKnownEntries;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.lastKnown = LastKnownAnswers.create("status", lastKnownEntries, this::readAndKeep, clock, metrics);
+        cache.subscribe(lastKnown);
+    }
+
+    @Override
+    public void start() {
+        lastKnown.start();
+        doorAnswers.forEach(LastKnownAnswers::start);
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        lastKnown.stop();
+        for (LastKnownAnswers<?> answers : doorAnswers) {
+            answers.stop();
+        }
+    }
+
+    /**
+     * A memory of last-known answers in a door's own shape (e.g. a per-file view), to answer its
+     * polls while the database cannot be reached: told of the same changes as the status answers,
+     * bounded by {@code staging.lastKnownStatusEntries}, started and stopped with this reader.
+     * Call it at wiring, before the reader starts.
+     *
+     * @param name its name in metrics: {@code stagehand.<name>.answered-from-memory} and others
+     * @param reader reads a request's answer from the database
+     */
+    public <T> LastKnownAnswers<T> lastKnownAnswers(String name, LastKnownAnswers.Reader<T> reader) {
+        LastKnownAnswers<T> answers = LastKnownAnswers.create(name, lastKnownEntries, reader, clock, metrics);
+        cache.subscribe(answers);
+        doorAnswers.add(answers);
+        return answers;
+    }
+
+    /** The memory of status answers, to be told of changes (for a door that keeps its own). */
+    StatusCache statusCache() {
+        return cache;
+    }
+
+    /**
+     * The status of a request, or empty when there is no such request. While the database cannot be
+     * reached, the last answer known here, with {@code as_of}.
+     *
+     * @throws LastKnownAnswers.DatabaseUnreachable when the database cannot be reached and no answer is known
+     */
+    public Optional<StagingStatus> status(UUID requestId) {
+        Optional<StagingStatus> kept = cache.get(requestId);
+        if (kept.isPresent()) {
+            return kept;
+        }
+        return lastKnown.answer(requestId)
+                .map(answer -> answer.fromMemory() ? answer.value().asOf(answer.readAt()) : answer.value());
+    }
+
+    /**
+     * Remembers the answer of a request just committed: what its transaction wrote, so it runs ahead
+     * of nothing.
+     *
+     * @param stateByFile each file's request state as stored, {@code READY} or {@code WAITING}
+     */
+    void rememberNew(UUID requestId, List<String> ids, Map<String, CatalogEntry> entries,
+                     Map<String, String> stateByFile, Instant committedAt) {
+        long ready = 0;
+        long bytesTotal = 0;
+        long bytesReady = 0;
+        for (String id : ids) {
+            long bytes = entries.get(id).bytes().orElse(0);
+            bytesTotal += bytes;
+            if ("READY".equals(stateByFile.get(id))) {
+                ready++;
+                bytesReady += bytes;
+            }
+        }
+        long waiting = ids.size() - ready;
+        String at = committedAt.toString();
+        lastKnown.remember(requestId, new StagingStatus(requestId, waiting > 0 ? "staging" : "ready",
+                new FileCounts(ids.size(), ready, waiting, 0, 0, 0), new ByteCounts(bytesTotal, bytesReady),
+                at, at, waiting == 0 && ready > 0 ? at : null, List.of()));
+    }
+
+    /** Reads the answer from the database and keeps it in the live cache, unless a change raced the read. */
+    private Optional<StagingStatus> readAndKeep(UUID requestId) {
+        long generation = cache.generation();
+        Optional<StagingStatus> read = read(requestId);
+        read.ifPresent(answer -> cache.fill(requestId, answer, generation));
+        return read;
+    }
+
+    private Optional<StagingStatus> read(UUID requestId) {
+        return jdbi.withHandle(handle -> {
+            StagingRequestDao dao = new StagingRequestDao(handle, postgres);
+            List<StagingRequestDao.StatusRow> rows = dao.statusRows(requestId);
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            Instant createdAt = rows.get(0).createdAt();
+            Instant cancelledAt = rows.get(0).cancelledAt();
+            Map<String, RequestFileSummary> byState = rows.stream().filter(row -> row.summary() != null)
+                    .collect(Collectors.toMap(row -> row.summary().state(), StagingRequestDao.StatusRow::summary));
+            long waitingForSpace = rows.stream().mapToLong(StagingRequestDao.StatusRow::waitingForSpace).sum();
+            long copying = rows.stream().mapToLong(StagingRequestDao.StatusRow::copying).sum();
+            long waiting = files(byState, "WAITING");
+            long ready = files(byState, "READY");
+            long failed = files(byState, "FAILED");
+            long cancelled = files(byState, "CANCELLED");
+            String status = cancelledAt != null ? "cancelled"
+                    : waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
+            Instant lastSettled = byState.values().stream().map(RequestFileSummary::lastCompletedAt)
+                    .filter(at -> at != null).max(Instant::compareTo).orElse(null);
+            long bytesTotal = byState.values().stream().mapToLong(RequestFileSummary::bytes).sum();
+            long bytesReady = Optional.ofNullable(byState.get("READY")).map(RequestFileSummary::bytes).orElse(0L);
+            return Optional.of(new StagingStatus(requestId, status,
+                    new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled, waitingForSpace,
+                            copying),
+                    new ByteCounts(bytesTotal, bytesReady),
+                    createdAt.toString(),
+                    (lastSettled == null ? createdAt : lastSettled).toString(),
+                    waiting == 0 && lastSettled != null ? lastSettled.toString() : null,
+                    failed == 0 ? List.of()
+                            : dao.failedFiles(requestId, StagingStatus.MAX_ERRORS)));
+        });
+    }
+
+    /**
+     * A page of a request's files in ID order, after the file ID {@code after}; empty when there is
+     * no such request.
+     *
+     * @throws ApiException 400 when {@code after} cannot be stored as text
+     */
+    public Optional<RequestFilePage> files(UUID requestId, String after, int limit) {
+        String problem = after == null ? null : StorableText.problemWith(after);
+        if (problem != null) {
+            throw ApiException.badRequest("'after' " + problem);
+        }
+        return jdbi.withHandle(handle -> {
+            StagingRequestDao dao = new StagingRequestDao(handle, postgres);
+            return dao.findRequest(requestId).map(request -> {
+                List<RequestFile> files = dao.files(requestId, after == null ? "" : after, limit);
+                String next = files.size() == limit ? files.get(files.size() - 1).id() : null;
+                return new RequestFilePage(requestId, files, next, request.requesterOrcid());
+            });
+        });
+    }
+
+    /** The request a JDP integer ID names, from the database. */
+    Optional<UUID> requestOfJdpId(long jdpRequestId) {
+        return jdbi.withHandle(handle -> new StagingRequestDao(handle, postgres).requestOfJdpId(jdpRequestId));
+    }
+
+    /** The JDP integer IDs of those of these requests that have one, from the database. */
+    Map<Long, UUID> jdpIdsOf(Collection<UUID> requestIds) {
+        return jdbi.withHandle(handle -> new StagingRequestDao(handle, postgres).jdpIdsOf(requestIds));
+    }
+
+    private static long files(Map<String, RequestFileSummary> byState, String state) {
+        RequestFileSummary summary = byState.get(state);
+        return summary == null ? 0 : summary.files();
+    }
+}

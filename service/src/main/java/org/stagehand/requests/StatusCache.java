@@ -1,0 +1,124 @@
+package org.stagehand.requests;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Status answers kept in memory, so that a client polling a request costs no database query.
+ *
+ * <p>An answer is served only while the cache is <em>live</em>: while this instance is told, by
+ * {@link StatusChangeListener}, of every change any instance commits to a request. Going live or dark
+ * drops every answer, since changes may have been missed in between. An answer read from the
+ * database is kept only if nothing was invalidated while it was being read: every invalidation moves
+ * a generation counter, and {@link #fill} drops the answer again when the counter moved, so an answer
+ * read before a change cannot outlive the change's notification.
+ *
+ * <p>What a client may see: a change committed on another instance reaches this one's answers when
+ * its notification arrives (normally within milliseconds of the commit); a cached answer is never
+ * older than {@code maxAge}, whatever happens to notifications.
+ */
+public final class StatusCache {
+
+    /**
+     * Told of every change this cache hears of (from notifications, or from this instance's own
+     * cancel and retry), e.g. to read the changed answers again: {@link LastKnownAnswers}.
+     */
+    public interface ChangeSubscriber {
+        /** These requests' answers may have changed. */
+        void changed(Collection<UUID> requestIds);
+
+        /** Any answer may have changed, or changes may have been missed (the listener was down). */
+        void allChanged();
+    }
+
+    private final Cache<UUID, StagingStatus> answers;
+    private final AtomicLong generation = new AtomicLong();
+    private final Meter hits;
+    private final Meter misses;
+    private final List<ChangeSubscriber> subscribers = new CopyOnWriteArrayList<>();
+    private volatile boolean live;
+
+    private StatusCache(Cache<UUID, StagingStatus> answers, MetricRegistry metrics) {
+        this.answers = answers;
+        this.hits = metrics.meter("stagehand.status-cache.hits");
+        this.misses = metrics.meter("stagehand.status-cache.misses");
+        metrics.register("stagehand.status-cache.live", (Gauge<Integer>) () -> live ? 1 : 0);
+    }
+
+    /** A cache of at most {@code maxEntries} answers, each kept at most {@code maxAge}; dark until {@link #goLive}. */
+    public static StatusCache create(int maxEntries, Duration maxAge, MetricRegistry metrics) {
+        return new StatusCache(Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build(), metrics);
+    }
+
+    /** The kept answer, if the cache is live and has one. */
+    Optional<StagingStatus> get(UUID requestId) {
+        if (!live) {
+            return Optional.empty();
+        }
+        StagingStatus answer = answers.getIfPresent(requestId);
+        (answer == null ? misses : hits).mark();
+        return Optional.ofNullable(answer);
+    }
+
+    /** To be read before reading an answer from the database, and handed to {@link #fill}. */
+    long generation() {
+        return generation.get();
+    }
+
+    /** Keeps an answer read from the database after {@link #generation()} returned {@code before}. */
+    void fill(UUID requestId, StagingStatus answer, long before) {
+        if (!live) {
+            return;
+        }
+        answers.put(requestId, answer);
+        // An invalidation that came after the read began may have run before the put, and missed it.
+        if (generation.get() != before || !live) {
+            answers.asMap().remove(requestId, answer);
+        }
+    }
+
+    /** Tells {@code subscriber} of every change from now on. */
+    public void subscribe(ChangeSubscriber subscriber) {
+        subscribers.add(subscriber);
+    }
+
+    /** Drops the answers of these requests. */
+    public void invalidate(Collection<UUID> requestIds) {
+        generation.incrementAndGet();
+        answers.invalidateAll(requestIds);
+        subscribers.forEach(subscriber -> subscriber.changed(requestIds));
+    }
+
+    /** Drops every answer. */
+    public void invalidateAll() {
+        generation.incrementAndGet();
+        answers.invalidateAll();
+        subscribers.forEach(ChangeSubscriber::allChanged);
+    }
+
+    /** Starts serving answers: every change from now on will be notified. */
+    public void goLive() {
+        invalidateAll();
+        live = true;
+    }
+
+    /** Stops serving answers: changes may go unnoticed from now on. */
+    public void goDark() {
+        live = false;
+        invalidateAll();
+    }
+
+    public boolean isLive() {
+        return live;
+    }
+}

@@ -1,0 +1,96 @@
+package org.stagehand.requests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.stagehand.requests.StagingStatus.ByteCounts;
+import org.stagehand.requests.StagingStatus.FileCounts;
+
+class StatusCacheTest {
+
+    private final MetricRegistry metrics = new MetricRegistry();
+    private final StatusCache cache = StatusCache.create(100, Duration.ofMinutes(1), metrics);
+    private final UUID request = UUID.randomUUID();
+    private final StagingStatus staging = answer(request, "staging");
+
+    @Test
+    void keepsNothingUntilLive() {
+        cache.fill(request, staging, cache.generation());
+
+        assertThat(cache.get(request)).isEmpty();
+        cache.goLive();
+        assertThat(cache.get(request)).as("filled while dark").isEmpty();
+    }
+
+    @Test
+    void servesAKeptAnswerWhileLiveAndCountsHitsAndMisses() {
+        cache.goLive();
+        assertThat(cache.get(request)).isEmpty();
+
+        cache.fill(request, staging, cache.generation());
+
+        assertThat(cache.get(request)).contains(staging);
+        assertThat(metrics.meter("stagehand.status-cache.hits").getCount()).isEqualTo(1);
+        assertThat(metrics.meter("stagehand.status-cache.misses").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerReadBeforeAnInvalidationIsNotKept() {
+        cache.goLive();
+        long before = cache.generation();
+        // The answer was being read when a notification for another request came: the cache cannot
+        // tell what the read saw, so it keeps nothing.
+        cache.invalidate(List.of(UUID.randomUUID()));
+
+        cache.fill(request, staging, before);
+
+        assertThat(cache.get(request)).isEmpty();
+    }
+
+    @Test
+    void invalidationDropsTheNamedRequestsOnly() {
+        UUID other = UUID.randomUUID();
+        StagingStatus otherAnswer = answer(other, "ready");
+        cache.goLive();
+        cache.fill(request, staging, cache.generation());
+        cache.fill(other, otherAnswer, cache.generation());
+
+        cache.invalidate(List.of(request));
+
+        assertThat(cache.get(request)).isEmpty();
+        assertThat(cache.get(other)).contains(otherAnswer);
+    }
+
+    @Test
+    void goingDarkDropsEverythingAndLiveAgainStartsEmpty() {
+        cache.goLive();
+        cache.fill(request, staging, cache.generation());
+
+        cache.goDark();
+        assertThat(cache.get(request)).isEmpty();
+        assertThat(cache.isLive()).isFalse();
+        cache.goLive();
+
+        assertThat(cache.get(request)).isEmpty();
+        assertThat(metrics.getGauges().get("stagehand.status-cache.live").getValue()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerReadBeforeGoingLiveIsNotKept() {
+        long before = cache.generation();
+        cache.goLive();
+
+        cache.fill(request, staging, before);
+
+        assertThat(cache.get(request)).isEmpty();
+    }
+
+    private static StagingStatus answer(UUID id, String status) {
+        return new StagingStatus(id, status, new FileCounts(1, 0, 1, 0, 0, 0), new ByteCounts(10, 0),
+                "2026-11-26T00:00:00Z", "2026-11-26T00:00:00Z", null, List.of());
+    }
+}
