@@ -3,13 +3,13 @@ package org.stagehand.auth;
 import io.dropwizard.auth.Authenticator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.stagehand.backend.Checksum;
 
 /**
  * Accepts bearer tokens by their SHA-256: only hashes are kept in memory, and every presented
@@ -87,6 +87,11 @@ public final class BearerTokenAuthenticator implements Authenticator<String, Api
     }
 
     static byte[] sha256(String token) {
-        return Checksum.newDigest("sha256").digest(token.getBytes(StandardCharsets.UTF_8));
+        try {
+            // A token's hash, not a file's checksum: the backend SPI's Checksum is not for this.
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }
