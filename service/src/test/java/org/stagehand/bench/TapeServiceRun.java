@@ -217,22 +217,34 @@ final class TapeServiceRun {
         double driveSeconds = 0;
         int mounts = 0;
         Map<String, Integer> mountsPerTape = new LinkedHashMap<>();
+        Map<String, Integer> readsPerSession = new HashMap<>();
+        List<String> hottestMounts = new ArrayList<>();
+        String hottest = workload.byTape().entrySet().stream().max(Map.Entry.comparingByValue(
+                java.util.Comparator.comparingInt(List::size))).orElseThrow().getKey();
+        long start = -1;
         int waits = 0;
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
             String[] f = line.split(" ");
             if (f.length < 3) {
                 continue;
             }
+            start = start < 0 ? Long.parseLong(f[0]) : start;
             double cost;
             switch (f[2]) {
                 case "LMOUNT" -> {
                     cost = workload.model().mount(f[4]);
                     mounts++;
                     mountsPerTape.merge(f[4], 1, Integer::sum);
+                    if (f[4].equals(hottest)) {
+                        hottestMounts.add(String.format(Locale.ROOT, "%.0f", (Long.parseLong(f[0]) - start) / msPerSecond));
+                    }
                 }
                 case "LUNMOUNT" -> cost = workload.model().unmount(f[4]);
                 case "LLOCATE" -> cost = DriveModel.locate(Long.parseLong(f[5]), Long.parseLong(f[6]));
-                case "LREAD" -> cost = workload.model().read(f[4], Long.parseLong(f[5]));
+                case "LREAD" -> {
+                    cost = workload.model().read(f[4], Long.parseLong(f[5]));
+                    readsPerSession.merge(f[1], 1, Integer::sum);
+                }
                 case "WAIT" -> {
                     waits++;
                     continue;
@@ -247,7 +259,11 @@ final class TapeServiceRun {
             }
             driveSeconds += cost;
         }
-        System.out.printf(Locale.ROOT, "%s: %d sessions waited for a drive; mounts per tape %s%n", name, waits, mountsPerTape);
+        int[] perSession = readsPerSession.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "%s: %d recall sessions read from tape, files per session: median %d, most %d;"
+                        + " %d sessions waited for a drive; the hottest tape %s was mounted at %s s (from the first hsi call);"
+                        + " mounts per tape %s%n", name, perSession.length, perSession[perSession.length / 2],
+                perSession[perSession.length - 1], waits, hottest, hottestMounts, mountsPerTape);
         return new TapeOutcome(name, driveSeconds, mounts, makespan, completions);
     }
 }
