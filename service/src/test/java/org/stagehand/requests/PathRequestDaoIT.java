@@ -1,0 +1,203 @@
+package org.stagehand.requests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.stagehand.testing.rows.CatalogEntryFixture.aCatalogEntry;
+import static org.stagehand.testing.rows.RequestFileFixture.aRequestFile;
+import static org.stagehand.testing.rows.RequestPathFixture.aRequestPath;
+import static org.stagehand.testing.rows.StagedFileFixture.aStagedFile;
+import static org.stagehand.testing.rows.StagingRequestFixture.aStagingRequest;
+import static org.stagehand.testing.rows.Times.T0;
+import static org.stagehand.testing.rows.Times.t0Plus;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.stagehand.area.RelativePath;
+import org.stagehand.catalog.CatalogEntry;
+import org.stagehand.staging.RequestFileState;
+import org.stagehand.testing.DaoTest;
+import org.stagehand.testing.rows.CatalogEntryFixture;
+import org.stagehand.testing.rows.Rows;
+import org.stagehand.testing.rows.StagingRequestFixture;
+import org.stagehand.work.FileState;
+
+class PathRequestDaoIT extends DaoTest {
+
+    private Handle handle;
+    private PathRequestDao dao;
+
+    @BeforeEach
+    void openHandle() {
+        handle = jdbi.open();
+        dao = new PathRequestDao(handle);
+    }
+
+    @AfterEach
+    void closeHandle() {
+        handle.close();
+    }
+
+    private CatalogEntryFixture entry(String fileId) {
+        return aCatalogEntry().withFileId(fileId).withStagingPath("data/" + fileId).insert(jdbi);
+    }
+
+    @Test
+    void entriesByPathCarryTheStateOfTheirWorkOrNoneWhenNeverAskedFor() {
+        aStagedFile(entry("asked")).withState(FileState.READY).insert(jdbi);
+        entry("never");
+
+        List<PathRequestDao.EntryState> found = dao.entriesByStagingPath(List.of("data/asked", "data/never", "data/none"));
+
+        assertThat(found).extracting(state -> state.entry().fileId(), PathRequestDao.EntryState::workState)
+                .containsExactlyInAnyOrder(tuple("asked", "READY"),
+                        tuple("never", null));
+    }
+
+    @Test
+    void aDiscoveredFileIsCatalogedOnceAndAnEntryThatCameMeanwhileIsLeftAsItIs() {
+        entry("existing");
+        CatalogEntry samePath = new CatalogEntry("path:other", new RelativePath("data/existing"), "/archive/x",
+                OptionalLong.of(1), Optional.empty());
+        CatalogEntry sameId = new CatalogEntry("existing", new RelativePath("data/elsewhere"), "/archive/y",
+                OptionalLong.of(2), Optional.empty());
+        CatalogEntry fresh = new CatalogEntry("path:fresh", new RelativePath("data/fresh"), "/archive/fresh",
+                OptionalLong.of(3), Optional.empty());
+
+        dao.insertDiscovered(List.of(samePath, sameId, fresh, fresh), t0Plus(1));
+
+        assertThat(Rows.column(jdbi, "catalog_entry", "file_id")).containsExactly("existing", "path:fresh");
+        assertThat(Rows.column(jdbi, "catalog_entry", "staging_path")).containsExactly("data/existing", "data/fresh");
+    }
+
+    @Test
+    void aClientsUnfinishedRequestsAreItsOwnThatStillWaitAndAreNotCancelled() {
+        CatalogEntryFixture file = entry("f");
+        StagingRequestFixture waiting = aStagingRequest().withClient("fts").insert(jdbi);
+        aRequestFile(waiting, file).insert(jdbi);
+        StagingRequestFixture done = aStagingRequest().withClient("fts").insert(jdbi);
+        aRequestFile(done, file).settled(RequestFileState.READY, T0).insert(jdbi);
+        StagingRequestFixture cancelled = aStagingRequest().withClient("fts").withCancelledAt(T0).insert(jdbi);
+        aRequestFile(cancelled, file).insert(jdbi);
+        StagingRequestFixture someoneElses = aStagingRequest().withClient("rucio").insert(jdbi);
+        aRequestFile(someoneElses, file).insert(jdbi);
+
+        assertThat(dao.unfinishedRequestsOf("fts")).isEqualTo(1);
+        assertThat(dao.unfinishedRequestsOf("nobody")).isZero();
+    }
+
+    @Test
+    void aPathRequestsRowsComeInTheClientsOrderWithPathsThatNameNoFile() {
+        CatalogEntryFixture ready = entry("ready");
+        CatalogEntryFixture copying = entry("copying");
+        aStagedFile(ready).withState(FileState.READY).insert(jdbi);
+        aStagedFile(copying).claimedBy("me", "token", t0Plus(60)).insert(jdbi);
+        StagingRequestFixture request = aStagingRequest().withCreatedAt(T0).withClient("fts").insert(jdbi);
+        aRequestPath(request, 2, "/archive/data/ready").naming(ready).insert(jdbi);
+        aRequestPath(request, 0, "/archive/data/copying").naming(copying).insert(jdbi);
+        aRequestPath(request, 1, "/archive/missing").withError("not in the catalog").insert(jdbi);
+        aRequestFile(request, ready).settled(RequestFileState.READY, t0Plus(5)).insert(jdbi);
+        aRequestFile(request, copying).insert(jdbi);
+
+        List<PathRequestDao.PathRow> rows = dao.pathRows(request.requestId());
+
+        assertThat(rows).extracting(PathRequestDao.PathRow::path).containsExactly("/archive/data/copying",
+                "/archive/missing", "/archive/data/ready");
+        assertThat(rows.get(0)).extracting(PathRequestDao.PathRow::state, PathRequestDao.PathRow::workState)
+                .containsExactly("WAITING", "ACTIVE");
+        assertThat(rows.get(1)).extracting(PathRequestDao.PathRow::fileId, PathRequestDao.PathRow::pathError,
+                PathRequestDao.PathRow::state, PathRequestDao.PathRow::workState)
+                .containsExactly(null, "not in the catalog", null, null);
+        assertThat(rows.get(2)).extracting(PathRequestDao.PathRow::state, PathRequestDao.PathRow::completedAt)
+                .containsExactly("READY", t0Plus(5));
+        assertThat(rows).allSatisfy(row -> assertThat(row.createdAt()).isEqualTo(T0));
+        assertThat(dao.pathRows(aStagingRequest().insert(jdbi).requestId())).isEmpty();
+        assertThat(dao.pathRows(UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
+    void cancellingFilesStopsOnlyThoseStillWaitingWithTheReason() {
+        CatalogEntryFixture waiting = entry("waiting");
+        CatalogEntryFixture ready = entry("ready");
+        CatalogEntryFixture other = entry("other");
+        StagingRequestFixture request = aStagingRequest().insert(jdbi);
+        aRequestFile(request, waiting).insert(jdbi);
+        aRequestFile(request, ready).settled(RequestFileState.READY, T0).insert(jdbi);
+        aRequestFile(request, other).insert(jdbi);
+
+        int cancelled = dao.cancelFiles(request.requestId(), List.of("waiting", "ready"), "cancelled by the client", t0Plus(2));
+
+        assertThat(cancelled).isEqualTo(1);
+        assertThat(Rows.requestFile(jdbi, request.requestId(), "waiting").orElseThrow())
+                .isEqualTo(new Rows.RequestFileRow("CANCELLED", "cancelled by the client", t0Plus(2), null));
+        assertThat(Rows.requestFileState(jdbi, request.requestId(), "ready")).isEqualTo("READY");
+        assertThat(Rows.requestFileState(jdbi, request.requestId(), "other")).isEqualTo("WAITING");
+    }
+
+    @Test
+    void onlyQueuedWorkIsLockedInIdOrder() {
+        aStagedFile(entry("b")).insert(jdbi);
+        aStagedFile(entry("a")).insert(jdbi);
+        aStagedFile(entry("c")).claimedBy("me", "token", t0Plus(60)).insert(jdbi);
+
+        assertThat(dao.lockPendingWork(List.of("a", "b", "c", "none"))).containsExactly("a", "b");
+    }
+
+    @Test
+    void releasingFilesOfARequestIsDoneOnceAndTouchesNoOtherRequest() {
+        CatalogEntryFixture file = entry("f");
+        StagingRequestFixture request = aStagingRequest().insert(jdbi);
+        aRequestFile(request, file).settled(RequestFileState.READY, T0).insert(jdbi);
+        StagingRequestFixture other = aStagingRequest().insert(jdbi);
+        aRequestFile(other, file).settled(RequestFileState.READY, T0).insert(jdbi);
+
+        assertThat(dao.releaseFiles(request.requestId(), List.of("f"), t0Plus(1))).isEqualTo(1);
+        assertThat(dao.releaseFiles(request.requestId(), List.of("f"), t0Plus(2))).isZero();
+
+        assertThat(Rows.requestFile(jdbi, request.requestId(), "f").orElseThrow().releasedAt()).isEqualTo(t0Plus(1));
+        assertThat(Rows.requestFile(jdbi, other.requestId(), "f").orElseThrow().releasedAt()).isNull();
+    }
+
+    @Test
+    void aClientReleasesByPathOnlyTheFilesItNamedByThosePaths() {
+        CatalogEntryFixture named = entry("named");
+        CatalogEntryFixture unnamed = entry("unnamed");
+        StagingRequestFixture mine = aStagingRequest().withClient("fts").insert(jdbi);
+        aRequestPath(mine, 0, "/archive/data/named").naming(named).insert(jdbi);
+        aRequestPath(mine, 1, "/archive/data/unnamed").naming(unnamed).insert(jdbi);
+        aRequestFile(mine, named).insert(jdbi);
+        aRequestFile(mine, unnamed).insert(jdbi);
+        StagingRequestFixture theirs = aStagingRequest().withClient("rucio").insert(jdbi);
+        aRequestPath(theirs, 0, "/archive/data/named").naming(named).insert(jdbi);
+        aRequestFile(theirs, named).insert(jdbi);
+
+        int released = dao.releaseForClient("fts", List.of("/archive/data/named"), t0Plus(4));
+
+        assertThat(released).isEqualTo(1);
+        assertThat(Rows.requestFile(jdbi, mine.requestId(), "named").orElseThrow().releasedAt()).isEqualTo(t0Plus(4));
+        assertThat(Rows.requestFile(jdbi, mine.requestId(), "unnamed").orElseThrow().releasedAt()).isNull();
+        assertThat(Rows.requestFile(jdbi, theirs.requestId(), "named").orElseThrow().releasedAt()).isNull();
+    }
+
+    @Test
+    void deletingAPathRequestForgetsItsPathsAndFilesAndNothingOfOtherRequests() {
+        CatalogEntryFixture file = entry("f");
+        StagingRequestFixture gone = aStagingRequest().insert(jdbi);
+        aRequestPath(gone, 0, "/archive/data/f").naming(file).insert(jdbi);
+        aRequestFile(gone, file).insert(jdbi);
+        StagingRequestFixture kept = aStagingRequest().insert(jdbi);
+        aRequestPath(kept, 0, "/archive/data/f").naming(file).insert(jdbi);
+        aRequestFile(kept, file).insert(jdbi);
+
+        dao.deleteRequest(gone.requestId());
+
+        assertThat(Rows.column(jdbi, "staging_request", "request_id")).containsExactly(kept.requestId().toString());
+        assertThat(Rows.count(jdbi, "request_path")).isEqualTo(1);
+        assertThat(Rows.count(jdbi, "request_file")).isEqualTo(1);
+    }
+}
