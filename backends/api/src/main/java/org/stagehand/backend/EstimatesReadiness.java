@@ -3,6 +3,7 @@ package org.stagehand.backend;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An optional capability of an {@link ArchiveBackend}: saying when files it has been handed will
@@ -21,4 +22,15 @@ public interface EstimatesReadiness {
      * @return an estimate per location that has one
      */
     Map<String, Instant> estimatedReadyAt(Collection<String> archiveLocations);
+
+    /**
+     * The rates this backend measured on its site, with which the service estimates the files it
+     * has not handed over yet (a tape plan's queued volumes, see {@link TapeTimeline}). The default
+     * has none.
+     *
+     * @return empty until measured
+     */
+    default Optional<TapeTimeline.DriveRates> measuredRates() {
+        return Optional.empty();
+    }
 }

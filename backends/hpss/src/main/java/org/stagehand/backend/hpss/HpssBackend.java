@@ -20,6 +20,7 @@ import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.TapeTimeline;
 
 /**
  * Recalls files from HPSS with {@code hsi}, in tape order. Every {@code stage()} call hands its
@@ -119,7 +120,7 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
         }
     }
 
-    /** From the recall plan and the rates measured on this site's HPSS (see {@link ReadinessEstimator}). */
+    /** From the recall plan and the rates measured on this site's HPSS ({@link RecallRates}, {@link TapeTimeline}). */
     @Override
     public Map<String, Instant> estimatedReadyAt(Collection<String> archiveLocations) {
         Map<String, String> locationByPath = new HashMap<>();
@@ -133,6 +134,11 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
         Map<String, Instant> byLocation = new HashMap<>();
         planner.estimatedReadyAt(locationByPath.keySet()).forEach((path, at) -> byLocation.put(locationByPath.get(path), at));
         return byLocation;
+    }
+
+    @Override
+    public Optional<TapeTimeline.DriveRates> measuredRates() {
+        return planner.rates().current();
     }
 
     @Override

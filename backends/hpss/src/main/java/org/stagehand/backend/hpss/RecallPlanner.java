@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.TapeTimeline;
 import org.stagehand.backend.support.DaemonThreads;
 import org.stagehand.backend.support.Processes;
 
@@ -213,7 +214,7 @@ final class RecallPlanner implements AutoCloseable {
      * recalled, once rates have been measured; the others have no estimate.
      */
     Map<String, Instant> estimatedReadyAt(Collection<String> remotePaths) {
-        Optional<RecallRates.Rates> measured = rates.current();
+        Optional<TapeTimeline.DriveRates> measured = rates.current();
         if (measured.isEmpty()) {
             return Map.of();
         }
@@ -222,17 +223,17 @@ final class RecallPlanner implements AutoCloseable {
         try {
             long now = System.nanoTime();
             if (now - lastEstimateNanos > ESTIMATE_REUSE_NANOS || lastEstimateNanos == 0) {
-                List<ReadinessEstimator.Visit> visits = new ArrayList<>();
+                List<TapeTimeline.Visit> visits = new ArrayList<>();
                 running.forEach(recall -> visits.add(recall.runningVisit(now)));
                 List<VolumeRecall> next = new ArrayList<>(queued);
                 next.sort(START_ORDER);
                 for (VolumeRecall recall : next) {
-                    List<ArchiveFile> inOrder = recall.files.stream()
+                    List<TapeTimeline.File> inOrder = recall.files.stream()
                             .filter(file -> file.state == PlannedFile.State.QUEUED).map(file -> file.location)
-                            .sorted(ArchiveFile.TAPE_ORDER).toList();
-                    visits.add(new ReadinessEstimator.Visit(recall.volume(), inOrder, false, false, 0, 0));
+                            .sorted(ArchiveFile.TAPE_ORDER).map(VolumeRecall::timelineFile).toList();
+                    visits.add(TapeTimeline.Visit.queued(recall.volume(), inOrder));
                 }
-                lastEstimate = ReadinessEstimator.estimate(Instant.now(), settings.maxSessions(), measured.get(), visits);
+                lastEstimate = TapeTimeline.estimate(Instant.now(), settings.maxSessions(), measured.get(), visits);
                 lastEstimateNanos = now;
             }
             plan = lastEstimate;

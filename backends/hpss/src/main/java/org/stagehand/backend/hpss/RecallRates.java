@@ -1,6 +1,7 @@
 package org.stagehand.backend.hpss;
 
 import java.util.Optional;
+import org.stagehand.backend.TapeTimeline.DriveRates;
 
 /**
  * How fast this site's HPSS recalls, measured from the backend's own sessions and updated as each
@@ -24,20 +25,6 @@ final class RecallRates {
     /** Observations after a session's first before the locate and read rates are trusted. */
     private static final int FEW = 2;
 
-    /**
-     * What one recall is expected to cost.
-     *
-     * @param mountSeconds a mount (or the wait for the first byte of a session)
-     * @param secondsPerPosition moving the head by one unit of {@code ls -P} position
-     * @param secondsPerByte reading
-     */
-    record Rates(double mountSeconds, double secondsPerPosition, double secondsPerByte) {
-
-        double fileSeconds(long fromPosition, ArchiveFile file) {
-            return Math.abs(file.position() - fromPosition) * secondsPerPosition + file.size() * secondsPerByte;
-        }
-    }
-
     // weighted sums of the normal equations for (distance, bytes) -> seconds
     private double dd;
     private double db;
@@ -49,9 +36,9 @@ final class RecallRates {
 
     /** A session's first file took {@code seconds} from the session's start (mount, locate from the start, read). */
     synchronized void firstFile(double seconds, ArchiveFile file) {
-        Optional<Rates> rates = ratesWithoutMount();
+        Optional<DriveRates> rates = ratesWithoutMount();
         // Until the rates are known, the whole time counts as mount: an over-estimate, soon corrected.
-        double beyond = seconds - rates.map(r -> r.fileSeconds(0, file)).orElse(0.0);
+        double beyond = seconds - rates.map(r -> r.fileSeconds(0, file.position(), file.size())).orElse(0.0);
         double mount = Math.max(0, beyond);
         mountSeconds = Double.isNaN(mountSeconds) || rates.isEmpty() ? mount : KEEP_MOUNTS * mountSeconds + (1 - KEEP_MOUNTS) * mount;
     }
@@ -69,14 +56,14 @@ final class RecallRates {
     }
 
     /** The rates measured so far; empty when no mount or too few files were measured. */
-    synchronized Optional<Rates> current() {
+    synchronized Optional<DriveRates> current() {
         if (Double.isNaN(mountSeconds)) {
             return Optional.empty();
         }
-        return ratesWithoutMount().map(r -> new Rates(mountSeconds, r.secondsPerPosition(), r.secondsPerByte()));
+        return ratesWithoutMount().map(r -> new DriveRates(mountSeconds, r.secondsPerPosition(), r.secondsPerByte()));
     }
 
-    private Optional<Rates> ratesWithoutMount() {
+    private Optional<DriveRates> ratesWithoutMount() {
         if (observations < FEW || bb <= 0) {
             return Optional.empty();
         }
@@ -95,6 +82,6 @@ final class RecallRates {
             perPosition = 0;
             perByte = bt / bb;
         }
-        return perByte > 0 ? Optional.of(new Rates(Double.NaN, perPosition, perByte)) : Optional.empty();
+        return perByte > 0 ? Optional.of(new DriveRates(Double.NaN, perPosition, perByte)) : Optional.empty();
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.TapeTimeline;
 import org.stagehand.backend.support.Processes;
 
 /**
@@ -240,11 +241,16 @@ final class VolumeRecall {
     }
 
     /** This running session as the estimate sees it: its files not yet finished, in order. */
-    ReadinessEstimator.Visit runningVisit(long nowNanos) {
-        List<ArchiveFile> left = files.stream().filter(file -> file.state != PlannedFile.State.DONE)
-                .map(file -> file.location).toList();
-        return new ReadinessEstimator.Visit(volume, left, true, finishedFiles > 0, headPosition,
+    TapeTimeline.Visit runningVisit(long nowNanos) {
+        List<TapeTimeline.File> left = files.stream().filter(file -> file.state != PlannedFile.State.DONE)
+                .map(file -> timelineFile(file.location)).toList();
+        return new TapeTimeline.Visit(volume, left, true, finishedFiles > 0, headPosition,
                 Math.max(0, nowNanos - lastFinishedNanos) / 1e9);
+    }
+
+    /** A located file as the timeline reads it, known by its HPSS path. */
+    static TapeTimeline.File timelineFile(ArchiveFile file) {
+        return new TapeTimeline.File(file.path(), file.position(), file.size());
     }
 
     private Path writeCommandFile(Path directory) throws IOException {

@@ -45,7 +45,7 @@ class RecallRatesTest {
         // a second session: its first file now tells the mount apart from the locate and the read
         rates.firstFile(70 + truth(0, at(5_000, 2_000)), at(5_000, 2_000));
 
-        RecallRates.Rates measured = rates.current().orElseThrow();
+        org.stagehand.backend.TapeTimeline.DriveRates measured = rates.current().orElseThrow();
         assertThat(measured.secondsPerPosition()).isCloseTo(0.02, within(1e-6));
         assertThat(measured.secondsPerByte()).isCloseTo(1 / 300.0, within(1e-9));
         assertThat(measured.mountSeconds()).as("the latest mount, the first one counted in full before the rates")

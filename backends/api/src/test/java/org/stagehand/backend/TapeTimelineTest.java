@@ -1,4 +1,4 @@
-package org.stagehand.backend.hpss;
+package org.stagehand.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class ReadinessEstimatorTest {
+class TapeTimelineTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
     /** A 60 s mount, a second per 100 positions, 100 bytes a second. */
-    private static final RecallRates.Rates RATES = new RecallRates.Rates(60, 0.01, 0.01);
+    private static final TapeTimeline.DriveRates RATES = new TapeTimeline.DriveRates(60, 0.01, 0.01);
 
-    private static ArchiveFile onTape(String path, String volume, long position, long size) {
-        return new ArchiveFile(path, size, Optional.of(volume), position, 0);
+    private static TapeTimeline.File onTape(String path, String volume, long position, long size) {
+        return new TapeTimeline.File(path, position, size);
     }
 
     private static long secondsFromNow(Map<String, Instant> estimates, String path) {
@@ -24,10 +24,10 @@ class ReadinessEstimatorTest {
 
     @Test
     void aQueuedRecallCostsAMountThenALocateAndAReadPerFileFromTheTapesBeginning() {
-        ReadinessEstimator.Visit queued = new ReadinessEstimator.Visit(Optional.of("VA0001"),
+        TapeTimeline.Visit queued = new TapeTimeline.Visit(Optional.of("VA0001"),
                 List.of(onTape("a", "VA0001", 1_000, 2_000), onTape("b", "VA0001", 3_000, 500)), false, false, 0, 0);
 
-        Map<String, Instant> estimates = ReadinessEstimator.estimate(NOW, 1, RATES, List.of(queued));
+        Map<String, Instant> estimates = TapeTimeline.estimate(NOW, 1, RATES, List.of(queued));
 
         assertThat(secondsFromNow(estimates, "a")).isEqualTo(60 + 10 + 20);
         assertThat(secondsFromNow(estimates, "b")).isEqualTo(90 + 20 + 5);
@@ -35,10 +35,10 @@ class ReadinessEstimatorTest {
 
     @Test
     void aRunningSessionGoesOnFromItsHeadWithoutAMountAndItsCurrentFileIsPartlyDone() {
-        ReadinessEstimator.Visit running = new ReadinessEstimator.Visit(Optional.of("VA0001"),
+        TapeTimeline.Visit running = new TapeTimeline.Visit(Optional.of("VA0001"),
                 List.of(onTape("c", "VA0001", 5_000, 3_000), onTape("d", "VA0001", 6_000, 1_000)), true, true, 2_000, 25);
 
-        Map<String, Instant> estimates = ReadinessEstimator.estimate(NOW, 1, RATES, List.of(running));
+        Map<String, Instant> estimates = TapeTimeline.estimate(NOW, 1, RATES, List.of(running));
 
         assertThat(secondsFromNow(estimates, "c")).as("30 s locate + 30 s read, 25 s of it done").isEqualTo(35);
         assertThat(secondsFromNow(estimates, "d")).isEqualTo(35 + 10 + 10);
@@ -46,16 +46,16 @@ class ReadinessEstimatorTest {
 
     @Test
     void queuedRecallsWaitForTheFirstFreeSessionAndForTheirVolumesRunningSession() {
-        ReadinessEstimator.Visit runningA = new ReadinessEstimator.Visit(Optional.of("VA0001"),
+        TapeTimeline.Visit runningA = new TapeTimeline.Visit(Optional.of("VA0001"),
                 List.of(onTape("a1", "VA0001", 0, 10_000)), true, true, 0, 0);
-        ReadinessEstimator.Visit runningB = new ReadinessEstimator.Visit(Optional.of("VB0002"),
+        TapeTimeline.Visit runningB = new TapeTimeline.Visit(Optional.of("VB0002"),
                 List.of(onTape("b1", "VB0002", 0, 1_000)), true, true, 0, 0);
-        ReadinessEstimator.Visit nextA = new ReadinessEstimator.Visit(Optional.of("VA0001"),
+        TapeTimeline.Visit nextA = new TapeTimeline.Visit(Optional.of("VA0001"),
                 List.of(onTape("a2", "VA0001", 0, 1_000)), false, false, 0, 0);
-        ReadinessEstimator.Visit nextC = new ReadinessEstimator.Visit(Optional.of("VC0003"),
+        TapeTimeline.Visit nextC = new TapeTimeline.Visit(Optional.of("VC0003"),
                 List.of(onTape("c1", "VC0003", 0, 1_000)), false, false, 0, 0);
 
-        Map<String, Instant> estimates = ReadinessEstimator.estimate(NOW, 2, RATES, List.of(runningA, runningB, nextA, nextC));
+        Map<String, Instant> estimates = TapeTimeline.estimate(NOW, 2, RATES, List.of(runningA, runningB, nextA, nextC));
 
         assertThat(secondsFromNow(estimates, "a1")).isEqualTo(100);
         assertThat(secondsFromNow(estimates, "b1")).isEqualTo(10);
@@ -66,9 +66,9 @@ class ReadinessEstimatorTest {
 
     @Test
     void diskCacheFilesNeedNoMountAndNoLocate() {
-        ReadinessEstimator.Visit disk = new ReadinessEstimator.Visit(Optional.empty(),
-                List.of(new ArchiveFile("x", 1_000, Optional.empty(), 0, 0)), false, false, 0, 0);
+        TapeTimeline.Visit disk = new TapeTimeline.Visit(Optional.empty(),
+                List.of(new TapeTimeline.File("x", 0, 1_000)), false, false, 0, 0);
 
-        assertThat(secondsFromNow(ReadinessEstimator.estimate(NOW, 1, RATES, List.of(disk)), "x")).isEqualTo(10);
+        assertThat(secondsFromNow(TapeTimeline.estimate(NOW, 1, RATES, List.of(disk)), "x")).isEqualTo(10);
     }
 }
