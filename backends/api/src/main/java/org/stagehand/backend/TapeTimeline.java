@@ -68,17 +68,27 @@ public final class TapeTimeline {
      * @param sessions how many sessions may run at once
      */
     public static Map<String, Instant> estimate(Instant now, int sessions, DriveRates rates, List<Visit> visits) {
+        return estimate(now, sessions, rates, Map.of(), visits);
+    }
+
+    /**
+     * As above, with volumes whose sessions are known only by when they will end (another party
+     * estimates them): each holds a slot, and its volume, for that many seconds from now.
+     */
+    public static Map<String, Instant> estimate(Instant now, int sessions, DriveRates rates,
+                                                Map<String, Double> busyVolumeSeconds, List<Visit> visits) {
         Map<String, Instant> readyAt = new HashMap<>();
-        List<Double> slots = new ArrayList<>();
-        Map<String, Double> volumeFreeAt = new HashMap<>();
+        List<Double> slots = new ArrayList<>(busyVolumeSeconds.values());
+        Map<String, Double> volumeFreeAt = new HashMap<>(busyVolumeSeconds);
         for (Visit visit : visits) {
             double start = 0;
             if (!visit.running()) {
                 while (slots.size() < sessions) {
                     slots.add(0.0);
                 }
-                int slot = earliest(slots);
-                start = Math.max(slots.remove(slot), visit.volume().map(v -> volumeFreeAt.getOrDefault(v, 0.0)).orElse(0.0));
+                double volumeFree = visit.volume().map(v -> volumeFreeAt.getOrDefault(v, 0.0)).orElse(0.0);
+                int slot = slotFor(slots, volumeFree);
+                start = Math.max(slots.remove(slot), volumeFree);
             }
             double clock = start;
             long head = visit.running() ? visit.headPosition() : 0;
@@ -105,13 +115,22 @@ public final class TapeTimeline {
         return readyAt;
     }
 
-    private static int earliest(List<Double> slots) {
-        int best = 0;
-        for (int i = 1; i < slots.size(); i++) {
-            if (slots.get(i) < slots.get(best)) {
-                best = i;
+    /**
+     * The slot a visit takes: the one that frees first, unless its volume is busy until later; then
+     * the latest slot free by then (the volume's own, when it holds one), so that the wait for the
+     * volume does not keep an earlier slot from another visit.
+     */
+    private static int slotFor(List<Double> slots, double volumeFree) {
+        int earliest = 0;
+        int latestBefore = -1;
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i) < slots.get(earliest)) {
+                earliest = i;
+            }
+            if (slots.get(i) <= volumeFree && (latestBefore < 0 || slots.get(i) > slots.get(latestBefore))) {
+                latestBefore = i;
             }
         }
-        return best;
+        return slots.get(earliest) < volumeFree && latestBefore >= 0 ? latestBefore : earliest;
     }
 }

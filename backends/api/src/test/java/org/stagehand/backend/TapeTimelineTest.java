@@ -59,9 +59,10 @@ class TapeTimelineTest {
 
         assertThat(secondsFromNow(estimates, "a1")).isEqualTo(100);
         assertThat(secondsFromNow(estimates, "b1")).isEqualTo(10);
-        assertThat(secondsFromNow(estimates, "a2")).as("B's slot frees at 10 s, but volume A is busy until 100 s")
+        assertThat(secondsFromNow(estimates, "a2")).as("volume A is busy until 100 s: A's own slot")
                 .isEqualTo(100 + 60 + 10);
-        assertThat(secondsFromNow(estimates, "c1")).as("the next free slot: A's, at 100 s").isEqualTo(100 + 60 + 10);
+        assertThat(secondsFromNow(estimates, "c1")).as("B's slot, which A's wait for its volume left free")
+                .isEqualTo(10 + 60 + 10);
     }
 
     @Test
@@ -70,5 +71,17 @@ class TapeTimelineTest {
                 List.of(new TapeTimeline.File("x", 0, 1_000)), false, false, 0, 0);
 
         assertThat(secondsFromNow(TapeTimeline.estimate(NOW, 1, RATES, List.of(disk)), "x")).isEqualTo(10);
+    }
+
+    @Test
+    void volumesKnownOnlyByTheirEndHoldTheirSlotAndTheirVolumeUntilThen() {
+        TapeTimeline.Visit nextA = TapeTimeline.Visit.queued(Optional.of("VA0001"), List.of(onTape("a2", "VA0001", 0, 1_000)));
+        TapeTimeline.Visit nextC = TapeTimeline.Visit.queued(Optional.of("VC0003"), List.of(onTape("c1", "VC0003", 0, 1_000)));
+
+        Map<String, Instant> estimates = TapeTimeline.estimate(NOW, 2, RATES, Map.of("VA0001", 300.0, "VB0002", 20.0),
+                List.of(nextA, nextC));
+
+        assertThat(secondsFromNow(estimates, "a2")).as("after VA0001's own session").isEqualTo(300 + 60 + 10);
+        assertThat(secondsFromNow(estimates, "c1")).as("on the slot VB0002 frees at 20 s").isEqualTo(20 + 60 + 10);
     }
 }
