@@ -241,7 +241,8 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new MalformedBodyExceptionMapper());
         environment.jersey().register(new BadMessageExceptionMapper());
         ReadyEstimates estimates = new ReadyEstimates(jdbi, postgres,
-                backend instanceof EstimatesReadiness readiness ? Optional.of(readiness) : Optional.empty());
+                backend instanceof EstimatesReadiness readiness ? Optional.of(readiness) : Optional.empty(),
+                Optional::empty, clock);
         environment.jersey().register(new StagingResource(intake, reader, operations, estimates, config.publicUrls(),
                 environment.metrics()));
         if (config.getJdpApi().isEnabled()) {

@@ -1,15 +1,24 @@
 package org.stagehand.requests;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.stagehand.backend.EstimatesReadiness;
+import org.stagehand.backend.TapeTimeline;
 
 /**
- * A request's {@code estimated_ready_at}: the latest of the backend's estimates for the request's
- * waiting files, when the backend has one for every one of them. There is none for a backend
+ * A request's {@code estimated_ready_at}: the latest of the estimates for the request's waiting
+ * files, when there is one for every one of them. The backend estimates the files it holds; the
+ * volumes the tape scheduler has not handed over yet ({@link PlanAhead}) are played forward after
+ * the volumes in progress, at the rates the backend measured ({@link TapeTimeline}). There is none for a backend
  * without the {@link EstimatesReadiness} capability, for a file the backend has not been handed
  * yet (still queued in the database) or cannot place yet, for an answer served from memory while
  * the database is away, and for requests with more than {@link #MOST_WAITING} files waiting. It is
@@ -23,11 +32,20 @@ public final class ReadyEstimates {
     private final Jdbi jdbi;
     private final boolean postgres;
     private final Optional<EstimatesReadiness> backend;
+    private final Supplier<Optional<PlanAhead>> planAhead;
+    private final Clock clock;
 
-    public ReadyEstimates(Jdbi jdbi, boolean postgres, Optional<EstimatesReadiness> backend) {
+    /**
+     * @param planAhead the tape scheduler's plan of what it has not handed over (empty when it does
+     *     not plan by volume); called at most once a poll
+     */
+    public ReadyEstimates(Jdbi jdbi, boolean postgres, Optional<EstimatesReadiness> backend,
+                          Supplier<Optional<PlanAhead>> planAhead, Clock clock) {
         this.jdbi = jdbi;
         this.postgres = postgres;
         this.backend = backend;
+        this.planAhead = planAhead;
+        this.clock = clock;
     }
 
     /** The answer with its estimate when there is one; else the answer as it is. */
@@ -41,15 +59,35 @@ public final class ReadyEstimates {
         if (waiting.isEmpty()) {
             return status;
         }
-        Map<String, Instant> estimates = backend.get().estimatedReadyAt(waiting);
+        Optional<Instant> latest = latest(waiting, backend.get(), planAhead.get(), clock.instant());
+        if (latest.isEmpty()) {
+            return status;
+        }
+        return status.estimatedReadyAt(latest.get());
+    }
+
+    /** The latest estimate of these files, when each has one: from the backend, then from the plan ahead. */
+    static Optional<Instant> latest(List<String> waiting, EstimatesReadiness backend, Optional<PlanAhead> plan, Instant now) {
+        Set<String> asked = new HashSet<>(waiting);
+        plan.ifPresent(ahead -> ahead.inProgress().values().forEach(asked::addAll));
+        Map<String, Instant> known = new HashMap<>(backend.estimatedReadyAt(asked));
+        Optional<TapeTimeline.DriveRates> rates = backend.measuredRates();
+        if (plan.isPresent() && rates.isPresent() && !known.keySet().containsAll(waiting)) {
+            Map<String, Double> busy = new HashMap<>();
+            plan.get().inProgress().forEach((volume, locations) -> locations.stream().map(known::get)
+                    .filter(at -> at != null).max(Instant::compareTo)
+                    .ifPresent(end -> busy.put(volume, Math.max(0, Duration.between(now, end).toMillis() / 1000.0))));
+            TapeTimeline.estimate(now, plan.get().sessions(), rates.get(), busy, plan.get().queued())
+                    .forEach(known::putIfAbsent);
+        }
         Instant latest = null;
         for (String location : waiting) {
-            Instant at = estimates.get(location);
+            Instant at = known.get(location);
             if (at == null) {
-                return status;
+                return Optional.empty();
             }
             latest = latest == null || at.isAfter(latest) ? at : latest;
         }
-        return status.estimatedReadyAt(latest);
+        return Optional.ofNullable(latest);
     }
 }
