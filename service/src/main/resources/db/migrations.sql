@@ -226,3 +226,18 @@ CREATE INDEX staging_request_orcid ON staging_request (requester_orcid);
 -- the Tape REST poll's startedAt; written once.
 ALTER TABLE staging_request ADD started_at timestamp with time zone;
 --rollback ALTER TABLE staging_request DROP COLUMN started_at;
+
+--changeset stagehand:s2-tape-1-locality
+-- Where a queued file lies on tape, as a backend that can tell (LocatesOnTape) said when the file
+-- was first queued: the queue is planned by volume from these. located_at NULL: not asked yet;
+-- tape_volume NULL once asked: staged without tape planning (on disk, or the backend could not say).
+ALTER TABLE staged_file ADD tape_volume varchar(64);
+ALTER TABLE staged_file ADD tape_position bigint;
+ALTER TABLE staged_file ADD tape_offset bigint;
+ALTER TABLE staged_file ADD located_at timestamp with time zone;
+CREATE INDEX staged_file_tape_volume ON staged_file (tape_volume, state);
+--rollback DROP INDEX staged_file_tape_volume;
+--rollback ALTER TABLE staged_file DROP COLUMN located_at;
+--rollback ALTER TABLE staged_file DROP COLUMN tape_offset;
+--rollback ALTER TABLE staged_file DROP COLUMN tape_position;
+--rollback ALTER TABLE staged_file DROP COLUMN tape_volume;

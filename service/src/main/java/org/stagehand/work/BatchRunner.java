@@ -72,8 +72,13 @@ final class BatchRunner {
         return batchesInFlight.get();
     }
 
-    /** Hands the files claimed under {@code token} to a worker; the claim is closed once they are settled. */
-    void submit(String token, List<ClaimedFile> claimed) {
+    /**
+     * Hands the files claimed under {@code token} to a worker; the claim is closed once they are
+     * settled.
+     *
+     * @param backendDone runs when the backend is done with the batch (its worker is free)
+     */
+    void submit(String token, List<ClaimedFile> claimed, Runnable backendDone) {
         batchesInFlight.incrementAndGet();
         workers.execute(() -> {
             CompletableFuture<Void> recorded = CompletableFuture.completedFuture(null);
@@ -81,6 +86,7 @@ final class BatchRunner {
                 recorded = run(token, claimed);
             } finally {
                 batchesInFlight.decrementAndGet();
+                backendDone.run();
                 // The worker is free once the backend is done, but the claims stay live until their
                 // verified files are recorded: a claim that no one holds is taken back.
                 recorded.whenComplete((ignored, failure) -> {

@@ -29,6 +29,13 @@ final class WorkClaimer {
     record Claim(List<ClaimedFile> files, boolean claimAgain) {
     }
 
+    /** Which due files a claim takes, locked for its transaction. */
+    @FunctionalInterface
+    interface DueFiles {
+        /** Locks and returns the files to claim, in the order they should be staged. */
+        List<String> lock(WorkDao transaction, Instant now);
+    }
+
     /** Nothing fitted: the first due file and its size. */
     private record Unfitted(String fileId, long bytes) {
     }
@@ -37,30 +44,27 @@ final class WorkClaimer {
     private final SpaceGuard space;
     private final String owner;
     private final Duration leaseDuration;
-    private final int maxBatchSize;
     private final Clock clock;
     private final WorkMetrics metrics;
 
-    WorkClaimer(WorkDao dao, SpaceGuard space, String owner, Duration leaseDuration, int maxBatchSize, Clock clock,
-                WorkMetrics metrics) {
+    WorkClaimer(WorkDao dao, SpaceGuard space, String owner, Duration leaseDuration, Clock clock, WorkMetrics metrics) {
         this.dao = dao;
         this.space = space;
         this.owner = owner;
         this.leaseDuration = leaseDuration;
-        this.maxBatchSize = maxBatchSize;
         this.clock = clock;
         this.metrics = metrics;
     }
 
-    /** Claims up to {@code maxBatchSize} due files under {@code token}. */
-    Claim claim(String token) {
-        Attempt attempt = attempt(token);
+    /** Claims the {@code due} files that fit under {@code token}. */
+    Claim claim(String token, DueFiles due) {
+        Attempt attempt = attempt(token, due);
         if (attempt.unfitted() != null && attempt.unfitted().bytes() > space.capacityBytes()) {
             failLargerThanCapacity(attempt.unfitted());
             return new Claim(List.of(), true);
         }
         if (attempt.unfitted() != null && space.makeRoom(attempt.unfitted().bytes())) {
-            attempt = attempt(token);
+            attempt = attempt(token, due);
         }
         return new Claim(attempt.files(), !attempt.files().isEmpty());
     }
@@ -69,14 +73,14 @@ final class WorkClaimer {
     }
 
     /**
-     * One transaction: locks up to {@code maxBatchSize} due files, leases those whose sizes together
-     * fit in the free space and marks the others as waiting for space.
+     * One transaction: locks the due files, leases those whose sizes together fit in the free space
+     * and marks the others as waiting for space.
      */
-    private Attempt attempt(String token) {
+    private Attempt attempt(String token, DueFiles dueFiles) {
         long freeBytes = space.freeBytes();
         Instant now = clock.instant();
         return dao.inTransaction(transaction -> {
-            List<String> due = transaction.lockDue(now, maxBatchSize);
+            List<String> due = dueFiles.lock(transaction, now);
             if (due.isEmpty()) {
                 return new Attempt(List.of(), null);
             }

@@ -3,6 +3,7 @@ package org.stagehand.work;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -54,6 +55,21 @@ public class WorkConfiguration {
     @NotNull
     @MinDuration(value = 200, unit = TimeUnit.MILLISECONDS)
     private Duration transactionIdleTimeout = Duration.minutes(1);
+
+    @Valid
+    @NotNull
+    private TapeConfiguration tape = new TapeConfiguration();
+
+    /** How the queue is planned by tape volume, for a backend that can say where files lie. */
+    @JsonProperty
+    public TapeConfiguration getTape() {
+        return tape;
+    }
+
+    @JsonProperty
+    public void setTape(TapeConfiguration tape) {
+        this.tape = tape;
+    }
 
     /** How many batches run at the same time. */
     @JsonProperty

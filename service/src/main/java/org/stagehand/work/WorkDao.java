@@ -32,7 +32,7 @@ import org.stagehand.catalog.CatalogEntryMapper;
  * code ({@link WorkClaimer}), inside {@link #inTransaction}.
  */
 @RegisterRowMapper(WorkDao.ClaimedFileMapper.class)
-public interface WorkDao extends Transactional<WorkDao> {
+public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
 
     /** Locks due work, skipping rows another instance is claiming at this moment. */
     @SqlQuery("SELECT file_id FROM staged_file WHERE state = 'PENDING' AND not_before <= :now"

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -65,6 +66,8 @@ public final class WorkDispatcher implements Managed {
     private LeaseKeeper leases;
 
     private final WorkClaimer claimer;
+    /** Plans the queue by volume; null for a backend that cannot say where files lie. */
+    private final VolumeScheduler volumes;
     private BatchRunner batches;
     private ExecutorService flushers;
     private volatile PromotionQueue promotions;
@@ -88,8 +91,9 @@ public final class WorkDispatcher implements Managed {
         this.owner = owner;
         this.clock = clock;
         this.metrics = new WorkMetrics(metricRegistry);
-        this.claimer = new WorkClaimer(dao, space, owner, config.getLeaseDuration().toJavaDuration(),
-                config.getMaxBatchSize(), clock, metrics);
+        this.claimer = new WorkClaimer(dao, space, owner, config.getLeaseDuration().toJavaDuration(), clock, metrics);
+        this.volumes = VolumeScheduler.locatorOf(backend, config.getTape())
+                .map(locator -> new VolumeScheduler(dao, locator, claimer, config.getTape(), clock)).orElse(null);
         this.retryPolicy = new OutcomeRecorder.RetryPolicy(config.getMaxAttempts(),
                 new Backoff(config.getInitialBackoff().toJavaDuration(), config.getMaxBackoff().toJavaDuration()));
     }
@@ -129,7 +133,7 @@ public final class WorkDispatcher implements Managed {
                 config.getTransactionIdleTimeout().toJavaDuration().dividedBy(2), freezePoints);
         promotions.start();
         batches = new BatchRunner(dao, area, backend, promotions, retryPolicy, metrics, messages, clock, underWay,
-                config.getWorkers(), () -> running, this::signal);
+                config.getWorkers() + (volumes == null ? 0 : volumes.maxSessions()), () -> running, this::signal);
         long period = Math.max(config.getPollInterval().toMilliseconds(), config.getLeaseDuration().toMilliseconds() / 3);
         leases = new LeaseKeeper(leaseConnection, epoch, config.getLeaseDuration().toJavaDuration(), Duration.ofMillis(period),
                 clock, freezePoints, underWay);
@@ -241,15 +245,53 @@ public final class WorkDispatcher implements Managed {
     private void dispatchLoop() {
         while (running) {
             try {
-                while (running && !paused && batches.batchesInFlight() < config.getWorkers()
+                if (volumes != null && running && !paused && promotions.backlog() < PromotionQueue.MAX_BACKLOG) {
+                    planByVolume();
+                }
+                while (running && !paused && batchesInFlight() - volumesMounted() < config.getWorkers()
                         && promotions.backlog() < PromotionQueue.MAX_BACKLOG && claimAndSubmitBatch()) {
                     // keep claiming while there are free workers and due work
                 }
             } catch (RuntimeException e) {
                 LOG.error("cannot claim work (will try again): {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
             awaitSignal(config.getPollInterval().toJavaDuration());
         }
+    }
+
+    /** Locates newly queued files, then claims the volumes due now while drives are free. */
+    private void planByVolume() throws InterruptedException {
+        while (running && volumes.locateQueued() == VolumeScheduler.LOCATE_CHUNK) {
+            // a full chunk: more may wait
+        }
+        volumes.claimDueVolumes(this::openToken, underWay::close, (token, files, backendDone) ->
+                batches.submit(token, files, () -> {
+                    backendDone.run();
+                    signal(); // a drive is free
+                }));
+    }
+
+    private int volumesMounted() {
+        return volumes == null ? 0 : volumes.volumesMounted();
+    }
+
+    /**
+     * A read-only snapshot of the tape plan (every instance's), when the queue is planned by
+     * volume: empty for a backend that cannot say where files lie, or with
+     * {@code work.tape.scheduling: BATCHES}.
+     */
+    public Optional<TapePlan> tapePlan() {
+        return Optional.ofNullable(volumes).map(VolumeScheduler::snapshot);
+    }
+
+    /** A fresh lease token, live from now on. */
+    private String openToken() {
+        String token = epoch + UUID.randomUUID().toString().replace("-", "").substring(EPOCH_LENGTH);
+        underWay.open(token);
+        return token;
     }
 
     private void awaitSignal(Duration timeout) {
@@ -270,11 +312,12 @@ public final class WorkDispatcher implements Managed {
 
     /** Claims one batch and hands it to a worker; false when there is nothing to claim now. */
     private boolean claimAndSubmitBatch() {
-        String token = epoch + UUID.randomUUID().toString().replace("-", "").substring(EPOCH_LENGTH);
-        underWay.open(token);
+        String token = openToken();
         WorkClaimer.Claim claim;
         try {
-            claim = claimer.claim(token);
+            claim = claimer.claim(token, volumes == null
+                    ? (transaction, now) -> transaction.lockDue(now, config.getMaxBatchSize())
+                    : (transaction, now) -> transaction.lockDueOffTape(now, config.getMaxBatchSize()));
         } catch (RuntimeException e) {
             underWay.close(token);
             throw e;
@@ -283,7 +326,7 @@ public final class WorkDispatcher implements Managed {
             underWay.close(token);
             return claim.claimAgain();
         }
-        batches.submit(token, claim.files());
+        batches.submit(token, claim.files(), () -> { });
         return true;
     }
 

@@ -1,0 +1,132 @@
+package org.stagehand.work;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.KeyColumn;
+import org.jdbi.v3.sqlobject.config.ValueColumn;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.UseRowMapper;
+
+/**
+ * The {@code staged_file} statements of volume planning: where queued files lie on tape (cached
+ * with the work row), the queue by volume, and the claiming of a volume. Part of {@link WorkDao},
+ * the table's one DAO; a file of its own only to keep each file readable.
+ */
+interface VolumeQueries {
+
+    /** A queued file whose place the backend has not been asked for. */
+    record Unlocated(String fileId, String archiveLocation) {
+    }
+
+    @SqlQuery("""
+            SELECT s.file_id, c.archive_location FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
+            WHERE s.state = 'PENDING' AND s.located_at IS NULL
+            ORDER BY s.not_before, s.file_id LIMIT :limit""")
+    @UseRowMapper(UnlocatedMapper.class)
+    List<Unlocated> unlocated(@Bind("limit") int limit);
+
+    /** Caches where files lie; a null volume means "staged without tape planning". */
+    @SqlBatch("""
+            UPDATE staged_file SET tape_volume = :volume, tape_position = :position, tape_offset = :offset,
+                located_at = :now
+            WHERE file_id = :fileId""")
+    void recordPlaces(@Bind("fileId") List<String> fileIds, @Bind("volume") List<String> volumes,
+                      @Bind("position") List<Long> positions, @Bind("offset") List<Long> offsets,
+                      @Bind("now") Instant now);
+
+    /** The due files on tape, by volume. */
+    @SqlQuery("""
+            SELECT s.tape_volume, count(*) AS files, coalesce(sum(c.bytes), 0) AS bytes,
+                min(s.not_before) AS oldest_due_since
+            FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
+            WHERE s.state = 'PENDING' AND s.not_before <= :now AND s.tape_volume IS NOT NULL
+            GROUP BY s.tape_volume""")
+    @UseRowMapper(VolumeQueueMapper.class)
+    List<MountPolicy.VolumeQueue> dueByVolume(@Bind("now") Instant now);
+
+    /** Volumes some instance works on. */
+    @SqlQuery("SELECT DISTINCT tape_volume FROM staged_file WHERE state = 'ACTIVE' AND tape_volume IS NOT NULL")
+    List<String> volumesInProgress();
+
+    /**
+     * Locks every queued and claimed file of a volume, waiting for the locks (not skipping them):
+     * an instance claiming the volume at the same moment commits first, and its claims are then
+     * seen here, so a volume is worked on by one instance at a time.
+     *
+     * @return each file's state
+     */
+    @SqlQuery("""
+            SELECT file_id, state FROM staged_file
+            WHERE tape_volume = :volume AND state IN ('PENDING', 'ACTIVE')
+            ORDER BY file_id FOR UPDATE""")
+    @KeyColumn("file_id")
+    @ValueColumn("state")
+    Map<String, String> lockVolume(@Bind("volume") String volume);
+
+    /** The due files of a volume in read order; the caller holds their locks ({@link #lockVolume}). */
+    @SqlQuery("""
+            SELECT file_id FROM staged_file
+            WHERE tape_volume = :volume AND state = 'PENDING' AND not_before <= :now
+            ORDER BY tape_position, tape_offset, file_id LIMIT :limit""")
+    List<String> dueOnVolume(@Bind("volume") String volume, @Bind("now") Instant now, @Bind("limit") int limit);
+
+    /** Locks due files that lie on no volume (located on disk, or the backend could not say). */
+    @SqlQuery("""
+            SELECT file_id FROM staged_file
+            WHERE state = 'PENDING' AND not_before <= :now AND located_at IS NOT NULL AND tape_volume IS NULL
+            ORDER BY not_before, file_id LIMIT :limit FOR UPDATE SKIP LOCKED""")
+    List<String> lockDueOffTape(@Bind("now") Instant now, @Bind("limit") int limit);
+
+    /** A queued or claimed file on tape, for the plan's snapshot. */
+    record FileOnTape(String volume, TapePlan.PlannedFile file, boolean claimed, Instant dueSince) {
+    }
+
+    /** Every queued and claimed file on tape, by volume in read order. */
+    @SqlQuery("""
+            SELECT s.file_id, c.archive_location, coalesce(c.bytes, 0) AS bytes, s.tape_volume, s.tape_position,
+                s.tape_offset, s.state, s.lease_owner, s.not_before, s.updated_at
+            FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
+            WHERE s.tape_volume IS NOT NULL AND (s.state = 'ACTIVE' OR (s.state = 'PENDING' AND s.not_before <= :now))
+            ORDER BY s.tape_volume, s.tape_position, s.tape_offset, s.file_id""")
+    @UseRowMapper(FileOnTapeMapper.class)
+    List<FileOnTape> filesOnTape(@Bind("now") Instant now);
+
+    final class UnlocatedMapper implements RowMapper<Unlocated> {
+        @Override
+        public Unlocated map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Unlocated(rs.getString("file_id"), rs.getString("archive_location"));
+        }
+    }
+
+    final class VolumeQueueMapper implements RowMapper<MountPolicy.VolumeQueue> {
+        @Override
+        public MountPolicy.VolumeQueue map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new MountPolicy.VolumeQueue(rs.getString("tape_volume"), rs.getInt("files"), rs.getLong("bytes"),
+                    instant(rs, "oldest_due_since"), 0);
+        }
+    }
+
+    final class FileOnTapeMapper implements RowMapper<FileOnTape> {
+        @Override
+        public FileOnTape map(ResultSet rs, StatementContext ctx) throws SQLException {
+            boolean claimed = FileState.ACTIVE.name().equals(rs.getString("state"));
+            TapePlan.PlannedFile file = new TapePlan.PlannedFile(rs.getString("file_id"), rs.getString("archive_location"),
+                    rs.getLong("bytes"), rs.getLong("tape_position"), rs.getLong("tape_offset"),
+                    claimed ? Optional.ofNullable(rs.getString("lease_owner")) : Optional.empty());
+            return new FileOnTape(rs.getString("tape_volume"), file, claimed,
+                    instant(rs, claimed ? "updated_at" : "not_before"));
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getTimestamp(column).toInstant();
+    }
+}

@@ -1,0 +1,197 @@
+package org.stagehand.work;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.backend.LocatesOnTape;
+import org.stagehand.backend.LocatesOnTape.TapePlace;
+
+/**
+ * Plans the queue by tape volume, for a backend that can say where files lie: asks it where newly
+ * queued files lie (kept with their work rows), and claims the due files of the volumes the
+ * {@link MountPolicy} chooses, each volume as one batch, while this instance has drives free. A
+ * volume is claimed only when no instance works on it; files queued for a volume in progress wait
+ * for its next pass.
+ */
+final class VolumeScheduler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeScheduler.class);
+    /** How many queued files one question to the backend names. */
+    static final int LOCATE_CHUNK = 1_000;
+
+    /** Hands a volume's claimed files to a worker; {@code backendDone} runs when the backend is done with them. */
+    @FunctionalInterface
+    interface Submitter {
+        void submit(String token, List<ClaimedFile> files, Runnable backendDone);
+    }
+
+    private final WorkDao dao;
+    private final LocatesOnTape locator;
+    private final WorkClaimer claimer;
+    private final MountPolicy policy;
+    private final int maxFilesPerMount;
+    private final Clock clock;
+    /** Volumes whose batch the backend works on here: one drive each. */
+    private final Set<String> mounted = ConcurrentHashMap.newKeySet();
+
+    VolumeScheduler(WorkDao dao, LocatesOnTape locator, WorkClaimer claimer, TapeConfiguration config, Clock clock) {
+        this.dao = dao;
+        this.locator = locator;
+        this.claimer = claimer;
+        this.policy = MountPolicy.of(config);
+        this.maxFilesPerMount = config.getMaxFilesPerMount();
+        this.clock = clock;
+    }
+
+    int maxSessions() {
+        return locator.maxSessions();
+    }
+
+    /** How many volume batches the backend works on here now. */
+    int volumesMounted() {
+        return mounted.size();
+    }
+
+    /**
+     * Asks the backend where the next queued files lie and keeps the answers with their rows.
+     * Files it places nowhere, or cannot say about now, are staged without tape planning.
+     *
+     * @return how many files were located (0: none were waiting)
+     */
+    int locateQueued() throws InterruptedException {
+        List<VolumeQueries.Unlocated> unlocated = dao.unlocated(LOCATE_CHUNK);
+        if (unlocated.isEmpty()) {
+            return 0;
+        }
+        Map<String, TapePlace> places;
+        try {
+            places = locator.locate(unlocated.stream().map(VolumeQueries.Unlocated::archiveLocation).distinct().toList());
+        } catch (IOException e) {
+            LOG.warn("cannot say where {} queued files lie ({}); they are staged without tape planning",
+                    unlocated.size(), e.getMessage());
+            places = Map.of();
+        }
+        List<String> fileIds = new ArrayList<>();
+        List<String> volumes = new ArrayList<>();
+        List<Long> positions = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        for (VolumeQueries.Unlocated file : unlocated) {
+            TapePlace place = places.getOrDefault(file.archiveLocation(), TapePlace.onDisk());
+            fileIds.add(file.fileId());
+            volumes.add(place.volume().orElse(null));
+            positions.add(place.position());
+            offsets.add(place.offset());
+        }
+        dao.recordPlaces(fileIds, volumes, positions, offsets, clock.instant());
+        return unlocated.size();
+    }
+
+    /**
+     * Claims the volumes the policy would mount now on this instance's free drives, and hands each
+     * to {@code submitter} as one batch.
+     *
+     * @param tokens makes a fresh lease token, opened (live) for the claim
+     * @param abandon closes a token whose claim took nothing
+     * @return how many volumes were claimed
+     */
+    int claimDueVolumes(Supplier<String> tokens, java.util.function.Consumer<String> abandon, Submitter submitter) {
+        int freeDrives = locator.maxSessions() - mounted.size();
+        if (freeDrives <= 0) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        Set<String> busy = new HashSet<>(dao.volumesInProgress());
+        busy.addAll(mounted);
+        int claimed = 0;
+        for (MountPolicy.VolumeQueue queue : policy.toMount(dao.dueByVolume(now), busy, freeDrives, now)) {
+            String volume = queue.volume();
+            String token = tokens.get();
+            WorkClaimer.Claim claim;
+            try {
+                claim = claimer.claim(token, (transaction, at) -> transaction.lockVolume(volume).containsValue(FileState.ACTIVE.name())
+                        ? List.of() // another instance claimed it meanwhile
+                        : transaction.dueOnVolume(volume, at, maxFilesPerMount));
+            } catch (RuntimeException e) {
+                abandon.accept(token);
+                throw e;
+            }
+            if (claim.files().isEmpty()) {
+                abandon.accept(token);
+                continue;
+            }
+            mounted.add(volume);
+            claimed++;
+            LOG.info("volume {}: {} file(s), {} bytes, oldest due since {}: claimed for a mount", volume,
+                    claim.files().size(), queue.bytes(), queue.oldestDueSince());
+            submitter.submit(token, claim.files(), () -> mounted.remove(volume));
+        }
+        return claimed;
+    }
+
+    /** The plan as the database holds it now, for every instance. */
+    TapePlan snapshot() {
+        Instant now = clock.instant();
+        Map<String, List<VolumeQueries.FileOnTape>> byVolume = new LinkedHashMap<>();
+        for (VolumeQueries.FileOnTape file : dao.filesOnTape(now)) {
+            byVolume.computeIfAbsent(file.volume(), volume -> new ArrayList<>()).add(file);
+        }
+        List<TapePlan.VolumeInProgress> inProgress = new ArrayList<>();
+        Map<String, MountPolicy.VolumeQueue> queues = new LinkedHashMap<>();
+        for (Map.Entry<String, List<VolumeQueries.FileOnTape>> volume : byVolume.entrySet()) {
+            List<TapePlan.PlannedFile> waiting = volume.getValue().stream().filter(file -> !file.claimed())
+                    .map(VolumeQueries.FileOnTape::file).toList();
+            Map<String, List<VolumeQueries.FileOnTape>> claimedByOwner = new LinkedHashMap<>();
+            volume.getValue().stream().filter(VolumeQueries.FileOnTape::claimed).forEach(file ->
+                    claimedByOwner.computeIfAbsent(file.file().leaseOwner().orElse(""), owner -> new ArrayList<>()).add(file));
+            if (!claimedByOwner.isEmpty()) {
+                claimedByOwner.forEach((owner, files) -> inProgress.add(new TapePlan.VolumeInProgress(volume.getKey(), owner,
+                        files.stream().map(VolumeQueries.FileOnTape::file).toList(), bytes(files),
+                        files.stream().map(VolumeQueries.FileOnTape::dueSince).min(Comparator.naturalOrder()).orElse(now),
+                        waiting)));
+                continue;
+            }
+            List<VolumeQueries.FileOnTape> files = volume.getValue();
+            queues.put(volume.getKey(), new MountPolicy.VolumeQueue(volume.getKey(), files.size(), bytes(files),
+                    files.stream().map(VolumeQueries.FileOnTape::dueSince).min(Comparator.naturalOrder()).orElse(now), 0));
+        }
+        List<MountPolicy.VolumeQueue> order = policy.mountOrder(queues.values(), now);
+        List<MountPolicy.VolumeQueue> notDue = queues.values().stream().filter(queue -> !order.contains(queue))
+                .sorted(Comparator.comparingLong(MountPolicy.VolumeQueue::bytes).reversed()).toList();
+        List<TapePlan.QueuedVolume> queued = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            queued.add(queued(order.get(i), OptionalInt.of(i + 1), byVolume, now));
+        }
+        notDue.forEach(queue -> queued.add(queued(queue, OptionalInt.empty(), byVolume, now)));
+        return new TapePlan(now, locator.maxSessions(), queued, inProgress);
+    }
+
+    private TapePlan.QueuedVolume queued(MountPolicy.VolumeQueue queue, OptionalInt mountOrder,
+                                         Map<String, List<VolumeQueries.FileOnTape>> byVolume, Instant now) {
+        return new TapePlan.QueuedVolume(queue.volume(), mountOrder,
+                byVolume.get(queue.volume()).stream().map(VolumeQueries.FileOnTape::file).toList(), queue.bytes(),
+                queue.oldestDueSince(), policy.isStarving(queue, now));
+    }
+
+    private static long bytes(List<VolumeQueries.FileOnTape> files) {
+        return files.stream().mapToLong(file -> file.file().bytes()).sum();
+    }
+
+    /** The backend's tape capability, when it has one and volume planning is on. */
+    static Optional<LocatesOnTape> locatorOf(Object backend, TapeConfiguration config) {
+        return backend instanceof LocatesOnTape locator && config.getScheduling() == TapeConfiguration.Scheduling.VOLUMES
+                ? Optional.of(locator) : Optional.empty();
+    }
+}
