@@ -21,7 +21,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.codahale.metrics.MetricRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.StagingBatch;
@@ -66,6 +65,7 @@ public final class WorkDispatcher implements Managed {
     private LeaseKeeper leases;
 
     private final WorkClaimer claimer;
+    private final AbandonedClaims abandoned;
     /** Plans the queue by volume; null for a backend that cannot say where files lie. */
     private final VolumeScheduler volumes;
     private BatchRunner batches;
@@ -92,6 +92,7 @@ public final class WorkDispatcher implements Managed {
         this.clock = clock;
         this.metrics = new WorkMetrics(metricRegistry);
         this.claimer = new WorkClaimer(dao, space, owner, config.getLeaseDuration().toJavaDuration(), clock, metrics);
+        this.abandoned = new AbandonedClaims(dao, area, owner, clock, underWay);
         this.volumes = VolumeScheduler.locatorOf(backend, config.getTape())
                 .map(locator -> new VolumeScheduler(dao, locator, claimer, config.getTape(), clock)).orElse(null);
         this.retryPolicy = new OutcomeRecorder.RetryPolicy(config.getMaxAttempts(),
@@ -108,7 +109,7 @@ public final class WorkDispatcher implements Managed {
         Instant now = clock.instant();
         dao.startEpoch(epoch, owner, now, now.plus(config.getLeaseDuration().toJavaDuration()));
         dao.endEpochs(owner, epoch, false, now);
-        int takenBack = takeBackAbandonedClaims();
+        int takenBack = abandoned.takeBack();
         freezePoints.reached(FreezePoints.Point.SWEEPING);
         // Asked after the walk, so files of claims other instances make meanwhile stay.
         int swept = area.sweepTemporaryFiles(() -> {
@@ -332,37 +333,12 @@ public final class WorkDispatcher implements Managed {
 
     private void housekeep() {
         try {
-            if (takeBackAbandonedClaims() > 0) {
+            if (abandoned.takeBack() > 0) {
                 signal();
             }
             cancelUnwantedWork();
         } catch (RuntimeException e) {
             LOG.error("cannot take back abandoned claims (will try again): {}", e.toString());
         }
-    }
-
-    /**
-     * Puts back in the queue the claims whose lease expired, and this instance's own claims that no
-     * worker holds (left by its previous run, or by a batch whose outcome could not be recorded),
-     * then deletes their temporary files: only once the claim is no longer anyone's, so a claim
-     * renewed at the last moment keeps its file.
-     */
-    private int takeBackAbandonedClaims() {
-        Instant now = clock.instant();
-        List<ExpiredLease> takenBack = dao.takeBack(now, owner, underWay::isLive);
-        for (ExpiredLease lease : takenBack) {
-            if (lease.stagingPath() == null) {
-                continue;
-            }
-            try {
-                area.discard(area.temporaryFile(new RelativePath(lease.stagingPath()), lease.leaseToken()));
-            } catch (IllegalArgumentException e) {
-                LOG.warn("claim on {} names an unusable staging path: {}", lease.fileId(), e.getMessage());
-            }
-        }
-        if (!takenBack.isEmpty()) {
-            LOG.info("took back {} abandoned claims", takenBack.size());
-        }
-        return takenBack.size();
     }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendHealth;
 import org.stagehand.backend.DescribesPaths;
 import org.stagehand.backend.EstimatesReadiness;
+import org.stagehand.backend.LocatesOnTape;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
@@ -26,9 +28,10 @@ import org.stagehand.backend.TapeTimeline;
  * Recalls files from HPSS with {@code hsi}, in tape order. Every {@code stage()} call hands its
  * items to one shared {@link RecallPlanner} and waits until each of them has an outcome, so
  * batches staged at the same time share tape mounts. Describes locations with {@code hsi ls -P}
- * ({@link PathDescriber}), so files outside the catalog can be staged by path.
+ * ({@link PathDescriber}), so files outside the catalog can be staged by path, and tells the service
+ * where queued files lie (the same listing), so that it plans its queue by volume.
  */
-final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesReadiness {
+final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesReadiness, LocatesOnTape {
 
     private static final Logger LOG = LoggerFactory.getLogger(HpssBackend.class);
 
@@ -56,6 +59,21 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
     @Override
     public Map<String, Optional<ArchivedFile>> describeAll(Collection<String> archiveLocations) throws IOException {
         return describer.describeAll(archiveLocations);
+    }
+
+    /** Volume, position and offset from {@code hsi ls -P}; a file on HPSS's disk cache is on no volume. */
+    @Override
+    public Map<String, TapePlace> locate(Collection<String> archiveLocations) throws IOException {
+        Map<String, TapePlace> places = new LinkedHashMap<>();
+        describer.listAll(archiveLocations).forEach((location, listed) -> listed.ifPresent(file -> places.put(location,
+                file.volume().map(volume -> TapePlace.onTape(volume, file.position(), file.offset()))
+                        .orElseGet(TapePlace::onDisk))));
+        return places;
+    }
+
+    @Override
+    public int maxSessions() {
+        return settings.maxSessions();
     }
 
     @Override

@@ -36,6 +36,16 @@ final class PathDescriber {
 
     Map<String, Optional<ArchivedFile>> describeAll(Collection<String> locations) throws IOException {
         Map<String, Optional<ArchivedFile>> answers = new LinkedHashMap<>();
+        listAll(locations).forEach((location, file) -> answers.put(location, file.map(PathDescriber::describe)));
+        return answers;
+    }
+
+    /**
+     * What {@code hsi ls -P} says of each location: the file with its place on tape, or empty
+     * when no regular file is there; a location hsi said nothing clear about is left out.
+     */
+    Map<String, Optional<ArchiveFile>> listAll(Collection<String> locations) throws IOException {
+        Map<String, Optional<ArchiveFile>> answers = new LinkedHashMap<>();
         Map<String, String> locationByRemotePath = new LinkedHashMap<>();
         for (String location : locations) {
             String remotePath;
@@ -74,7 +84,7 @@ final class PathDescriber {
                 String location = locationByRemotePath.get(remotePath);
                 ListingParser.Entry entry = entries.get(remotePath);
                 if (entry instanceof ListingParser.Found found) {
-                    answers.put(location, Optional.of(describe(found.file())));
+                    answers.put(location, Optional.of(found.file()));
                 } else if (entry instanceof ListingParser.Problem problem && problem.noFileThere()) {
                     answers.put(location, Optional.empty());
                 } else if (entry instanceof ListingParser.Problem problem) {
