@@ -69,18 +69,24 @@ class TapeSchedulingIT {
      */
     private static final Duration DUE_AGE = Duration.ofSeconds(5);
 
-    /** Posts the requests 100 ms apart, alternating between {@code apps}; checks they all came within {@link #DUE_AGE}. */
+    /**
+     * Posts the requests 100 ms apart, alternating between {@code apps}, and checks that the last
+     * was stored within {@link #DUE_AGE} of the first (when the first files became due).
+     */
     private static List<String> sendApart(List<List<String>> requests, StagehandTestApp... apps) throws InterruptedException {
         List<String> requestIds = new ArrayList<>();
-        long start = System.nanoTime();
+        long firstStored = 0;
         for (int r = 0; r < requests.size(); r++) {
             StagehandTestApp app = apps[r % apps.length];
             requestIds.add(HpssStagingIT.requestId(app.requestStaging(requests.get(r).toArray(String[]::new))));
+            if (r == 0) {
+                firstStored = System.nanoTime();
+            }
             if (r < requests.size() - 1) {
                 Thread.sleep(100);
             }
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to post the requests, all before a volume is due")
+        assertThat(Duration.ofNanos(System.nanoTime() - firstStored)).as("time to post the requests, all before a volume is due")
                 .isLessThan(DUE_AGE);
         return requestIds;
     }
