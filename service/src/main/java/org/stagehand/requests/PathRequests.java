@@ -24,10 +24,7 @@ import org.stagehand.http.ApiException;
 import org.stagehand.requests.PathRequest.RequestedPath;
 import org.stagehand.requests.PathRequestDao.EntryState;
 import org.stagehand.requests.PathRequestDao.PathRow;
-import org.stagehand.requests.PathStatus.PathFile;
-import org.stagehand.requests.PathStatus.State;
 import org.stagehand.requests.RequestWriter.NewRequest;
-import org.stagehand.staging.RequestFileState;
 
 /**
  * Requests that name files by path instead of catalog ID (the WLCG Tape REST door): stored as
@@ -47,6 +44,7 @@ public final class PathRequests {
     private final StatusCache statusCache;
     private final Runnable cancellationSignal;
     private final Clock clock;
+    private final PathStatusReader statusReader;
     private final LastKnownAnswers<PathStatus> answers;
     private final Optional<UncatalogedPaths> archive;
 
@@ -65,7 +63,8 @@ public final class PathRequests {
         this.cancellationSignal = cancellationSignal;
         this.clock = clock;
         // Polls must be answered while the database is down: FTS fails a whole batch on one failed poll.
-        this.answers = reader.lastKnownAnswers("tape-status", this::readStatus);
+        this.statusReader = new PathStatusReader(jdbi, clock);
+        this.answers = reader.lastKnownAnswers("tape-status", statusReader::read);
     }
 
     /**
@@ -122,27 +121,8 @@ public final class PathRequests {
         Long pinSeconds = request.pin().map(java.time.Duration::toSeconds).orElse(null);
         intake.write(new NewRequest(requestId, List.copyOf(distinctIds),
                 new PathRows(request.client(), pinSeconds, names, fileIds, errors, metadata)));
-        answers.remember(requestId, justStored(requestId, names, fileIds, errors));
+        answers.remember(requestId, statusReader.justStored(requestId, names, fileIds, errors));
         return requestId;
-    }
-
-    /**
-     * What a request just stored is known to be without reading it: its unknown paths failed, the
-     * rest queued (a file already in place shows as queued until the answer is read: behind, never ahead).
-     */
-    private PathStatus justStored(UUID requestId, List<String> names, List<String> fileIds, List<String> errors) {
-        Instant now = clock.instant();
-        List<PathFile> files = new ArrayList<>(names.size());
-        boolean settled = true;
-        for (int i = 0; i < names.size(); i++) {
-            if (fileIds.get(i) == null) {
-                files.add(new PathFile(names.get(i), State.FAILED, errors.get(i), now));
-            } else {
-                files.add(new PathFile(names.get(i), State.QUEUED, null, null));
-                settled = false;
-            }
-        }
-        return new PathStatus(requestId, now, null, settled ? now : null, files);
     }
 
     /**
@@ -154,83 +134,6 @@ public final class PathRequests {
      */
     public Optional<PathStatus> status(UUID requestId) {
         return answers.answer(requestId).map(LastKnownAnswers.Answer::value);
-    }
-
-    private Optional<PathStatus> readStatus(UUID requestId) {
-        List<PathRow> rows = jdbi.withHandle(handle -> new PathRequestDao(handle).pathRows(requestId));
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
-        Instant createdAt = rows.get(0).createdAt();
-        List<PathFile> files = new ArrayList<>(rows.size());
-        Instant lastSettled = createdAt;
-        boolean allSettled = true;
-        for (PathRow row : rows) {
-            PathFile file = fileOf(row);
-            files.add(file);
-            if (file.finishedAt() == null) {
-                allSettled = false;
-            } else if (file.finishedAt().isAfter(lastSettled)) {
-                lastSettled = file.finishedAt();
-            }
-        }
-        return Optional.of(new PathStatus(requestId, createdAt, startedAt(requestId, rows), allSettled ? lastSettled : null,
-                files));
-    }
-
-    /**
-     * When the request's first file started: as recorded, or else the earliest start this read
-     * shows (a file's work claimed while the request waits for it, or a file settled from work),
-     * recorded then so that it never moves. A start no read saw (claimed, then back to pending) is
-     * seen late, never early; never before the request itself.
-     */
-    private Instant startedAt(UUID requestId, List<PathRow> rows) {
-        if (rows.get(0).startedAt() != null) {
-            return rows.get(0).startedAt();
-        }
-        Instant createdAt = rows.get(0).createdAt();
-        Instant earliest = null;
-        for (PathRow row : rows) {
-            Instant start = null;
-            if ("ACTIVE".equals(row.workState()) && RequestFileState.WAITING.name().equals(row.state())) {
-                start = row.workSince();
-            } else if (RequestFileState.READY.name().equals(row.state()) || RequestFileState.FAILED.name().equals(row.state())) {
-                start = row.completedAt();
-            }
-            if (start != null && (earliest == null || start.isBefore(earliest))) {
-                earliest = start;
-            }
-        }
-        if (earliest == null) {
-            return null;
-        }
-        Instant startedAt = earliest.isBefore(createdAt) ? createdAt : earliest; // shared work may have begun before
-        try {
-            jdbi.useHandle(handle -> new StagingRequestDao(handle, false).recordStarted(requestId, startedAt));
-        } catch (RuntimeException e) {
-            LOG.warn("cannot record when request {} started: {}", requestId, e.toString());
-        }
-        return startedAt;
-    }
-
-    private static PathFile fileOf(PathRow row) {
-        if (row.fileId() == null) {
-            return new PathFile(row.path(), State.FAILED, nonEmpty(row.pathError(), "no such file"), row.createdAt());
-        }
-        if (row.state() == null) {
-            return new PathFile(row.path(), State.FAILED, "the request holds no record of this file", row.createdAt());
-        }
-        return switch (RequestFileState.valueOf(row.state())) {
-            case WAITING -> new PathFile(row.path(), "ACTIVE".equals(row.workState()) ? State.STAGING : State.QUEUED,
-                    null, null);
-            case READY -> new PathFile(row.path(), State.READY, null, row.completedAt());
-            case FAILED -> new PathFile(row.path(), State.FAILED, nonEmpty(row.error(), "staging failed"), row.completedAt());
-            case CANCELLED -> new PathFile(row.path(), State.CANCELLED, nonEmpty(row.error(), "cancelled"), row.completedAt());
-        };
-    }
-
-    private static String nonEmpty(String text, String otherwise) {
-        return text == null || text.isBlank() ? otherwise : text;
     }
 
     /**

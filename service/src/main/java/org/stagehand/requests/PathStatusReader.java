@@ -1,0 +1,126 @@
+package org.stagehand.requests;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stagehand.requests.PathRequestDao.PathRow;
+import org.stagehand.requests.PathStatus.PathFile;
+import org.stagehand.requests.PathStatus.State;
+import org.stagehand.staging.RequestFileState;
+
+/** How a path request's paths stand: read from its rows, or known from the request just stored. */
+final class PathStatusReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PathStatusReader.class);
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    PathStatusReader(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    /**
+     * What a request just stored is known to be without reading it: its unknown paths failed, the
+     * rest queued (a file already in place shows as queued until the answer is read: behind, never ahead).
+     */
+    PathStatus justStored(UUID requestId, List<String> names, List<String> fileIds, List<String> errors) {
+        Instant now = clock.instant();
+        List<PathFile> files = new ArrayList<>(names.size());
+        boolean settled = true;
+        for (int i = 0; i < names.size(); i++) {
+            if (fileIds.get(i) == null) {
+                files.add(new PathFile(names.get(i), State.FAILED, errors.get(i), now));
+            } else {
+                files.add(new PathFile(names.get(i), State.QUEUED, null, null));
+                settled = false;
+            }
+        }
+        return new PathStatus(requestId, now, null, settled ? now : null, files);
+    }
+
+    /** Where each path of a request stands, read from the database; empty for an unknown request. */
+    Optional<PathStatus> read(UUID requestId) {
+        List<PathRow> rows = jdbi.withHandle(handle -> new PathRequestDao(handle).pathRows(requestId));
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant createdAt = rows.get(0).createdAt();
+        List<PathFile> files = new ArrayList<>(rows.size());
+        Instant lastSettled = createdAt;
+        boolean allSettled = true;
+        for (PathRow row : rows) {
+            PathFile file = fileOf(row);
+            files.add(file);
+            if (file.finishedAt() == null) {
+                allSettled = false;
+            } else if (file.finishedAt().isAfter(lastSettled)) {
+                lastSettled = file.finishedAt();
+            }
+        }
+        return Optional.of(new PathStatus(requestId, createdAt, startedAt(requestId, rows), allSettled ? lastSettled : null,
+                files));
+    }
+
+    /**
+     * When the request's first file started: as recorded, or else the earliest start this read
+     * shows (a file's work claimed while the request waits for it, or a file settled from work),
+     * recorded then so that it never moves. A start no read saw (claimed, then back to pending) is
+     * seen late, never early; never before the request itself.
+     */
+    private Instant startedAt(UUID requestId, List<PathRow> rows) {
+        if (rows.get(0).startedAt() != null) {
+            return rows.get(0).startedAt();
+        }
+        Instant createdAt = rows.get(0).createdAt();
+        Instant earliest = null;
+        for (PathRow row : rows) {
+            Instant start = null;
+            if ("ACTIVE".equals(row.workState()) && RequestFileState.WAITING.name().equals(row.state())) {
+                start = row.workSince();
+            } else if (RequestFileState.READY.name().equals(row.state()) || RequestFileState.FAILED.name().equals(row.state())) {
+                start = row.completedAt();
+            }
+            if (start != null && (earliest == null || start.isBefore(earliest))) {
+                earliest = start;
+            }
+        }
+        if (earliest == null) {
+            return null;
+        }
+        Instant startedAt = earliest.isBefore(createdAt) ? createdAt : earliest; // shared work may have begun before
+        try {
+            jdbi.useHandle(handle -> new StagingRequestDao(handle, false).recordStarted(requestId, startedAt));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record when request {} started: {}", requestId, e.toString());
+        }
+        return startedAt;
+    }
+
+    private static PathFile fileOf(PathRow row) {
+        if (row.fileId() == null) {
+            return new PathFile(row.path(), State.FAILED, nonEmpty(row.pathError(), "no such file"), row.createdAt());
+        }
+        if (row.state() == null) {
+            return new PathFile(row.path(), State.FAILED, "the request holds no record of this file", row.createdAt());
+        }
+        return switch (RequestFileState.valueOf(row.state())) {
+            case WAITING -> new PathFile(row.path(), "ACTIVE".equals(row.workState()) ? State.STAGING : State.QUEUED,
+                    null, null);
+            case READY -> new PathFile(row.path(), State.READY, null, row.completedAt());
+            case FAILED -> new PathFile(row.path(), State.FAILED, nonEmpty(row.error(), "staging failed"), row.completedAt());
+            case CANCELLED -> new PathFile(row.path(), State.CANCELLED, nonEmpty(row.error(), "cancelled"), row.completedAt());
+        };
+    }
+
+    private static String nonEmpty(String text, String otherwise) {
+        return text == null || text.isBlank() ? otherwise : text;
+    }
+}
