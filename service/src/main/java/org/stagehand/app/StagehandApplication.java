@@ -55,8 +55,8 @@ import org.stagehand.http.InputDefences;
 import org.stagehand.http.JsonErrorHandler;
 import org.stagehand.http.MalformedBodyExceptionMapper;
 import org.stagehand.http.RequestBodyLimit;
+import org.stagehand.lifecycle.CleanupSchedule;
 import org.stagehand.lifecycle.StagingAreaCleaner;
-import org.stagehand.lifecycle.StagingAreaCleanup;
 import org.stagehand.metrics.PrometheusTextServlet;
 import org.stagehand.metrics.StagehandGauges;
 import org.stagehand.requests.JdpRequestIds;
@@ -216,7 +216,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         // Before the ports open: a load balancer must not see an instance that is still sweeping.
         dispatcher.prepare();
         environment.lifecycle().manage(dispatcher);
-        environment.lifecycle().manage(new StagingAreaCleanup(cleaner, config.getLifecycle()));
+        environment.lifecycle().manage(new CleanupSchedule(cleaner, config.getLifecycle()));
 
         if (postgres && config.getStaging().getStatusCacheEntries() > 0) {
             // H2 cannot notify: its cache stays dark and every status is read from the database.

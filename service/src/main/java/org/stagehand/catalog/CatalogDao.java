@@ -15,34 +15,45 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @RegisterRowMapper(CatalogEntryMapper.class)
 public interface CatalogDao {
 
+    /** The columns {@link CatalogEntryMapper} reads, for statements that select entries. */
     String COLUMNS = "file_id, staging_path, archive_location, bytes, checksum";
 
-    @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE staging_path IN (<paths>)")
+    @SqlQuery("""
+            SELECT file_id, staging_path, archive_location, bytes, checksum FROM catalog_entry
+            WHERE staging_path IN (<paths>)""")
     List<CatalogEntry> findByStagingPaths(@BindList("paths") Collection<String> stagingPaths);
 
     /**
      * One entry whose path lies below the directory {@code dir} (paths from {@code dir/} up to, not
      * including, {@code dir0}: the next character after {@code /}), or none. H2 compares by code point.
      */
-    @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE staging_path >= :dir || '/' AND staging_path < :dir || '0'"
-            + " ORDER BY staging_path LIMIT 1")
+    @SqlQuery("""
+            SELECT file_id, staging_path, archive_location, bytes, checksum FROM catalog_entry
+            WHERE staging_path >= :dir || '/' AND staging_path < :dir || '0'
+            ORDER BY staging_path LIMIT 1""")
     Optional<CatalogEntry> firstBelow(@Bind("dir") String dir);
 
     /** {@link #firstBelow} on PostgreSQL: byte-order operators, served by the {@code text_pattern_ops} index. */
-    @SqlQuery("SELECT " + COLUMNS + " FROM catalog_entry WHERE staging_path ~>=~ (:dir || '/') AND staging_path ~<~ (:dir || '0')"
-            + " LIMIT 1")
+    @SqlQuery("""
+            SELECT file_id, staging_path, archive_location, bytes, checksum FROM catalog_entry
+            WHERE staging_path ~>=~ (:dir || '/') AND staging_path ~<~ (:dir || '0')
+            LIMIT 1""")
     Optional<CatalogEntry> firstBelowPostgres(@Bind("dir") String dir);
 
-    @SqlQuery("SELECT count(*) FROM catalog_entry")
+    @SqlQuery("""
+            SELECT count(*) FROM catalog_entry""")
     long count();
 
     /** Updates existing entries; returns, per row, how many rows changed (0: not there yet). */
-    @SqlBatch("UPDATE catalog_entry SET staging_path = :stagingPath, archive_location = :archiveLocation,"
-            + " bytes = :bytes, checksum = :checksum, imported_at = :now WHERE file_id = :fileId")
+    @SqlBatch("""
+            UPDATE catalog_entry SET staging_path = :stagingPath, archive_location = :archiveLocation,
+                bytes = :bytes, checksum = :checksum, imported_at = :now
+            WHERE file_id = :fileId""")
     int[] update(@BindMethods List<CatalogRow> rows, @Bind("now") Instant now);
 
-    @SqlBatch("INSERT INTO catalog_entry (file_id, staging_path, archive_location, bytes, checksum, imported_at)"
-            + " VALUES (:fileId, :stagingPath, :archiveLocation, :bytes, :checksum, :now)")
+    @SqlBatch("""
+            INSERT INTO catalog_entry (file_id, staging_path, archive_location, bytes, checksum, imported_at)
+            VALUES (:fileId, :stagingPath, :archiveLocation, :bytes, :checksum, :now)""")
     void insert(@BindMethods List<CatalogRow> rows, @Bind("now") Instant now);
 
     /** A catalog entry in the shape of its row. */

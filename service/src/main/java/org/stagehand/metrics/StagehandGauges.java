@@ -10,6 +10,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.db.DefineStates;
+import org.stagehand.work.FileState;
 import org.stagehand.work.WorkDispatcher;
 
 /**
@@ -24,19 +26,24 @@ public final class StagehandGauges {
     private static final Logger LOG = LoggerFactory.getLogger(StagehandGauges.class);
     private static final Duration REFRESH = Duration.ofSeconds(5);
 
-    /** The queries behind the gauges. */
+    /** The queries behind the gauges: reads of {@code staged_file}, which {@code WorkDao} owns. */
+    @DefineStates(FileState.class)
     public interface GaugeDao {
-        @SqlQuery("SELECT count(*) FROM staged_file WHERE state = 'PENDING'")
+        @SqlQuery("""
+                SELECT count(*) FROM staged_file WHERE state = <FileState.PENDING>""")
         long queued();
 
-        @SqlQuery("SELECT count(*) FROM staged_file WHERE state = 'ACTIVE'")
+        @SqlQuery("""
+                SELECT count(*) FROM staged_file WHERE state = <FileState.ACTIVE>""")
         long underWay();
 
-        @SqlQuery("SELECT count(*) FROM staged_file WHERE state = 'PENDING' AND waiting_for_space")
+        @SqlQuery("""
+                SELECT count(*) FROM staged_file WHERE state = <FileState.PENDING> AND waiting_for_space""")
         long waitingForSpace();
 
-        @SqlQuery("SELECT coalesce(sum(c.bytes), 0) FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id"
-                + " WHERE s.state = 'READY'")
+        @SqlQuery("""
+                SELECT coalesce(sum(c.bytes), 0) FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
+                WHERE s.state = <FileState.READY>""")
         long stagedBytes();
     }
 

@@ -56,7 +56,7 @@ final class RequestWriter {
         }
     }
 
-    private record Pending(NewRequest request, CompletableFuture<Void> stored) {
+    private record QueuedRequest(NewRequest request, CompletableFuture<Void> stored) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestWriter.class);
@@ -68,7 +68,7 @@ final class RequestWriter {
 
     private final Store store;
     private final int writers;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<QueuedRequest> queue = new LinkedBlockingQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
@@ -88,14 +88,14 @@ final class RequestWriter {
             throwIfRefused(store.store(List.of(request)), request);
             return;
         }
-        Pending pending = new Pending(request, new CompletableFuture<>());
-        queue.add(pending);
-        if (!running && queue.remove(pending)) {
+        QueuedRequest queued = new QueuedRequest(request, new CompletableFuture<>());
+        queue.add(queued);
+        if (!running && queue.remove(queued)) {
             // stopped between the check and the add: no writer will take it
             throw stopping();
         }
         try {
-            pending.stored().join();
+            queued.stored().join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
@@ -132,7 +132,7 @@ final class RequestWriter {
      */
     void stop() throws InterruptedException {
         running = false;
-        Pending left;
+        QueuedRequest left;
         while ((left = queue.poll()) != null) {
             left.stored().completeExceptionally(stopping());
         }
@@ -148,7 +148,7 @@ final class RequestWriter {
     }
 
     private void writeUntilStopped() {
-        List<Pending> batch = new ArrayList<>();
+        List<QueuedRequest> batch = new ArrayList<>();
         while (running) {
             try {
                 batch.add(queue.take());
@@ -156,7 +156,7 @@ final class RequestWriter {
                 return;
             }
             int files = batch.get(0).request().ids().size();
-            Pending next;
+            QueuedRequest next;
             while (files < FILES_PER_TRANSACTION && (next = queue.poll()) != null) {
                 batch.add(next);
                 files += next.request().ids().size();
@@ -166,15 +166,15 @@ final class RequestWriter {
         }
     }
 
-    private void write(List<Pending> batch) {
+    private void write(List<QueuedRequest> batch) {
         try {
-            Map<UUID, ApiException> refused = store.store(batch.stream().map(Pending::request).toList());
-            for (Pending pending : batch) {
-                ApiException refusal = refused.get(pending.request().requestId());
+            Map<UUID, ApiException> refused = store.store(batch.stream().map(QueuedRequest::request).toList());
+            for (QueuedRequest queued : batch) {
+                ApiException refusal = refused.get(queued.request().requestId());
                 if (refusal == null) {
-                    pending.stored().complete(null);
+                    queued.stored().complete(null);
                 } else {
-                    pending.stored().completeExceptionally(refusal);
+                    queued.stored().completeExceptionally(refusal);
                 }
             }
         } catch (RuntimeException e) {
@@ -182,14 +182,14 @@ final class RequestWriter {
                 // One request's statement may be what failed (input the checks did not foresee):
                 // each is stored again on its own, so it fails alone and the others are stored.
                 LOG.warn("storing {} requests together failed ({}); storing each on its own", batch.size(), e.toString());
-                batch.forEach(pending -> write(List.of(pending)));
+                batch.forEach(queued -> write(List.of(queued)));
                 return;
             }
             // The database is out of reach: every request of the transaction fails alike.
             LOG.debug("storing {} requests together failed", batch.size(), e);
-            batch.forEach(pending -> pending.stored().completeExceptionally(e));
+            batch.forEach(queued -> queued.stored().completeExceptionally(e));
         } catch (Error e) {
-            batch.forEach(pending -> pending.stored().completeExceptionally(e));
+            batch.forEach(queued -> queued.stored().completeExceptionally(e));
             throw e;
         }
     }

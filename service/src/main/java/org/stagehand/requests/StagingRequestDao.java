@@ -22,7 +22,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.stagehand.catalog.CatalogDao;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.catalog.CatalogEntryMapper;
-import org.stagehand.staging.RequestFileState;
+import org.stagehand.work.RequestFileState;
 
 /**
  * Staging requests and their files, on one handle. A plain class over Jdbi's fluent API rather than a
@@ -354,7 +354,7 @@ final class StagingRequestDao {
                     Long size = rs.wasNull() ? null : bytes;
                     Timestamp completed = rs.getTimestamp("completed_at");
                     return new RequestFile(rs.getString("file_id"), rs.getString("staging_path"),
-                            RequestFileState.valueOf(rs.getString("state")).apiName(), size, rs.getString("error"),
+                            RequestFileState.valueOf(rs.getString("state")).dtsName(), size, rs.getString("error"),
                             completed == null ? null : completed.toInstant().toString());
                 })
                 .list();

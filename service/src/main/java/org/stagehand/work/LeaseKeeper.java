@@ -25,6 +25,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.transaction.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.db.DefineStates;
 
 /**
  * Renews the leases of this instance's claims, on a thread and a database connection of its own:
@@ -57,23 +58,28 @@ public final class LeaseKeeper {
     }
 
     /** The lease statements, on the lease thread's own connection. */
+    @DefineStates(FileState.class)
     interface LeaseDao {
         /** Locks the rows still leased under these tokens, skipping rows another session holds. */
-        @SqlQuery("SELECT file_id FROM staged_file WHERE state = 'ACTIVE' AND lease_token IN (<tokens>)"
-                + " FOR UPDATE SKIP LOCKED")
+        @SqlQuery("""
+                SELECT file_id FROM staged_file WHERE state = <FileState.ACTIVE> AND lease_token IN (<tokens>)
+                FOR UPDATE SKIP LOCKED""")
         List<String> lockLeased(@BindList("tokens") Collection<String> tokens);
 
-        @SqlUpdate("UPDATE staged_file SET lease_expires_at = :expires WHERE file_id IN (<ids>)")
+        @SqlUpdate("""
+                UPDATE staged_file SET lease_expires_at = :expires WHERE file_id IN (<ids>)""")
         int extend(@BindList("ids") Collection<String> fileIds, @Bind("expires") Instant expires);
 
         /** The files held under these tokens, whoever holds their row locks at this moment. */
-        @SqlQuery("SELECT file_id, lease_token FROM staged_file WHERE state = 'ACTIVE' AND lease_token IN (<tokens>)")
+        @SqlQuery("""
+                SELECT file_id, lease_token FROM staged_file WHERE state = <FileState.ACTIVE> AND lease_token IN (<tokens>)""")
         @KeyColumn("file_id")
         @ValueColumn("lease_token")
         Map<String, String> heldUnder(@BindList("tokens") Collection<String> tokens);
 
         /** Keeps this run's epoch alive, as long as its leases; 0 when a later run of its name ended it. */
-        @SqlUpdate("UPDATE instance_epoch SET alive_until = :until WHERE epoch = :epoch")
+        @SqlUpdate("""
+                UPDATE instance_epoch SET alive_until = :until WHERE epoch = :epoch""")
         int keepEpoch(@Bind("epoch") String epoch, @Bind("until") Instant until);
 
         /**

@@ -43,13 +43,13 @@ final class PromotionQueue {
     static final int MAX_BACKLOG = 2 * MAX_GROUP;
 
     /** A verified file waiting to be moved into place and recorded, for the recorder of its batch. */
-    record Pending(OutcomeRecorder recorder, StagingItem item, ClaimedFile claim, StagingArea.Promotion promotion,
+    record VerifiedCopy(OutcomeRecorder recorder, StagingItem item, ClaimedFile claim, StagingArea.Promotion promotion,
                    long bytes, CompletableFuture<Void> done) {
     }
 
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<VerifiedCopy> queue = new LinkedBlockingQueue<>();
     /** Groups in place, waiting to be recorded: the next group is flushed while one is recorded. */
-    private final BlockingQueue<List<Pending>> inPlace = new LinkedBlockingQueue<>();
+    private final BlockingQueue<List<VerifiedCopy>> inPlace = new LinkedBlockingQueue<>();
     private final WorkDao dao;
     private final StagingArea area;
     private final Executor flushers;
@@ -86,11 +86,11 @@ final class PromotionQueue {
             thread.interrupt();
             thread.join();
         }
-        List<Pending> abandoned = new ArrayList<>();
+        List<VerifiedCopy> abandoned = new ArrayList<>();
         queue.drainTo(abandoned);
         inPlace.forEach(abandoned::addAll);
         inPlace.clear();
-        abandoned.forEach(pending -> pending.done().cancel(false));
+        abandoned.forEach(copy -> copy.done().cancel(false));
     }
 
     /** How many files wait for their group. */
@@ -102,14 +102,14 @@ final class PromotionQueue {
     CompletableFuture<Void> submit(OutcomeRecorder recorder, StagingItem item, ClaimedFile claim,
                                    StagingArea.Promotion promotion, long bytes) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Pending(recorder, item, claim, promotion, bytes, done));
+        queue.add(new VerifiedCopy(recorder, item, claim, promotion, bytes, done));
         return done;
     }
 
     private void promoteGroups() {
         while (!Thread.currentThread().isInterrupted()) {
-            List<Pending> group = new ArrayList<>();
-            List<Pending> flushed = new ArrayList<>();
+            List<VerifiedCopy> group = new ArrayList<>();
+            List<VerifiedCopy> flushed = new ArrayList<>();
             try {
                 group.add(queue.take());
                 queue.drainTo(group, MAX_GROUP - 1);
@@ -122,25 +122,25 @@ final class PromotionQueue {
                 if (!flushed.isEmpty()) {
                     inPlace.add(flushed);
                 }
-                Set<Pending> handedOn = Collections.newSetFromMap(new IdentityHashMap<>());
+                Set<VerifiedCopy> handedOn = Collections.newSetFromMap(new IdentityHashMap<>());
                 handedOn.addAll(flushed);
                 // The batches waiting on the others go on; a file left unrecorded is found in place on its next claim.
-                group.stream().filter(pending -> !handedOn.contains(pending)).forEach(pending -> pending.done().complete(null));
+                group.stream().filter(copy -> !handedOn.contains(copy)).forEach(copy -> copy.done().complete(null));
             }
         }
     }
 
     /** Flushes a group to disk; returns those flushed, having handled the failures. */
-    private List<Pending> flush(List<Pending> group) throws InterruptedException {
+    private List<VerifiedCopy> flush(List<VerifiedCopy> group) throws InterruptedException {
         Map<StagingArea.Promotion, IOException> failures =
-                area.flush(group.stream().map(Pending::promotion).toList(), flushers);
-        List<Pending> flushed = new ArrayList<>();
-        for (Pending pending : group) {
-            IOException failure = failures.get(pending.promotion());
+                area.flush(group.stream().map(VerifiedCopy::promotion).toList(), flushers);
+        List<VerifiedCopy> flushed = new ArrayList<>();
+        for (VerifiedCopy copy : group) {
+            IOException failure = failures.get(copy.promotion());
             if (failure != null) {
-                pending.recorder().promotionFailed(pending.item(), pending.claim(), failure);
+                copy.recorder().promotionFailed(copy.item(), copy.claim(), failure);
             } else {
-                flushed.add(pending);
+                flushed.add(copy);
             }
         }
         return flushed;
@@ -148,41 +148,41 @@ final class PromotionQueue {
 
     private void recordGroups() {
         while (!Thread.currentThread().isInterrupted()) {
-            List<Pending> group = new ArrayList<>();
+            List<VerifiedCopy> group = new ArrayList<>();
             try {
                 group.addAll(inPlace.take());
                 // Groups that were flushed while the last one was recorded go in one transaction.
-                List<List<Pending>> more = new ArrayList<>();
+                List<List<VerifiedCopy>> more = new ArrayList<>();
                 inPlace.drainTo(more);
                 more.forEach(group::addAll);
                 record(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                group.forEach(pending -> pending.done().complete(null));
+                group.forEach(copy -> copy.done().complete(null));
             }
         }
     }
 
     /**
      * Moves a flushed group into place and records it ready, in one transaction that first checks
-     * each claim is still this instance's (see {@link WorkDao#recordReady}). A file whose claim was
+     * each claim is still this instance's (see {@link WorkDao#placeAndSettleReady}). A file whose claim was
      * taken over is never moved: its temporary file is deleted.
      */
-    private void record(List<Pending> group) {
-        Map<String, Pending> byFile = new LinkedHashMap<>();
+    private void record(List<VerifiedCopy> group) {
+        Map<String, VerifiedCopy> byFile = new LinkedHashMap<>();
         Map<String, String> tokenByFile = new LinkedHashMap<>();
-        for (Pending pending : group) {
-            pending.recorder().settling(pending.item().fileId());
-            byFile.put(pending.item().fileId(), pending);
-            tokenByFile.put(pending.item().fileId(), pending.claim().leaseToken());
+        for (VerifiedCopy copy : group) {
+            copy.recorder().settling(copy.item().fileId());
+            byFile.put(copy.item().fileId(), copy);
+            tokenByFile.put(copy.item().fileId(), copy.claim().leaseToken());
         }
         Set<String> held = ConcurrentHashMap.newKeySet();
         Map<String, IOException> failures = new ConcurrentHashMap<>();
         Set<String> recorded = Set.of();
         boolean checked = false;
         try {
-            recorded = dao.recordReady(tokenByFile, clock.instant(), heldFiles -> {
+            recorded = dao.placeAndSettleReady(tokenByFile, clock.instant(), heldFiles -> {
                 held.addAll(heldFiles);
                 return moveIntoPlace(heldFiles, byFile, failures);
             });
@@ -192,19 +192,19 @@ final class PromotionQueue {
             // found verified on their next claim; the claims are taken back later.
             LOG.error("cannot record {} staged files ready: {}", tokenByFile.size(), e.toString());
         }
-        for (Pending pending : group) {
-            String fileId = pending.item().fileId();
+        for (VerifiedCopy copy : group) {
+            String fileId = copy.item().fileId();
             IOException failure = failures.get(fileId);
             if (recorded.contains(fileId)) {
                 continue;
             }
             if (failure != null) {
-                pending.recorder().promotionFailed(pending.item(), pending.claim(), failure);
+                copy.recorder().promotionFailed(copy.item(), copy.claim(), failure);
             } else if (checked && !held.contains(fileId)) {
                 LOG.warn("claim on {} was taken over while it was staged; its copy is not moved into place", fileId);
             }
-            if (!pending.promotion().isInPlace()) {
-                area.discard(pending.promotion().temporary());
+            if (!copy.promotion().isInPlace()) {
+                area.discard(copy.promotion().temporary());
             }
         }
     }
@@ -214,30 +214,30 @@ final class PromotionQueue {
      * as long as that transaction's row locks are sure to stand: a session frozen past half the
      * server's idle limit may have been ended, its locks released and its claims taken over.
      */
-    private Set<String> moveIntoPlace(Set<String> heldFiles, Map<String, Pending> byFile,
+    private Set<String> moveIntoPlace(Set<String> heldFiles, Map<String, VerifiedCopy> byFile,
                                       Map<String, IOException> failures) {
         long checkedAt = System.nanoTime();
-        List<Pending> pendings = heldFiles.stream().map(byFile::get).toList();
+        List<VerifiedCopy> copies = heldFiles.stream().map(byFile::get).toList();
         Map<StagingArea.Promotion, IOException> moveFailures;
         try {
             freezePoints.reached(FreezePoints.Point.MOVING_INTO_PLACE);
-            moveFailures = area.moveIntoPlace(pendings.stream().map(Pending::promotion).toList(), flushers,
+            moveFailures = area.moveIntoPlace(copies.stream().map(VerifiedCopy::promotion).toList(), flushers,
                     () -> System.nanoTime() - checkedAt < moveWindow.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while moving files into place", e);
         }
         Set<String> placed = new LinkedHashSet<>();
-        for (Pending pending : pendings) {
-            IOException failure = moveFailures.get(pending.promotion());
+        for (VerifiedCopy copy : copies) {
+            IOException failure = moveFailures.get(copy.promotion());
             if (failure != null) {
-                failures.put(pending.item().fileId(), failure);
+                failures.put(copy.item().fileId(), failure);
                 continue;
             }
-            if (!pending.promotion().isInPlace()) {
-                metrics.fileStaged(pending.bytes());
+            if (!copy.promotion().isInPlace()) {
+                metrics.fileStaged(copy.bytes());
             }
-            placed.add(pending.item().fileId());
+            placed.add(copy.item().fileId());
         }
         return placed;
     }

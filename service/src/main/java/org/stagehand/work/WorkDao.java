@@ -25,12 +25,14 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.jdbi.v3.sqlobject.transaction.Transaction;
 import org.jdbi.v3.sqlobject.transaction.Transactional;
 import org.stagehand.catalog.CatalogEntryMapper;
+import org.stagehand.db.DefineStates;
 
 /**
  * The {@code staged_file} work queue: claims under leases, and the recording of outcomes, which
  * also settles the file for every request waiting on it. What to claim is decided in the work
  * code ({@link WorkClaimer}), inside {@link #inTransaction}.
  */
+@DefineStates({FileState.class, RequestFileState.class})
 @RegisterRowMapper(WorkDao.ClaimedFileMapper.class)
 public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
 
@@ -58,7 +60,8 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
             + " WHERE s.lease_token = :token ORDER BY s.not_before, s.file_id")
     List<ClaimedFile> claimedBy(@Bind("token") String token);
 
-    @SqlQuery("SELECT file_id FROM staged_file WHERE file_id = :fileId AND state = 'PENDING' FOR UPDATE")
+    @SqlQuery("""
+            SELECT file_id FROM staged_file WHERE file_id = :fileId AND state = <FileState.PENDING> FOR UPDATE""")
     List<String> lockPending(@Bind("fileId") String fileId);
 
     /**
@@ -70,42 +73,46 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
         if (lockPending(fileId).isEmpty()) {
             return false;
         }
-        finishAndSettle(List.of(fileId), FileState.FAILED, error, now);
+        settle(List.of(fileId), FileState.FAILED, error, now);
         return true;
     }
 
     /** The lease tokens of those of these files that are claimed, locking their rows. */
-    @SqlQuery("SELECT file_id, lease_token FROM staged_file WHERE file_id IN (<ids>) AND lease_token IS NOT NULL"
-            + " ORDER BY file_id FOR UPDATE")
+    @SqlQuery("""
+            SELECT file_id, lease_token FROM staged_file WHERE file_id IN (<ids>) AND lease_token IS NOT NULL
+            ORDER BY file_id FOR UPDATE""")
     @KeyColumn("file_id")
     @ValueColumn("lease_token")
     Map<String, String> lockClaims(@BindList("ids") Collection<String> fileIds);
 
-    @SqlUpdate("UPDATE staged_file SET state = :state, last_error = :error, lease_owner = NULL, lease_token = NULL,"
-            + " lease_expires_at = NULL, updated_at = :now WHERE file_id IN (<ids>)")
-    int finish(@BindList("ids") Collection<String> fileIds, @Bind("state") FileState state,
-               @Bind("error") String error, @Bind("now") Instant now);
+    /** Sets the work rows of these files to a final state, their claims ended. */
+    @SqlUpdate("""
+            UPDATE staged_file SET state = :state, last_error = :error, lease_owner = NULL, lease_token = NULL,
+                lease_expires_at = NULL, updated_at = :now
+            WHERE file_id IN (<ids>)""")
+    int setFinalState(@BindList("ids") Collection<String> fileIds, @Bind("state") FileState state,
+                      @Bind("error") String error, @Bind("now") Instant now);
 
-    @SqlUpdate("UPDATE request_file SET state = :state, error = :error, completed_at = :now"
-            + " WHERE file_id IN (<ids>) AND state = 'WAITING'")
-    int settleWaitingRequests(@BindList("ids") Collection<String> fileIds, @Bind("state") String requestFileState,
+    @SqlUpdate("""
+            UPDATE request_file SET state = :state, error = :error, completed_at = :now
+            WHERE file_id IN (<ids>) AND state = <RequestFileState.WAITING>""")
+    int settleWaitingRequests(@BindList("ids") Collection<String> fileIds, @Bind("state") RequestFileState state,
                               @Bind("error") String error, @Bind("now") Instant now);
 
     /**
-     * Records files as finished in one transaction, for each file and for every request waiting on
-     * it, but only those still held under the given claim tokens: a file another instance took over
-     * is left to it.
+     * Records a permanent failure of a claimed file, for the file and every request waiting on it,
+     * in one transaction, but only while the file is still held under {@code token}: a file another
+     * instance took over is left to it.
      *
-     * @param tokenByFile the claim token under which each file was staged
-     * @return the files recorded
+     * @return false when the claim was lost
      */
     @Transaction
-    default Set<String> recordFinished(Map<String, String> tokenByFile, FileState state, String error, Instant now) {
-        Set<String> held = lockHeld(tokenByFile);
+    default boolean failClaimed(String fileId, String token, String error, Instant now) {
+        Set<String> held = lockHeld(Map.of(fileId, token));
         if (!held.isEmpty()) {
-            finishAndSettle(held, state, error, now);
+            settle(held, FileState.FAILED, error, now);
         }
-        return held;
+        return !held.isEmpty();
     }
 
     /** Locks the rows of these claims and returns the files still held under their tokens. */
@@ -117,10 +124,13 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
                 .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
-    /** Sets files to a final state, and every request row waiting on them; the caller holds their row locks. */
-    default void finishAndSettle(Collection<String> fileIds, FileState state, String error, Instant now) {
-        finish(fileIds, state, error, now);
-        settleWaitingRequests(fileIds, state.name(), error, now);
+    /**
+     * Sets files to a final state, and every request row waiting on them to the state that follows
+     * ({@link RequestFileState#of}); the caller holds their row locks.
+     */
+    default void settle(Collection<String> fileIds, FileState state, String error, Instant now) {
+        setFinalState(fileIds, state, error, now);
+        settleWaitingRequests(fileIds, RequestFileState.of(state), error, now);
     }
 
     /**
@@ -136,25 +146,21 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
      * @return the files recorded ready
      */
     @Transaction
-    default Set<String> recordReady(Map<String, String> tokenByFile, Instant now,
-                                    Function<Set<String>, Set<String>> moveIntoPlace) {
+    default Set<String> placeAndSettleReady(Map<String, String> tokenByFile, Instant now,
+                                            Function<Set<String>, Set<String>> moveIntoPlace) {
         Set<String> held = lockHeld(tokenByFile);
         Set<String> placed = held.isEmpty() ? Set.of() : moveIntoPlace.apply(held);
         if (!placed.isEmpty()) {
-            finishAndSettle(placed, FileState.READY, null, now);
+            settle(placed, FileState.READY, null, now);
         }
         return placed;
     }
 
-    /** Records a permanent failure; returns false when the claim was lost. */
-    default boolean recordFailed(String fileId, String token, String error, Instant now) {
-        return !recordFinished(Map.of(fileId, token), FileState.FAILED, error, now).isEmpty();
-    }
-
     /** Puts a claimed file back in the queue, due at {@code notBefore}; false when the claim was lost. */
-    @SqlUpdate("UPDATE staged_file SET state = 'PENDING', not_before = :notBefore, last_error = :error,"
-            + " lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = :now"
-            + " WHERE file_id = :fileId AND lease_token = :token")
+    @SqlUpdate("""
+            UPDATE staged_file SET state = <FileState.PENDING>, not_before = :notBefore, last_error = :error,
+                lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = :now
+            WHERE file_id = :fileId AND lease_token = :token""")
     int reschedule(@Bind("fileId") String fileId, @Bind("token") String token, @Bind("notBefore") Instant notBefore,
                    @Bind("error") String error, @Bind("now") Instant now);
 
@@ -163,13 +169,16 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
      * by anyone else: an instance frozen inside a transaction must not hold the takeover up (its
      * rows are taken once the server ends its session, see {@code work.transactionIdleTimeout}).
      */
-    @SqlQuery("SELECT file_id, lease_token FROM staged_file WHERE state = 'ACTIVE'"
-            + " AND (lease_expires_at < :now OR lease_owner = :owner) ORDER BY file_id FOR UPDATE SKIP LOCKED")
+    @SqlQuery("""
+            SELECT file_id, lease_token FROM staged_file WHERE state = <FileState.ACTIVE>
+                AND (lease_expires_at < :now OR lease_owner = :owner)
+            ORDER BY file_id FOR UPDATE SKIP LOCKED""")
     @KeyColumn("file_id")
     @ValueColumn("lease_token")
     Map<String, String> lockAbandoned(@Bind("now") Instant now, @Bind("owner") String owner);
 
-    @SqlQuery("SELECT file_id, staging_path FROM catalog_entry WHERE file_id IN (<ids>)")
+    @SqlQuery("""
+            SELECT file_id, staging_path FROM catalog_entry WHERE file_id IN (<ids>)""")
     @KeyColumn("file_id")
     @ValueColumn("staging_path")
     Map<String, String> stagingPaths(@BindList("ids") Collection<String> fileIds);
@@ -199,15 +208,20 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
     }
 
     /** Files of these claims that no request waits for any more (their requests were cancelled). */
-    @SqlQuery("SELECT s.file_id FROM staged_file s WHERE s.state = 'ACTIVE' AND s.lease_token IN (<tokens>)"
-            + " AND NOT EXISTS (SELECT 1 FROM request_file w WHERE w.file_id = s.file_id AND w.state = 'WAITING')")
+    @SqlQuery("""
+            SELECT s.file_id FROM staged_file s WHERE s.state = <FileState.ACTIVE> AND s.lease_token IN (<tokens>)
+                AND NOT EXISTS (SELECT 1 FROM request_file w
+                                WHERE w.file_id = s.file_id AND w.state = <RequestFileState.WAITING>)""")
     List<String> unwantedClaims(@BindList("tokens") Collection<String> tokens);
 
-    @SqlQuery("SELECT count(*) FROM request_file WHERE file_id = :fileId AND state = 'WAITING'")
+    @SqlQuery("""
+            SELECT count(*) FROM request_file WHERE file_id = :fileId AND state = <RequestFileState.WAITING>""")
     long waitingRequests(@Bind("fileId") String fileId);
 
-    @SqlUpdate("UPDATE staged_file SET state = 'IDLE', lease_owner = NULL, lease_token = NULL,"
-            + " lease_expires_at = NULL, updated_at = :now WHERE file_id = :fileId AND lease_token = :token")
+    @SqlUpdate("""
+            UPDATE staged_file SET state = <FileState.IDLE>, lease_owner = NULL, lease_token = NULL,
+                lease_expires_at = NULL, updated_at = :now
+            WHERE file_id = :fileId AND lease_token = :token""")
     int idle(@Bind("fileId") String fileId, @Bind("token") String token, @Bind("now") Instant now);
 
     /**
@@ -227,23 +241,27 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
         }
     }
 
-    @SqlQuery("SELECT DISTINCT lease_token FROM staged_file WHERE state = 'ACTIVE'")
+    @SqlQuery("""
+            SELECT DISTINCT lease_token FROM staged_file WHERE state = <FileState.ACTIVE>""")
     List<String> activeLeaseTokens();
 
     /** Records the start of a run of an instance: its epoch begins each lease token it makes. */
-    @SqlUpdate("INSERT INTO instance_epoch (epoch, instance_name, started_at, alive_until)"
-            + " VALUES (:epoch, :name, :now, :aliveUntil)")
+    @SqlUpdate("""
+            INSERT INTO instance_epoch (epoch, instance_name, started_at, alive_until)
+            VALUES (:epoch, :name, :now, :aliveUntil)""")
     void startEpoch(@Bind("epoch") String epoch, @Bind("name") String instanceName, @Bind("now") Instant now,
                     @Bind("aliveUntil") Instant aliveUntil);
 
     /** Ends the earlier runs of an instance name (a restarted instance succeeds them), or this run at a stop. */
-    @SqlUpdate("UPDATE instance_epoch SET alive_until = :now WHERE instance_name = :name"
-            + " AND (epoch <> :epoch OR :includingThis) AND alive_until > :now")
+    @SqlUpdate("""
+            UPDATE instance_epoch SET alive_until = :now
+            WHERE instance_name = :name AND (epoch <> :epoch OR :includingThis) AND alive_until > :now""")
     int endEpochs(@Bind("name") String instanceName, @Bind("epoch") String epoch,
                   @Bind("includingThis") boolean includingThis, @Bind("now") Instant now);
 
     /** The epochs of runs known to be over: ended, or not kept alive by their lease thread. */
-    @SqlQuery("SELECT epoch FROM instance_epoch WHERE alive_until < :now")
+    @SqlQuery("""
+            SELECT epoch FROM instance_epoch WHERE alive_until < :now""")
     Set<String> endedEpochs(@Bind("now") Instant now);
 
     /** Maps a claim: the catalog columns plus {@code attempts} and {@code lease_token}. */

@@ -59,7 +59,7 @@ public interface TestDatabase {
         private SharedPostgres() {
         }
 
-        static synchronized EmbeddedPostgres server() {
+        public static synchronized EmbeddedPostgres server() {
             if (server == null) {
                 try {
                     server = EmbeddedPostgres.builder().start();

@@ -7,16 +7,16 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the clean-up every {@code lifecycle.cleanupInterval}. */
-public final class StagingAreaCleanup implements Managed {
+/** Runs the {@link StagingAreaCleaner} every {@code lifecycle.cleanupInterval}: the schedule, not the clean-up. */
+public final class CleanupSchedule implements Managed {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StagingAreaCleanup.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CleanupSchedule.class);
 
     private final StagingAreaCleaner cleaner;
     private final long intervalMillis;
     private ScheduledExecutorService scheduler;
 
-    public StagingAreaCleanup(StagingAreaCleaner cleaner, LifecycleConfiguration config) {
+    public CleanupSchedule(StagingAreaCleaner cleaner, LifecycleConfiguration config) {
         this.cleaner = cleaner;
         this.intervalMillis = config.getCleanupInterval().toMilliseconds();
     }
