@@ -5,17 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,15 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.Checksum;
@@ -45,15 +34,6 @@ import org.stagehand.backend.Checksum;
 public final class StagingArea {
 
     private static final Logger LOG = LoggerFactory.getLogger(StagingArea.class);
-
-    /**
-     * Temporary files: {@code .<name>.<32 hex token>.stagehand-part}, hidden from a casual listing;
-     * a token begins with the epoch of the run that made it.
-     */
-    private static final String TEMPORARY_SUFFIX = ".stagehand-part";
-    private static final Pattern TEMPORARY_NAME = Pattern.compile("^\\..*\\.([0-9a-f]{32})\\.stagehand-part$");
-    /** Keeps temporary names within the usual 255-byte limit on a file name. */
-    private static final int MAX_NAME_PREFIX = 120;
 
     private final Path root;
     private final StagingRootGuard guard;
@@ -121,12 +101,7 @@ public final class StagingArea {
 
     /** The temporary file used for {@code path} by the claim {@code token}; nothing is created. */
     public Path temporaryFile(RelativePath path, String token) {
-        Path target = target(path);
-        String name = target.getFileName().toString();
-        if (name.length() > MAX_NAME_PREFIX) {
-            name = name.substring(0, MAX_NAME_PREFIX);
-        }
-        return target.resolveSibling("." + name + "." + token + TEMPORARY_SUFFIX);
+        return TemporaryFiles.of(target(path), token);
     }
 
     /**
@@ -261,7 +236,8 @@ public final class StagingArea {
                 failures.put(promotion, new IOException(e.getMessage(), e));
             }
         }
-        failures.putAll(inParallel(files.keySet(), promotion -> flush(guard.resolve(files.get(promotion))), flushers));
+        failures.putAll(Flushes.inParallel(files.keySet(), promotion -> Flushes.flush(guard.resolve(files.get(promotion))),
+                flushers));
         return failures;
     }
 
@@ -304,53 +280,8 @@ public final class StagingArea {
             }
             directories.add(target.getParent());
         }
-        inParallel(directories, StagingArea::syncDirectory, flushers);
+        Flushes.inParallel(directories, Flushes::syncDirectory, flushers);
         return failures;
-    }
-
-    private interface FileAction<T> {
-        void apply(T subject) throws IOException;
-    }
-
-    /** Applies an action to each subject, in parallel when there are several; returns the failures. */
-    private static <T> Map<T, IOException> inParallel(Collection<T> subjects, FileAction<T> action, Executor executor)
-            throws InterruptedException {
-        Map<T, IOException> failures = new ConcurrentHashMap<>();
-        // One subject is handled on the calling thread: a lone file need not wait for a pool thread.
-        Executor runner = subjects.size() == 1 ? Runnable::run : executor;
-        List<CompletableFuture<Void>> running = new ArrayList<>();
-        for (T subject : subjects) {
-            running.add(CompletableFuture.runAsync(() -> {
-                try {
-                    action.apply(subject);
-                } catch (IOException e) {
-                    failures.put(subject, e);
-                }
-            }, runner));
-        }
-        try {
-            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a flush failed unexpectedly", e.getCause());
-        }
-        return failures;
-    }
-
-    /** Flushes a file or directory to disk. */
-    private static void flush(Path file) throws IOException {
-        // Opened for reading: Linux flushes through any descriptor, and a copy found in place may be read-only.
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
-    }
-
-    private static void syncDirectory(Path directory) {
-        try {
-            flush(directory);
-        } catch (IOException e) {
-            // Some file systems refuse to open or sync directories; the rename is still atomic there.
-            LOG.debug("cannot sync directory {}: {}", directory, e.toString());
-        }
     }
 
     /** Deletes the copy at {@code path}'s place, if any (a link there is removed, not followed). */
@@ -373,12 +304,7 @@ public final class StagingArea {
      * the takeover of claims delete such files.
      */
     public static String temporaryNameProblem(String path) {
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        if (name.startsWith(".") && name.endsWith(TEMPORARY_SUFFIX)) {
-            return "path '" + path + "' has the form of the service's temporary files (.<name>.<token>"
-                    + TEMPORARY_SUFFIX + ")";
-        }
-        return null;
+        return TemporaryFiles.nameProblem(path);
     }
 
     /**
@@ -393,50 +319,6 @@ public final class StagingArea {
      * @return how many files were deleted
      */
     public int sweepTemporaryFiles(Supplier<Predicate<String>> kept) throws IOException {
-        List<Path> candidates = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                if (attributes.isRegularFile() && TEMPORARY_NAME.matcher(file.getFileName().toString()).matches()) {
-                    candidates.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        if (candidates.isEmpty()) {
-            return 0;
-        }
-        Predicate<String> keep = kept.get();
-        int deleted = 0;
-        for (Path file : candidates) {
-            Matcher matcher = TEMPORARY_NAME.matcher(file.getFileName().toString());
-            if (matcher.matches() && !keep.test(matcher.group(1)) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    guard.deleteIfExists(file);
-                    deleted++;
-                } catch (NoSuchFileException e) {
-                    // deleted meanwhile by its own worker
-                } catch (IOException e) {
-                    LOG.warn("cannot delete leftover temporary file {}: {}", file, e.toString());
-                }
-            }
-        }
-        return deleted;
+        return TemporaryFiles.sweep(root, guard, kept);
     }
 }

@@ -46,7 +46,8 @@ public interface LifecycleDao {
     @SqlQuery("""
             SELECT s.file_id, c.staging_path, coalesce(c.bytes, 0) AS bytes
             FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
-            WHERE s.state = <FileState.READY> AND NOT """ + PINNED + """
+            WHERE s.state = <FileState.READY> AND NOT
+            """ + PINNED + """
             ORDER BY s.last_requested_at, s.file_id LIMIT :limit""")
     List<EvictionCandidate> evictionCandidates(@Bind("pinnedSince") Instant pinnedSince, @Bind("now") Instant now,
                                                @Bind("limit") int limit);
@@ -54,7 +55,8 @@ public interface LifecycleDao {
     /** Locks a ready copy's row if it is still unpinned; empty when it is pinned or gone meanwhile. */
     @SqlQuery("""
             SELECT s.file_id FROM staged_file s
-            WHERE s.file_id = :fileId AND s.state = <FileState.READY> AND NOT """ + PINNED + """
+            WHERE s.file_id = :fileId AND s.state = <FileState.READY> AND NOT
+            """ + PINNED + """
             FOR UPDATE""")
     List<String> lockIfUnpinned(@Bind("fileId") String fileId, @Bind("pinnedSince") Instant pinnedSince,
                                 @Bind("now") Instant now);
