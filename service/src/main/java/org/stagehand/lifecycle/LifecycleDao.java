@@ -61,11 +61,6 @@ public interface LifecycleDao {
     List<String> lockIfUnpinned(@Bind("fileId") String fileId, @Bind("pinnedSince") Instant pinnedSince,
                                 @Bind("now") Instant now);
 
-    /** Forgets an evicted copy; a later request queues the file afresh. */
-    @SqlUpdate("""
-            DELETE FROM staged_file WHERE file_id = :fileId AND state = <FileState.READY>""")
-    int forgetCopy(@Bind("fileId") String fileId);
-
     /** Bytes the staging area holds or is about to: ready copies and copies under way. */
     @SqlQuery("""
             SELECT coalesce(sum(c.bytes), 0) FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id

@@ -15,6 +15,7 @@ import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
 import org.stagehand.area.StagingRootGuard;
 import org.stagehand.work.SpaceGuard;
+import org.stagehand.work.WorkDao;
 
 /**
  * Keeps the staging area from filling up: evicts copies no request pins any more, least recently
@@ -139,7 +140,7 @@ public final class StagingAreaCleaner implements SpaceGuard {
                 LOG.warn("cannot evict {}: {}", candidate.stagingPath(), e.toString());
                 return false;
             }
-            dao.forgetCopy(candidate.fileId());
+            handle.attach(WorkDao.class).forgetCopy(candidate.fileId());
             return true;
         });
     }

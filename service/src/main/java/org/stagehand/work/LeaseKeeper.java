@@ -5,9 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -16,16 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
-import org.jdbi.v3.sqlobject.config.KeyColumn;
-import org.jdbi.v3.sqlobject.config.ValueColumn;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindList;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
-import org.jdbi.v3.sqlobject.transaction.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stagehand.db.DefineStates;
 
 /**
  * Renews the leases of this instance's claims, on a thread and a database connection of its own:
@@ -57,53 +47,14 @@ public final class LeaseKeeper {
         void lapsing(Instant leasedUntil);
     }
 
-    /** The lease statements, on the lease thread's own connection. */
-    @DefineStates(FileState.class)
-    interface LeaseDao {
-        /** Locks the rows still leased under these tokens, skipping rows another session holds. */
-        @SqlQuery("""
-                SELECT file_id FROM staged_file WHERE state = <FileState.ACTIVE> AND lease_token IN (<tokens>)
-                FOR UPDATE SKIP LOCKED""")
-        List<String> lockLeased(@BindList("tokens") Collection<String> tokens);
-
-        @SqlUpdate("""
-                UPDATE staged_file SET lease_expires_at = :expires WHERE file_id IN (<ids>)""")
-        int extend(@BindList("ids") Collection<String> fileIds, @Bind("expires") Instant expires);
-
-        /** The files held under these tokens, whoever holds their row locks at this moment. */
-        @SqlQuery("""
-                SELECT file_id, lease_token FROM staged_file WHERE state = <FileState.ACTIVE> AND lease_token IN (<tokens>)""")
-        @KeyColumn("file_id")
-        @ValueColumn("lease_token")
-        Map<String, String> heldUnder(@BindList("tokens") Collection<String> tokens);
-
-        /** Keeps this run's epoch alive, as long as its leases; 0 when a later run of its name ended it. */
-        @SqlUpdate("""
-                UPDATE instance_epoch SET alive_until = :until WHERE epoch = :epoch""")
-        int keepEpoch(@Bind("epoch") String epoch, @Bind("until") Instant until);
-
-        /**
-         * Extends the leases of these claims and returns, by file, the tokens still held. A row
-         * locked by another session (a request being stored for the file) is not extended this
-         * round, but it is still held: nobody can take over a locked row either.
-         */
-        @Transaction
-        default Map<String, String> renew(Collection<String> tokens, Instant expires) {
-            List<String> leased = lockLeased(tokens);
-            if (!leased.isEmpty() && extend(leased, expires) != leased.size()) {
-                throw new IllegalStateException("renewed fewer leases than it had locked");
-            }
-            return heldUnder(tokens);
-        }
-    }
-
     /** Opens the lease thread's connection. */
     public interface ConnectionOpener {
         Connection open() throws SQLException;
     }
 
     private final DedicatedConnection connection;
-    private final LeaseDao dao;
+    /** The lease statements, on the lease thread's own connection. */
+    private final WorkDao dao;
     private final Duration leaseDuration;
     private final Duration period;
     private final Clock clock;
@@ -119,7 +70,7 @@ public final class LeaseKeeper {
                 Clock clock, FreezePoints freezePoints, Claims claims) {
         this.epoch = epoch;
         this.connection = new DedicatedConnection(opener);
-        this.dao = Jdbi.create(connection).installPlugin(new SqlObjectPlugin()).onDemand(LeaseDao.class);
+        this.dao = Jdbi.create(connection).installPlugin(new SqlObjectPlugin()).onDemand(WorkDao.class);
         this.leaseDuration = leaseDuration;
         this.period = period;
         this.clock = clock;

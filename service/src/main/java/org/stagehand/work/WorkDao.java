@@ -30,7 +30,9 @@ import org.stagehand.db.DefineStates;
 /**
  * The {@code staged_file} work queue: claims under leases, and the recording of outcomes, which
  * also settles the file for every request waiting on it. What to claim is decided in the work
- * code ({@link WorkClaimer}), inside {@link #inTransaction}.
+ * code ({@link WorkClaimer}), inside {@link #inTransaction}. The one writer of {@code staged_file}
+ * and of {@code instance_epoch} (the runs whose epochs begin lease tokens); the lease thread uses it
+ * on its own connection.
  */
 @DefineStates({FileState.class, RequestFileState.class})
 @RegisterRowMapper(WorkDao.ClaimedFileMapper.class)
@@ -93,12 +95,6 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
     int setFinalState(@BindList("ids") Collection<String> fileIds, @Bind("state") FileState state,
                       @Bind("error") String error, @Bind("now") Instant now);
 
-    @SqlUpdate("""
-            UPDATE request_file SET state = :state, error = :error, completed_at = :now
-            WHERE file_id IN (<ids>) AND state = <RequestFileState.WAITING>""")
-    int settleWaitingRequests(@BindList("ids") Collection<String> fileIds, @Bind("state") RequestFileState state,
-                              @Bind("error") String error, @Bind("now") Instant now);
-
     /**
      * Records a permanent failure of a claimed file, for the file and every request waiting on it,
      * in one transaction, but only while the file is still held under {@code token}: a file another
@@ -130,7 +126,7 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
      */
     default void settle(Collection<String> fileIds, FileState state, String error, Instant now) {
         setFinalState(fileIds, state, error, now);
-        settleWaitingRequests(fileIds, RequestFileState.of(state), error, now);
+        new RequestFileDao(getHandle()).settleWaiting(fileIds, RequestFileState.of(state), error, now);
     }
 
     /**
@@ -241,9 +237,45 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
         }
     }
 
+    /** Forgets an evicted copy, under its row lock; a later request queues the file afresh. */
+    @SqlUpdate("""
+            DELETE FROM staged_file WHERE file_id = :fileId AND state = <FileState.READY>""")
+    int forgetCopy(@Bind("fileId") String fileId);
+
     @SqlQuery("""
             SELECT DISTINCT lease_token FROM staged_file WHERE state = <FileState.ACTIVE>""")
     List<String> activeLeaseTokens();
+
+    /** Locks the rows still leased under these tokens, skipping rows another session holds. */
+    @SqlQuery("""
+            SELECT file_id FROM staged_file WHERE state = <FileState.ACTIVE> AND lease_token IN (<tokens>)
+            FOR UPDATE SKIP LOCKED""")
+    List<String> lockLeased(@BindList("tokens") Collection<String> tokens);
+
+    @SqlUpdate("""
+            UPDATE staged_file SET lease_expires_at = :expires WHERE file_id IN (<ids>)""")
+    int extend(@BindList("ids") Collection<String> fileIds, @Bind("expires") Instant expires);
+
+    /** The files held under these tokens, whoever holds their row locks at this moment. */
+    @SqlQuery("""
+            SELECT file_id, lease_token FROM staged_file WHERE state = <FileState.ACTIVE> AND lease_token IN (<tokens>)""")
+    @KeyColumn("file_id")
+    @ValueColumn("lease_token")
+    Map<String, String> heldUnder(@BindList("tokens") Collection<String> tokens);
+
+    /**
+     * Extends the leases of these claims and returns, by file, the tokens still held. A row
+     * locked by another session (a request being stored for the file) is not extended this
+     * round, but it is still held: nobody can take over a locked row either.
+     */
+    @Transaction
+    default Map<String, String> renew(Collection<String> tokens, Instant expires) {
+        List<String> leased = lockLeased(tokens);
+        if (!leased.isEmpty() && extend(leased, expires) != leased.size()) {
+            throw new IllegalStateException("renewed fewer leases than it had locked");
+        }
+        return heldUnder(tokens);
+    }
 
     /** Records the start of a run of an instance: its epoch begins each lease token it makes. */
     @SqlUpdate("""
@@ -258,6 +290,11 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
             WHERE instance_name = :name AND (epoch <> :epoch OR :includingThis) AND alive_until > :now""")
     int endEpochs(@Bind("name") String instanceName, @Bind("epoch") String epoch,
                   @Bind("includingThis") boolean includingThis, @Bind("now") Instant now);
+
+    /** Keeps this run's epoch alive, as long as its leases; 0 when a later run of its name ended it. */
+    @SqlUpdate("""
+            UPDATE instance_epoch SET alive_until = :until WHERE epoch = :epoch""")
+    int keepEpoch(@Bind("epoch") String epoch, @Bind("until") Instant until);
 
     /** The epochs of runs known to be over: ended, or not kept alive by their lease thread. */
     @SqlQuery("""
