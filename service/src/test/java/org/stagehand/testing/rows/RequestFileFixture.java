@@ -3,7 +3,7 @@ package org.stagehand.testing.rows;
 import java.time.Instant;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
-import org.stagehand.staging.RequestFileState;
+import org.stagehand.work.RequestFileState;
 
 /** A {@code request_file} row (a request's view of one file) to insert: by default {@code WAITING}. */
 public final class RequestFileFixture {
