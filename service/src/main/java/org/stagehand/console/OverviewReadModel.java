@@ -2,8 +2,12 @@ package org.stagehand.console;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
+import org.stagehand.db.StateAttributes;
 import org.stagehand.lifecycle.LifecycleDao;
+import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileState;
 
 /**
  * The console's read-only queries behind the overview and the tape view. Each reads an index
@@ -13,6 +17,9 @@ import org.stagehand.lifecycle.LifecycleDao;
  * (bytes in use, pinned bytes) is left to {@link AreaSampler}, off the page's path.
  */
 final class OverviewReadModel {
+
+    /** The pin condition names request states as the lifecycle's statements do. */
+    private static final Map<String, Object> STATES = StateAttributes.of(FileState.class, RequestFileState.class);
 
     private final Jdbi jdbi;
 
@@ -132,9 +139,10 @@ final class OverviewReadModel {
 
     /** Bytes of the ready copies that a request pins (the lifecycle's own rule, {@link LifecycleDao#PINNED}). */
     long pinnedBytes(Instant pinnedSince, Instant now) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return jdbi.withHandle(handle -> StateAttributes.defineOn(handle.createQuery("""
                 SELECT coalesce(sum(c.bytes), 0) FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
-                WHERE s.state = 'READY' AND\s""" + LifecycleDao.PINNED)
+                WHERE s.state = <FileState.READY> AND
+                """ + LifecycleDao.PINNED), STATES)
                 .bind("pinnedSince", pinnedSince).bind("now", now)
                 .mapTo(Long.class).one());
     }

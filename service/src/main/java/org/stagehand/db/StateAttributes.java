@@ -28,8 +28,9 @@ public final class StateAttributes {
         return Collections.unmodifiableMap(attributes);
     }
 
-    /** Defines these attributes for every statement made from {@code target} (a handle, say). */
-    public static void defineOn(Configurable<?> target, Map<String, Object> attributes) {
+    /** Defines these attributes on a statement, or for every statement made from a handle; returns it. */
+    public static <C extends Configurable<C>> C defineOn(C target, Map<String, Object> attributes) {
         attributes.forEach(target::define);
+        return target;
     }
 }
