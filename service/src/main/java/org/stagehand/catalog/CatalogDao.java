@@ -11,7 +11,7 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
-/** The catalog table. */
+/** The catalog table, {@code catalog_entry}: its one writer. */
 @RegisterRowMapper(CatalogEntryMapper.class)
 public interface CatalogDao {
 
@@ -55,6 +55,22 @@ public interface CatalogDao {
             INSERT INTO catalog_entry (file_id, staging_path, archive_location, bytes, checksum, imported_at)
             VALUES (:fileId, :stagingPath, :archiveLocation, :bytes, :checksum, :now)""")
     void insert(@BindMethods List<CatalogRow> rows, @Bind("now") Instant now);
+
+    @SqlBatch("""
+            INSERT INTO catalog_entry (file_id, staging_path, archive_location, bytes, checksum, imported_at)
+            VALUES (:fileId, :stagingPath, :archiveLocation, :bytes, :checksum, :now)
+            ON CONFLICT DO NOTHING""")
+    void insertIfAbsent(@BindMethods List<CatalogRow> rows, @Bind("now") Instant now);
+
+    /**
+     * Adds entries for files found in the archive by path; an entry that appeared meanwhile (the
+     * same path asked for at the same moment) is left as it is.
+     */
+    default void insertDiscovered(List<CatalogEntry> entries, Instant now) {
+        if (!entries.isEmpty()) {
+            insertIfAbsent(entries.stream().map(CatalogRow::of).toList(), now);
+        }
+    }
 
     /** A catalog entry in the shape of its row. */
     record CatalogRow(String fileId, String stagingPath, String archiveLocation, Long bytes, String checksum) {

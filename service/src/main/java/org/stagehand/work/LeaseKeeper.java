@@ -107,7 +107,7 @@ public final class LeaseKeeper {
                 Map<String, String> held = dao.renew(tokens, expires);
                 findLost(tokens, held);
             }
-            if (dao.keepEpoch(epoch, expires) == 0) {
+            if (dao.epochs().keepEpoch(epoch, expires) == 0) {
                 LOG.error("this run's epoch {} was ended by another start of the same work.instanceName:"
                         + " two running instances must not share a name", epoch);
             }

@@ -180,7 +180,7 @@ final class OutcomeRecorder implements OutcomeListener {
         metrics.fileFailed(reason);
         LOG.warn("staging of {} failed: {}", item.fileId(), message);
         settling(item.fileId());
-        dao.failClaimed(item.fileId(), claim.leaseToken(), messages.forClients(message), clock.instant());
+        dao.failClaimed(Map.of(item.fileId(), claim.leaseToken()), messages.forClients(message), clock.instant());
     }
 
     /** Records a permanent failure found before the backend was asked. */
@@ -188,7 +188,7 @@ final class OutcomeRecorder implements OutcomeListener {
         metrics.fileFailed("staging-area");
         LOG.warn("staging of {} failed: {}", claim.entry().fileId(), message);
         settling(claim.entry().fileId());
-        dao.failClaimed(claim.entry().fileId(), claim.leaseToken(), messages.forClients(message), clock.instant());
+        dao.failClaimed(Map.of(claim.entry().fileId(), claim.leaseToken()), messages.forClients(message), clock.instant());
     }
 
     void retry(StagingItem item, ClaimedFile claim, String message, Optional<Duration> notBefore) {

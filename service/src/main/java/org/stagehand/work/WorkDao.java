@@ -17,6 +17,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.KeyColumn;
 import org.jdbi.v3.sqlobject.config.ValueColumn;
+import org.jdbi.v3.sqlobject.CreateSqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindList;
@@ -30,13 +31,12 @@ import org.stagehand.db.DefineStates;
 /**
  * The {@code staged_file} work queue: claims under leases, and the recording of outcomes, which
  * also settles the file for every request waiting on it. What to claim is decided in the work
- * code ({@link WorkClaimer}), inside {@link #inTransaction}. The one writer of {@code staged_file}
- * and of {@code instance_epoch} (the runs whose epochs begin lease tokens); the lease thread uses it
- * on its own connection.
+ * code ({@link WorkClaimer}), inside {@link #inTransaction}. The one writer of {@code staged_file};
+ * the lease thread uses it on its own connection.
  */
 @DefineStates({FileState.class, RequestFileState.class})
 @RegisterRowMapper(WorkDao.ClaimedFileMapper.class)
-public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
+public interface WorkDao extends Transactional<WorkDao>, VolumeQueries, RequestedWork {
 
     /** Locks due work, skipping rows another instance is claiming at this moment. */
     @SqlQuery("SELECT file_id FROM staged_file WHERE state = 'PENDING' AND not_before <= :now"
@@ -96,19 +96,20 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
                       @Bind("error") String error, @Bind("now") Instant now);
 
     /**
-     * Records a permanent failure of a claimed file, for the file and every request waiting on it,
-     * in one transaction, but only while the file is still held under {@code token}: a file another
-     * instance took over is left to it.
+     * Records a permanent failure of claimed files, for each file and every request waiting on it,
+     * in one transaction, but only of those still held under the given claim tokens: a file
+     * another instance took over is left to it.
      *
-     * @return false when the claim was lost
+     * @param tokenByFile the claim token under which each file was staged
+     * @return the files recorded failed
      */
     @Transaction
-    default boolean failClaimed(String fileId, String token, String error, Instant now) {
-        Set<String> held = lockHeld(Map.of(fileId, token));
+    default Set<String> failClaimed(Map<String, String> tokenByFile, String error, Instant now) {
+        Set<String> held = lockHeld(tokenByFile);
         if (!held.isEmpty()) {
             settle(held, FileState.FAILED, error, now);
         }
-        return !held.isEmpty();
+        return held;
     }
 
     /** Locks the rows of these claims and returns the files still held under their tokens. */
@@ -277,29 +278,9 @@ public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
         return heldUnder(tokens);
     }
 
-    /** Records the start of a run of an instance: its epoch begins each lease token it makes. */
-    @SqlUpdate("""
-            INSERT INTO instance_epoch (epoch, instance_name, started_at, alive_until)
-            VALUES (:epoch, :name, :now, :aliveUntil)""")
-    void startEpoch(@Bind("epoch") String epoch, @Bind("name") String instanceName, @Bind("now") Instant now,
-                    @Bind("aliveUntil") Instant aliveUntil);
-
-    /** Ends the earlier runs of an instance name (a restarted instance succeeds them), or this run at a stop. */
-    @SqlUpdate("""
-            UPDATE instance_epoch SET alive_until = :now
-            WHERE instance_name = :name AND (epoch <> :epoch OR :includingThis) AND alive_until > :now""")
-    int endEpochs(@Bind("name") String instanceName, @Bind("epoch") String epoch,
-                  @Bind("includingThis") boolean includingThis, @Bind("now") Instant now);
-
-    /** Keeps this run's epoch alive, as long as its leases; 0 when a later run of its name ended it. */
-    @SqlUpdate("""
-            UPDATE instance_epoch SET alive_until = :until WHERE epoch = :epoch""")
-    int keepEpoch(@Bind("epoch") String epoch, @Bind("until") Instant until);
-
-    /** The epochs of runs known to be over: ended, or not kept alive by their lease thread. */
-    @SqlQuery("""
-            SELECT epoch FROM instance_epoch WHERE alive_until < :now""")
-    Set<String> endedEpochs(@Bind("now") Instant now);
+    /** The runs of instances, on this DAO's handle. */
+    @CreateSqlObject
+    InstanceEpochDao epochs();
 
     /** Maps a claim: the catalog columns plus {@code attempts} and {@code lease_token}. */
     final class ClaimedFileMapper implements RowMapper<ClaimedFile> {

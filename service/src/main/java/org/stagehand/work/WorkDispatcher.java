@@ -107,13 +107,13 @@ public final class WorkDispatcher implements Managed {
      */
     public void prepare() throws IOException, InterruptedException {
         Instant now = clock.instant();
-        dao.startEpoch(epoch, owner, now, now.plus(config.getLeaseDuration().toJavaDuration()));
-        dao.endEpochs(owner, epoch, false, now);
+        dao.epochs().startEpoch(epoch, owner, now, now.plus(config.getLeaseDuration().toJavaDuration()));
+        dao.epochs().endEpochs(owner, epoch, false, now);
         int takenBack = abandoned.takeBack();
         freezePoints.reached(FreezePoints.Point.SWEEPING);
         // Asked after the walk, so files of claims other instances make meanwhile stay.
         int swept = area.sweepTemporaryFiles(() -> {
-            Set<String> ended = dao.endedEpochs(clock.instant());
+            Set<String> ended = dao.epochs().endedEpochs(clock.instant());
             Set<String> active = Set.copyOf(dao.activeLeaseTokens());
             return token -> active.contains(token) || !ended.contains(token.substring(0, EPOCH_LENGTH));
         });
@@ -174,7 +174,7 @@ public final class WorkDispatcher implements Managed {
             flushers.shutdownNow();
         }
         try {
-            dao.endEpochs(owner, epoch, true, clock.instant());
+            dao.epochs().endEpochs(owner, epoch, true, clock.instant());
         } catch (RuntimeException e) {
             LOG.warn("cannot record the end of epoch {} (it ends when its lease runs out): {}", epoch, e.toString());
         }
