@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.stagehand.staging.RequestFileState;
+import org.stagehand.work.RequestFileState;
 import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.Rows;
@@ -114,18 +114,6 @@ class LifecycleDaoIT extends DaoTest {
         assertThat(candidates()).containsExactly("released", "cancelled", "file-released");
         assertThat(dao().lockIfUnpinned("released", NOW.minus(PIN), NOW)).containsExactly("released");
         assertThat(dao().lockIfUnpinned("pinned", NOW.minus(PIN), NOW)).isEmpty();
-    }
-
-    @Test
-    void forgettingACopyDeletesOnlyAReadyRow() {
-        ready("ready", T0);
-        CatalogEntryFixture copying = aCatalogEntry().withFileId("copying").insert(jdbi);
-        aStagedFile(copying).claimedBy("me", "token", NOW).insert(jdbi);
-
-        assertThat(dao().forgetCopy("ready")).isEqualTo(1);
-        assertThat(dao().forgetCopy("copying")).isZero();
-        assertThat(Rows.stagedFile(jdbi, "ready")).isEmpty();
-        assertThat(Rows.workState(jdbi, "copying")).isEqualTo("ACTIVE");
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
-import org.stagehand.staging.RequestFileState;
 import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.Rows;
@@ -198,8 +197,8 @@ class WorkDaoIT extends DaoTest {
         StagingRequestFixture cancelled = aStagingRequest().withCancelledAt(T0).insert(jdbi);
         aRequestFile(cancelled, held).settled(RequestFileState.CANCELLED, T0).insert(jdbi);
 
-        Set<String> recorded = dao().recordFinished(Map.of("held", "token-1", "taken-over", "token-1"),
-                FileState.FAILED, "the archive said no", t0Plus(5));
+        Set<String> recorded = dao().failClaimed(Map.of("held", "token-1", "taken-over", "token-1"),
+                "the archive said no", t0Plus(5));
 
         assertThat(recorded).containsExactly("held");
         Rows.StagedFileRow row = Rows.stagedFile(jdbi, "held").orElseThrow();
@@ -221,7 +220,7 @@ class WorkDaoIT extends DaoTest {
         StagingRequestFixture request = waitingFor(placed, notPlaced);
         List<Set<String>> offered = new ArrayList<>();
 
-        Set<String> ready = dao().recordReady(Map.of("placed", "token-1", "not-placed", "token-1", "lost", "token-1"),
+        Set<String> ready = dao().placeAndSettleReady(Map.of("placed", "token-1", "not-placed", "token-1", "lost", "token-1"),
                 t0Plus(5), held -> {
                     offered.add(Set.copyOf(held));
                     return Set.of("placed");
@@ -241,7 +240,7 @@ class WorkDaoIT extends DaoTest {
         claimed("lost", "peer", "token-peer", t0Plus(60));
         List<Set<String>> offered = new ArrayList<>();
 
-        Set<String> ready = dao().recordReady(Map.of("lost", "token-1"), t0Plus(5), held -> {
+        Set<String> ready = dao().placeAndSettleReady(Map.of("lost", "token-1"), t0Plus(5), held -> {
             offered.add(held);
             return held;
         });
@@ -338,5 +337,16 @@ class WorkDaoIT extends DaoTest {
         queued("d");
 
         assertThat(dao().activeLeaseTokens()).containsExactlyInAnyOrder("token-1", "token-2");
+    }
+
+    @Test
+    void forgettingACopyDeletesOnlyAReadyRow() {
+        aStagedFile(entry("ready")).withState(FileState.READY).insert(jdbi);
+        claimed("copying", "me", "token", t0Plus(60));
+
+        assertThat(dao().forgetCopy("ready")).isEqualTo(1);
+        assertThat(dao().forgetCopy("copying")).isZero();
+        assertThat(Rows.stagedFile(jdbi, "ready")).isEmpty();
+        assertThat(Rows.workState(jdbi, "copying")).isEqualTo("ACTIVE");
     }
 }
