@@ -7,12 +7,12 @@ import static org.stagehand.testing.rows.StagedFileFixture.aStagedFile;
 import static org.stagehand.testing.rows.StagingRequestFixture.aStagingRequest;
 
 import org.junit.jupiter.api.Test;
-import org.stagehand.staging.RequestFileState;
 import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.StagingRequestFixture;
 import org.stagehand.testing.rows.Times;
 import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileState;
 
 class OverviewReadModelDaoIT extends DaoTest {
 
