@@ -23,8 +23,8 @@ import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.Rows;
 import org.stagehand.testing.rows.StagingRequestFixture;
-import org.stagehand.staging.RequestFileState;
 import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileState;
 
 class StagingRequestDaoIT extends DaoTest {
 
