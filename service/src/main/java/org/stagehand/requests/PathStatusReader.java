@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.requests.PathRequestDao.PathRow;
 import org.stagehand.requests.PathStatus.PathFile;
 import org.stagehand.requests.PathStatus.State;
-import org.stagehand.staging.RequestFileState;
+import org.stagehand.work.RequestFileState;
 
 /** How a path request's paths stand: read from its rows, or known from the request just stored. */
 final class PathStatusReader {

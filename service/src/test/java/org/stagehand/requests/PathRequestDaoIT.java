@@ -20,12 +20,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stagehand.area.RelativePath;
 import org.stagehand.catalog.CatalogEntry;
-import org.stagehand.staging.RequestFileState;
 import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.Rows;
 import org.stagehand.testing.rows.StagingRequestFixture;
 import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileState;
 
 class PathRequestDaoIT extends DaoTest {
 
