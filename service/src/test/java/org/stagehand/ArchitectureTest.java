@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The package drawing of docs/design.md, checked on the compiled main classes of the service and of
  * every backend module (the service's test class path holds them all): no cycles between packages,
- * the doors ({@code org.stagehand.api..}) over the engine and never the reverse, {@code app} (the
- * wiring) imported by nobody, and no backend plugin that reaches into another.
+ * the doors ({@code org.stagehand.api..}) over the engine and never the reverse and without SQL,
+ * {@code app} (the wiring) imported by nobody, and no backend plugin that reaches into another.
  */
 class ArchitectureTest {
 
@@ -59,6 +59,14 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackages("org.stagehand.api..", "org.stagehand.app..")
                 .should().dependOnClassesThat().resideInAPackage("org.stagehand.api..")
                 .because("a door turns its protocol into engine calls; the engine knows no door")
+                .check(CLASSES);
+    }
+
+    @Test
+    void doorsHoldNoSql() {
+        noClasses().that().resideInAPackage("org.stagehand.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "java.sql..")
+                .because("a door reads and answers through the engine, which owns the tables")
                 .check(CLASSES);
     }
 
