@@ -59,7 +59,8 @@ class TapeRestGfal2IT {
                 .file("abort-b", "abort/b.bin", 10)
                 .file("release", "release/r.bin", 10)
                 .file("restart", "restart/x.bin", 10)
-                .file("jwt", "jwt/j.bin", 5_000);
+                .file("jwt", "jwt/j.bin", 5_000)
+                .file("slashes", "slashes/s.bin", 3_000);
         issuer.writeKeySet(directory.resolve("jwks.json"));
         app = startApp();
     }
@@ -163,6 +164,27 @@ class TapeRestGfal2IT {
         assertThat(results.get(1).get("value").asText()).isEqualTo(String.format("%08x", adler.getValue()));
         assertThat(results.get(2).get("value").asText()).isEqualTo(TestArchive.md5(bytes));
         assertThat(results.get(3).has("error")).as(results.get(3).toString()).isFalse();
+        assertThat(Files.readAllBytes(copy)).isEqualTo(bytes);
+    }
+
+    @Test
+    void aUrlWithDoubleSlashesAsRucioWritesItIsStagedStatedChecksummedAndCopied() throws Exception {
+        // gfal2 collapses the slashes in the Tape REST calls, and sends them as written to the data door
+        String source = "http://127.0.0.1:" + app.port() + "//archive//slashes/s.bin";
+        String token = gfal2.one(op("bring_online", List.of(source))).get("token").asText();
+        assertThat(pollUntilSettled(token, List.of(source))).allMatch(JsonNode::isNull);
+        byte[] bytes = archive.bytes("slashes/s.bin");
+        Adler32 adler = new Adler32();
+        adler.update(bytes);
+        Path copy = directory.resolve("copied-slashes.bin");
+
+        JsonNode results = gfal2.run(op("stat").put("url", source),
+                op("checksum").put("url", source).put("algorithm", "ADLER32"),
+                op("copy").put("url", source).put("destination", copy.toUri().toString()).put("checksum", "ADLER32"));
+
+        assertThat(results.get(0).path("size").asLong()).as(results.get(0).toString()).isEqualTo(bytes.length);
+        assertThat(results.get(1).get("value").asText()).isEqualTo(String.format("%08x", adler.getValue()));
+        assertThat(results.get(2).has("error")).as(results.get(2).toString()).isFalse();
         assertThat(Files.readAllBytes(copy)).isEqualTo(bytes);
     }
 
