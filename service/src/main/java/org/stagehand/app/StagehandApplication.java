@@ -61,6 +61,7 @@ import org.stagehand.metrics.PrometheusTextServlet;
 import org.stagehand.metrics.StagehandGauges;
 import org.stagehand.requests.JdpRequestIds;
 import org.stagehand.requests.PathRequests;
+import org.stagehand.requests.PlanAhead;
 import org.stagehand.requests.ReadyEstimates;
 import org.stagehand.requests.RequestFilePage;
 import org.stagehand.requests.RequestIntake;
@@ -242,7 +243,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new BadMessageExceptionMapper());
         ReadyEstimates estimates = new ReadyEstimates(jdbi, postgres,
                 backend instanceof EstimatesReadiness readiness ? Optional.of(readiness) : Optional.empty(),
-                Optional::empty, clock);
+                () -> dispatcher.tapePlan().map(PlanAhead::of), clock);
         environment.jersey().register(new StagingResource(intake, reader, operations, estimates, config.publicUrls(),
                 environment.metrics()));
         if (config.getJdpApi().isEnabled()) {

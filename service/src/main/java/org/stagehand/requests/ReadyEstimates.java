@@ -34,6 +34,8 @@ public final class ReadyEstimates {
     private final Optional<EstimatesReadiness> backend;
     private final Supplier<Optional<PlanAhead>> planAhead;
     private final Clock clock;
+    private Optional<PlanAhead> lastPlan = Optional.empty();
+    private Instant lastPlanAt;
 
     /**
      * @param planAhead the tape scheduler's plan of what it has not handed over (empty when it does
@@ -59,20 +61,34 @@ public final class ReadyEstimates {
         if (waiting.isEmpty()) {
             return status;
         }
-        Optional<Instant> latest = latest(waiting, backend.get(), planAhead.get(), clock.instant());
+        Optional<Instant> latest = latest(waiting, backend.get(), this::recentPlan, clock.instant());
         if (latest.isEmpty()) {
             return status;
         }
         return status.estimatedReadyAt(latest.get());
     }
 
+    /** The plan ahead, read again at most once a second: it costs a query of every queued file. */
+    private synchronized Optional<PlanAhead> recentPlan() {
+        Instant now = clock.instant();
+        if (lastPlanAt == null || now.isAfter(lastPlanAt.plusSeconds(1)) || now.isBefore(lastPlanAt)) {
+            lastPlan = planAhead.get();
+            lastPlanAt = now;
+        }
+        return lastPlan;
+    }
+
     /** The latest estimate of these files, when each has one: from the backend, then from the plan ahead. */
-    static Optional<Instant> latest(List<String> waiting, EstimatesReadiness backend, Optional<PlanAhead> plan, Instant now) {
-        Set<String> asked = new HashSet<>(waiting);
-        plan.ifPresent(ahead -> ahead.inProgress().values().forEach(asked::addAll));
-        Map<String, Instant> known = new HashMap<>(backend.estimatedReadyAt(asked));
+    static Optional<Instant> latest(List<String> waiting, EstimatesReadiness backend, Supplier<Optional<PlanAhead>> planAhead,
+                                    Instant now) {
+        Map<String, Instant> known = new HashMap<>(backend.estimatedReadyAt(waiting));
         Optional<TapeTimeline.DriveRates> rates = backend.measuredRates();
-        if (plan.isPresent() && rates.isPresent() && !known.keySet().containsAll(waiting)) {
+        Optional<PlanAhead> plan = known.keySet().containsAll(waiting) || rates.isEmpty() ? Optional.empty() : planAhead.get();
+        if (plan.isPresent()) {
+            Set<String> inProgress = new HashSet<>();
+            plan.get().inProgress().values().forEach(inProgress::addAll);
+            inProgress.removeAll(known.keySet());
+            known.putAll(backend.estimatedReadyAt(inProgress));
             Map<String, Double> busy = new HashMap<>();
             plan.get().inProgress().forEach((volume, locations) -> locations.stream().map(known::get)
                     .filter(at -> at != null).max(Instant::compareTo)

@@ -43,22 +43,22 @@ class ReadyEstimatesTest {
     void theLatestOfTheBackendsEstimatesWhenItKnowsEveryWaitingFile() {
         KnowingBackend backend = new KnowingBackend(Map.of("a", NOW.plusSeconds(100), "c", NOW.plusSeconds(40)), RATES);
 
-        assertThat(ReadyEstimates.latest(List.of("a", "c"), backend, Optional.empty(), NOW)).contains(NOW.plusSeconds(100));
+        assertThat(ReadyEstimates.latest(List.of("a", "c"), backend, Optional::empty, NOW)).contains(NOW.plusSeconds(100));
     }
 
     @Test
     void noEstimateWhenAWaitingFileIsNeitherWithTheBackendNorInThePlan() {
         KnowingBackend backend = new KnowingBackend(Map.of("a", NOW.plusSeconds(100)), RATES);
 
-        assertThat(ReadyEstimates.latest(List.of("a", "z"), backend, Optional.empty(), NOW)).isEmpty();
-        assertThat(ReadyEstimates.latest(List.of("a", "z"), backend, Optional.of(PLAN), NOW)).isEmpty();
+        assertThat(ReadyEstimates.latest(List.of("a", "z"), backend, Optional::empty, NOW)).isEmpty();
+        assertThat(ReadyEstimates.latest(List.of("a", "z"), backend, () -> Optional.of(PLAN), NOW)).isEmpty();
     }
 
     @Test
     void aFileOfAQueuedVolumeIsReadAfterTheVolumeInProgressFreesTheOnlySession() {
         KnowingBackend backend = new KnowingBackend(Map.of("a", NOW.plusSeconds(100)), RATES);
 
-        assertThat(ReadyEstimates.latest(List.of("b"), backend, Optional.of(PLAN), NOW))
+        assertThat(ReadyEstimates.latest(List.of("b"), backend, () -> Optional.of(PLAN), NOW))
                 .as("100 s until VA is done, then a 60 s mount, a 10 s locate and a 10 s read")
                 .contains(NOW.plusSeconds(180));
     }
@@ -67,6 +67,6 @@ class ReadyEstimatesTest {
     void noEstimateForQueuedVolumesBeforeTheBackendHasMeasuredItsRates() {
         KnowingBackend backend = new KnowingBackend(Map.of("a", NOW.plusSeconds(100)), Optional.empty());
 
-        assertThat(ReadyEstimates.latest(List.of("b"), backend, Optional.of(PLAN), NOW)).isEmpty();
+        assertThat(ReadyEstimates.latest(List.of("b"), backend, () -> Optional.of(PLAN), NOW)).isEmpty();
     }
 }
