@@ -48,11 +48,18 @@ public final class TapeScheduleBenchmark {
             System.out.println("writing the archive (" + workload.files().size() + " files) in " + directory + " ...");
             TapeServiceRun.prepareArchive(workload, directory);
             try (EmbeddedPostgres postgres = Bench.postgres()) {
-                TapeServiceRun today = new TapeServiceRun(workload, directory, msPerSecond, standIn);
-                System.out.println("running today's Stagehand (4 workers x a 10 s batch window) ...");
-                outcomes.add(today.run(postgres, "Stagehand as configured by default (4 workers x 10 s batch window)",
-                        DRIVES, "", ""));
-                runs.add(today);
+                TapeServiceRun batches = new TapeServiceRun(workload, directory, msPerSecond, standIn);
+                System.out.println("running Stagehand with work.tape.scheduling: BATCHES (as before #15) ...");
+                outcomes.add(batches.run(postgres, "Stagehand before #15: BATCHES, 4 workers x 10 s batch window",
+                        DRIVES, "", "  tape:\n    scheduling: BATCHES\n"));
+                runs.add(batches);
+                TapeServiceRun volumes = new TapeServiceRun(workload, directory, msPerSecond, standIn);
+                System.out.println("running Stagehand with work.tape.scheduling: VOLUMES (#15) ...");
+                // dueBytes is compared with catalog sizes, which are SIZE_QUANTUM times smaller here: 50 GB -> 5 MB
+                outcomes.add(volumes.run(postgres, "Stagehand's volume scheduler (#15): VOLUMES, defaults", DRIVES, "",
+                        "  tape:\n    scheduling: VOLUMES\n    dueBytes: 5MB\n    dueAge: " + volumes.scaled(120)
+                                + "\n    maxWait: " + volumes.scaled(1800) + "\n"));
+                runs.add(volumes);
             } finally {
                 Bench.deleteTree(directory);
             }
@@ -87,8 +94,8 @@ public final class TapeScheduleBenchmark {
         System.out.println("(the bound's completion times: each request alone, on tapes already mounted in drives of its own)");
         for (TapeServiceRun run : runs) {
             double[] errors = run.estimateErrors.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.printf(Locale.ROOT, "estimated_ready_at: %d polls of waiting requests with an estimate, %d without;"
-                            + " |estimate - actual| / time left: median %.2f, p90 %.2f%n", run.pollsWithEstimate,
+            System.out.printf(Locale.ROOT, "%s: estimated_ready_at: %d polls of waiting requests with an estimate, %d without;"
+                            + " |estimate - actual| / time left: median %.2f, p90 %.2f%n", run.name, run.pollsWithEstimate,
                     run.pollsWithoutEstimate, Bench.quantile(errors, 0.5), Bench.quantile(errors, 0.9));
         }
     }

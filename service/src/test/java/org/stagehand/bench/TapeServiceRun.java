@@ -43,6 +43,8 @@ final class TapeServiceRun {
     /** How many polls of a waiting request carried an estimate, and how many did not. */
     int pollsWithEstimate;
     int pollsWithoutEstimate;
+    /** The strategy's name, once run. */
+    String name;
 
     TapeServiceRun(TapeWorkload workload, Path directory, double msPerSecond, Path standIn) {
         this.workload = workload;
@@ -85,7 +87,7 @@ final class TapeServiceRun {
     }
 
     /** A duration of {@code seconds} simulated seconds, in the service's configuration syntax. */
-    private String scaled(double seconds) {
+    String scaled(double seconds) {
         return Math.max(1, Math.round(seconds * msPerSecond)) + " milliseconds";
     }
 
@@ -99,6 +101,7 @@ final class TapeServiceRun {
      */
     TapeOutcome run(EmbeddedPostgres postgres, String name, int drives, String extraBackendKeys, String extraWorkKeys)
             throws Exception {
+        this.name = name;
         Path run = Files.createDirectories(directory.resolve(name.replaceAll("[^A-Za-z0-9]+", "-")));
         Path log = run.resolve("hsi.log");
         Path library = run.resolve("library.json");
