@@ -11,8 +11,7 @@ import java.util.List;
 final class BatchWaiter {
 
     private int unsettled;
-    private boolean released;
-    private final List<RecallRequest> cancellations = new ArrayList<>();
+    private final List<WaitingItem> cancellations = new ArrayList<>();
 
     BatchWaiter(int items) {
         this.unsettled = items;
@@ -23,27 +22,21 @@ final class BatchWaiter {
         notifyAll();
     }
 
-    synchronized void cancelled(RecallRequest request) {
+    synchronized void cancelled(WaitingItem request) {
         cancellations.add(request);
-        notifyAll();
-    }
-
-    /** Lets the waiting thread go without outcomes (the backend is closing). */
-    synchronized void release() {
-        released = true;
         notifyAll();
     }
 
     /**
      * Waits for news.
      *
-     * @return cancellations to handle, or an empty list when the batch is finished (or released)
+     * @return cancellations to handle, or an empty list when the batch is finished
      */
-    synchronized List<RecallRequest> awaitNews() throws InterruptedException {
-        while (unsettled > 0 && !released && cancellations.isEmpty()) {
+    synchronized List<WaitingItem> awaitNews() throws InterruptedException {
+        while (unsettled > 0 && cancellations.isEmpty()) {
             wait();
         }
-        List<RecallRequest> news = List.copyOf(cancellations);
+        List<WaitingItem> news = List.copyOf(cancellations);
         cancellations.clear();
         return news;
     }

@@ -79,10 +79,10 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
     @Override
     public void stage(StagingBatch batch, OutcomeListener listener) throws InterruptedException {
         BatchWaiter waiter = new BatchWaiter(batch.items().size());
-        Map<String, RecallRequest> requestsByFileId = new HashMap<>();
-        List<RecallRequest> requests = new ArrayList<>();
-        List<RecallRequest> rejected = new ArrayList<>();
-        Map<RecallRequest, String> rejections = new HashMap<>();
+        Map<String, WaitingItem> requestsByFileId = new HashMap<>();
+        List<WaitingItem> requests = new ArrayList<>();
+        List<WaitingItem> rejected = new ArrayList<>();
+        Map<WaitingItem, String> rejections = new HashMap<>();
         for (StagingItem item : batch.items()) {
             String remotePath;
             try {
@@ -95,27 +95,27 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
                             + "); shorten the staging root or the file's paths");
                 }
             } catch (IllegalArgumentException e) {
-                RecallRequest request = new RecallRequest(item, batch, listener, waiter, null);
+                WaitingItem request = new WaitingItem(item, batch, listener, waiter, null);
                 rejected.add(request);
                 rejections.put(request, e.getMessage());
                 continue;
             }
-            RecallRequest request = new RecallRequest(item, batch, listener, waiter, remotePath);
+            WaitingItem request = new WaitingItem(item, batch, listener, waiter, remotePath);
             requests.add(request);
             requestsByFileId.put(item.fileId(), request);
         }
         // Register before looking at cancellation flags, so no cancellation falls between the two.
         batch.onCancel(item -> {
-            RecallRequest request = requestsByFileId.get(item.fileId());
+            WaitingItem request = requestsByFileId.get(item.fileId());
             if (request != null) {
                 waiter.cancelled(request);
             }
         });
-        for (RecallRequest request : rejected) {
+        for (WaitingItem request : rejected) {
             request.report(StagingOutcome.failed(rejections.get(request)));
         }
-        List<RecallRequest> toPlan = new ArrayList<>();
-        for (RecallRequest request : requests) {
+        List<WaitingItem> toPlan = new ArrayList<>();
+        for (WaitingItem request : requests) {
             if (batch.isCancelled(request.item())) {
                 request.report(StagingOutcome.cancelled());
             } else {
@@ -125,7 +125,7 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
         planner.submit(toPlan);
         try {
             while (true) {
-                List<RecallRequest> cancellations = waiter.awaitNews();
+                List<WaitingItem> cancellations = waiter.awaitNews();
                 if (cancellations.isEmpty()) {
                     return;
                 }

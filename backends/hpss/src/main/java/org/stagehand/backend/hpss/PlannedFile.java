@@ -26,7 +26,7 @@ final class PlannedFile {
     }
 
     final String remotePath;
-    final List<RecallRequest> subscribers = new ArrayList<>();
+    final List<WaitingItem> subscribers = new ArrayList<>();
     final List<HsiMessages.HsiError> errors = new CopyOnWriteArrayList<>();
     State state = State.WAITING;
     ArchiveFile location;
@@ -34,14 +34,14 @@ final class PlannedFile {
     /** Put back in the queue once because another file of its session hung. */
     boolean requeuedAfterHang;
     /** The request whose temporary file {@code hsi} writes; set when the session starts. */
-    RecallRequest target;
+    WaitingItem target;
 
     PlannedFile(String remotePath) {
         this.remotePath = remotePath;
     }
 
     boolean isWanted() {
-        return subscribers.stream().anyMatch(RecallRequest::isWanted);
+        return subscribers.stream().anyMatch(WaitingItem::isWanted);
     }
 
     Path targetFile() {

@@ -114,13 +114,13 @@ final class RecallPlanner implements AutoCloseable {
     // ---- requests arriving and leaving ----
 
     /** Adds requests to the plan: each joins its file if the file is already planned. */
-    void submit(Collection<RecallRequest> requests) {
+    void submit(Collection<WaitingItem> requests) {
         lock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the HPSS backend is closed");
             }
-            for (RecallRequest request : requests) {
+            for (WaitingItem request : requests) {
                 PlannedFile file = files.get(request.remotePath());
                 if (file == null) {
                     file = new PlannedFile(request.remotePath());
@@ -147,7 +147,7 @@ final class RecallPlanner implements AutoCloseable {
      * temporary file: then the report waits until hsi is done with the file. A running session
      * whose remaining files nobody wants any more is ended.
      */
-    void cancel(RecallRequest request) {
+    void cancel(WaitingItem request) {
         boolean reportNow;
         lock.lock();
         try {
@@ -172,10 +172,10 @@ final class RecallPlanner implements AutoCloseable {
     }
 
     /** Forgets requests whose {@code stage()} call was interrupted; they get no outcome. */
-    void abandon(Collection<RecallRequest> requests) {
+    void abandon(Collection<WaitingItem> requests) {
         lock.lock();
         try {
-            for (RecallRequest request : requests) {
+            for (WaitingItem request : requests) {
                 if (!request.abandon() || request.file() == null) {
                     continue;
                 }
@@ -460,7 +460,7 @@ final class RecallPlanner implements AutoCloseable {
             }
             recall.files.sort(Comparator.comparing(file -> file.location, ArchiveFile.TAPE_ORDER));
             for (PlannedFile file : recall.files) {
-                file.target = file.subscribers.stream().filter(RecallRequest::isWanted).findFirst().orElseThrow();
+                file.target = file.subscribers.stream().filter(WaitingItem::isWanted).findFirst().orElseThrow();
                 file.state = PlannedFile.State.IN_FLIGHT;
             }
             running.add(recall);
@@ -535,8 +535,8 @@ final class RecallPlanner implements AutoCloseable {
      * target's temporary file away as soon as it hears of it.
      */
     void finish(PlannedFile file, StagingOutcome outcome) {
-        List<RecallRequest> subscribers;
-        RecallRequest target;
+        List<WaitingItem> subscribers;
+        WaitingItem target;
         lock.lock();
         try {
             if (file.state == PlannedFile.State.DONE) {
@@ -553,7 +553,7 @@ final class RecallPlanner implements AutoCloseable {
         count(outcome);
         if (outcome instanceof StagingOutcome.Fetched && target != null) {
             Path source = target.item().temporaryFile();
-            for (RecallRequest request : subscribers) {
+            for (WaitingItem request : subscribers) {
                 if (request != target) {
                     request.report(request.isCancelled() ? StagingOutcome.cancelled() : copy(source, request));
                 }
@@ -561,12 +561,12 @@ final class RecallPlanner implements AutoCloseable {
             target.report(target.isCancelled() ? StagingOutcome.cancelled() : outcome);
             return;
         }
-        for (RecallRequest request : subscribers) {
+        for (WaitingItem request : subscribers) {
             request.report(request.isCancelled() ? StagingOutcome.cancelled() : outcome);
         }
     }
 
-    private static StagingOutcome copy(Path source, RecallRequest request) {
+    private static StagingOutcome copy(Path source, WaitingItem request) {
         Path destination = request.item().temporaryFile();
         if (destination.equals(source)) {
             return StagingOutcome.fetched();

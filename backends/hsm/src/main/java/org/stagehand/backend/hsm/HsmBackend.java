@@ -15,13 +15,13 @@ import org.stagehand.backend.BackendHealth;
 import org.stagehand.backend.DescribesPaths;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
-import org.stagehand.backend.posix.ArchiveFileCopier;
+import org.stagehand.backend.support.ArchiveFileCopier;
 import org.stagehand.backend.support.Executables;
 
 /**
  * Stages from a file system managed by an HSM: files whose data is on tape are recalled through the
  * HSM's own commands, then copied like the POSIX backend copies. Thread-safe: each batch gets its
- * own {@link BatchStaging}. Describes locations with a stat and the preset's state query
+ * own {@link BatchRun}. Describes locations with a stat and the preset's state query
  * ({@link HsmPathDescriber}), so files outside the catalog can be staged by path.
  */
 final class HsmBackend implements ArchiveBackend, DescribesPaths {
@@ -47,7 +47,7 @@ final class HsmBackend implements ArchiveBackend, DescribesPaths {
 
     @Override
     public void stage(StagingBatch batch, OutcomeListener listener) throws InterruptedException {
-        new BatchStaging(batch, listener, copier, states, runner, recall, recallCalls, recalledFiles).run();
+        new BatchRun(batch, listener, copier, states, runner, recall, recallCalls, recalledFiles).run();
     }
 
     @Override

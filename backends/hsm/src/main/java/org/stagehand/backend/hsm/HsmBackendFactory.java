@@ -24,7 +24,7 @@ import java.util.regex.PatternSyntaxException;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.backend.BackendContext;
-import org.stagehand.backend.posix.ArchiveFileCopier;
+import org.stagehand.backend.support.ArchiveFileCopier;
 
 /**
  * {@code backend: {type: hsm, preset: dmf, root: /dmf/archive}}: the archive is a file system
@@ -93,9 +93,6 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
 
     @Override
     public ArchiveBackend build(BackendContext context) throws IOException {
-        if (preset == null) {
-            throw new IllegalArgumentException("backend.preset: missing; one of dmf, spectrum, lustre, samqfs, custom");
-        }
         Path rootPath = existingDirectory("backend.root", root);
         List<Path> fileSystemPaths = new ArrayList<>();
         for (String fileSystem : fileSystems) {

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.DescribesPaths.ArchivedFile;
 import org.stagehand.backend.DescribesPaths.Locality;
-import org.stagehand.backend.posix.ArchiveFileCopier;
+import org.stagehand.backend.support.ArchiveFileCopier;
 
 /**
  * Says what an HSM file system holds at archive locations: a stat below the root for "is it there,

@@ -12,6 +12,7 @@ import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.ArchiveFileCopier;
 
 /**
  * Copies files from a directory tree. Items of a batch are copied one after another. Describes a

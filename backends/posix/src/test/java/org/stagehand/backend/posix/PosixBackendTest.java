@@ -36,6 +36,7 @@ import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.support.testing.StagingItems;
+import org.stagehand.backend.support.ArchiveFileCopier;
 
 class PosixBackendTest {
 

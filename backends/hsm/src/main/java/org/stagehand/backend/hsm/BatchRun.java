@@ -19,16 +19,16 @@ import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
-import org.stagehand.backend.posix.ArchiveFileCopier;
+import org.stagehand.backend.support.ArchiveFileCopier;
 
 /**
- * Stages one batch: asks the HSM where its files are, copies the online ones, recalls the offline
- * ones with one call per file system, and copies each as soon as the HSM says it is online. Used by
- * one thread; cancellation and recall ends only wake it up.
+ * One call of {@link HsmBackend#stage}: asks the HSM where the batch's files are, copies the online
+ * ones, recalls the offline ones with one call per file system, and copies each as soon as the HSM
+ * says it is online. Used by one thread; cancellation and recall ends only wake it up.
  */
-final class BatchStaging {
+final class BatchRun {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BatchStaging.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
 
     private final StagingBatch batch;
     private final OutcomeListener listener;
@@ -46,7 +46,7 @@ final class BatchStaging {
     private final Set<RecallCall> endedCallsSeen = new HashSet<>();
     private final Semaphore wakeUp = new Semaphore(0);
 
-    BatchStaging(StagingBatch batch, OutcomeListener listener, ArchiveFileCopier copier, StateQuery states,
+    BatchRun(StagingBatch batch, OutcomeListener listener, ArchiveFileCopier copier, StateQuery states,
                  CommandRunner runner, RecallSettings recall, Counter recallCalls, Counter recalledFiles) {
         this.batch = batch;
         this.listener = listener;

@@ -1,4 +1,4 @@
-package org.stagehand.backend.posix;
+package org.stagehand.backend.support;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,8 +28,8 @@ import org.stagehand.backend.StagingOutcome;
  * item's archive location strictly inside the archive root, copies the bytes (hashing them on the
  * way when the catalog has a checksum) and carries the modification time over.
  *
- * <p>This is the POSIX backend's copy, shared with backends whose archive is a file system that
- * first needs the file brought online (the HSM backend). Instances are immutable and thread-safe.
+ * <p>The copy of the POSIX backend and of backends whose archive is a file system that first needs
+ * the file brought online (the HSM backend). Instances are immutable and thread-safe.
  */
 public final class ArchiveFileCopier {
 
@@ -195,11 +195,7 @@ public final class ArchiveFileCopier {
      * into the page cache, and then the whole file would be written at the end. Shared by all copiers:
      * at most one flush per copy runs at a time, and idle threads end after a minute.
      */
-    private static final ExecutorService FLUSHES = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "stagehand-write-behind");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ExecutorService FLUSHES = Executors.newCachedThreadPool(new DaemonThreads("stagehand-write-behind"));
 
     /** Starts a flush of a copy in the background each time another {@link #WRITE_BEHIND_BYTES} are written. */
     private static final class WriteBehind implements AutoCloseable {

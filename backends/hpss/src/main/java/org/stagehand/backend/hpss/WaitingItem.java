@@ -10,15 +10,15 @@ import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 
 /**
- * One item of one {@code stage()} call waiting for an HPSS file. Several requests may wait for the
- * same file (from concurrent batches); each gets its own copy in its own temporary file.
+ * One item of one {@code stage()} call, waiting for its HPSS file. Items of concurrent batches may
+ * wait for the same file; each gets its own copy in its own temporary file.
  *
- * <p>A request is settled exactly once: by reporting an outcome, or by being abandoned (the
+ * <p>An item is settled exactly once: by reporting an outcome, or by being abandoned (the
  * {@code stage()} call was interrupted and returns without an outcome for it).
  */
-final class RecallRequest {
+final class WaitingItem {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RecallRequest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(WaitingItem.class);
 
     private final StagingItem item;
     private final StagingBatch batch;
@@ -31,7 +31,7 @@ final class RecallRequest {
     /** The planned file this request waits for; guarded by the planner's lock. */
     private PlannedFile file;
 
-    RecallRequest(StagingItem item, StagingBatch batch, OutcomeListener listener, BatchWaiter waiter, String remotePath) {
+    WaitingItem(StagingItem item, StagingBatch batch, OutcomeListener listener, BatchWaiter waiter, String remotePath) {
         this.item = Objects.requireNonNull(item, "item");
         this.batch = Objects.requireNonNull(batch, "batch");
         this.listener = Objects.requireNonNull(listener, "listener");
