@@ -20,6 +20,7 @@ import org.stagehand.area.StagingArea;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.Backoff;
 
 /**
  * Turns a backend's per-file outcomes into staging-area and database changes for one batch: a

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.area.StagingArea;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.StagingBatch;
+import org.stagehand.backend.support.Backoff;
 
 /**
  * Runs the staging work: the claim loop, which claims due files under a lease ({@link WorkClaimer})

@@ -3,23 +3,26 @@ package org.stagehand.backend.hpss;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.backend.BackendContext;
+import org.stagehand.backend.support.ConfiguredDirectories;
 import org.stagehand.backend.support.Executables;
+import org.stagehand.backend.support.ServiceEnvironment;
 
 /**
  * {@code backend: {type: hpss, archiveRoot: /home/p/project, ...}}: the archive is HPSS, reached
@@ -50,12 +53,15 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
     private int maxSessions = 4;
 
     @NotNull
+    @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
     private Duration batchWindow = Duration.seconds(10);
 
     @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration listTimeout = Duration.minutes(5);
 
     @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration fetchIdleTimeout = Duration.hours(1);
 
     @Min(1)
@@ -71,6 +77,7 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
     private String diskVolumePattern;
 
     @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration progressPollInterval = Duration.milliseconds(200);
 
     /** The {@code hsi} executable: a path, or a name looked up on {@code PATH}. */
@@ -128,7 +135,7 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         this.maxSessions = maxSessions;
     }
 
-    /** How long to gather files after the first arrives before planning, so requests share mounts. */
+    /** How long to gather files after the first arrives before planning, so requests share mounts (zero or more). */
     @JsonProperty
     public Duration getBatchWindow() {
         return batchWindow;
@@ -139,7 +146,7 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         this.batchWindow = batchWindow;
     }
 
-    /** How long one {@code hsi ls -P} call may take. */
+    /** How long one {@code hsi ls -P} call may take (more than zero). */
     @JsonProperty
     public Duration getListTimeout() {
         return listTimeout;
@@ -150,7 +157,7 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         this.listTimeout = listTimeout;
     }
 
-    /** How long a recall session may show no progress (mount waits included) before it is killed. */
+    /** How long a recall session may show no progress (mount waits included) before it is killed (more than zero). */
     @JsonProperty
     public Duration getFetchIdleTimeout() {
         return fetchIdleTimeout;
@@ -214,7 +221,7 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         this.diskVolumePattern = diskVolumePattern;
     }
 
-    /** How often a running session's local files are checked for progress. */
+    /** How often a running session's local files are checked for progress (more than zero). */
     @JsonProperty
     public Duration getProgressPollInterval() {
         return progressPollInterval;
@@ -231,25 +238,13 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
     }
 
     /** Builds with the given process environment standing in for the service's (for tests). */
-    ArchiveBackend build(BackendContext context, Map<String, String> serviceEnvironment) throws IOException {
-        Path executable = Executables.require("backend.hsiPath", hsiPath, serviceEnvironment.getOrDefault("PATH", ""));
+    ArchiveBackend build(BackendContext context, Map<String, String> serviceVariables) throws IOException {
+        ServiceEnvironment serviceEnvironment = ServiceEnvironment.of(serviceVariables);
+        Path executable = Executables.require("backend.hsiPath", hsiPath, serviceEnvironment.path());
         Hsi hsi = new Hsi(executable, hsiArguments, new LinkedHashMap<>(environment), serviceEnvironment);
         String root = HpssPaths.normalizeRoot(archiveRoot);
-        requirePositive(batchWindow, "batchWindow", true);
-        requirePositive(listTimeout, "listTimeout", false);
-        requirePositive(fetchIdleTimeout, "fetchIdleTimeout", false);
-        requirePositive(progressPollInterval, "progressPollInterval", false);
-        Path commands = (commandDirectory == null
-                ? Path.of(System.getProperty("java.io.tmpdir"), "stagehand-hpss")
-                : Path.of(commandDirectory)).toAbsolutePath();
-        try {
-            Files.createDirectories(commands);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("backend.commandDirectory: cannot create " + commands + ": " + e.getMessage(), e);
-        }
-        if (!Files.isWritable(commands)) {
-            throw new IllegalArgumentException("backend.commandDirectory: " + commands + " is not writable");
-        }
+        Path commands = ConfiguredDirectories.writable("backend.commandDirectory", commandDirectory == null
+                ? Path.of(System.getProperty("java.io.tmpdir"), "stagehand-hpss") : Path.of(commandDirectory));
         // a killed service leaves its command files, and maybe hsi sessions still reading them
         CommandFiles.sweep(commands);
         Optional<Pattern> diskPattern;
@@ -269,13 +264,5 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
                 listTimeout.toJavaDuration(), fetchIdleTimeout.toJavaDuration(), maxPathsPerListing, maxCommandLineBytes,
                 commands, diskPattern, progressPollInterval.toJavaDuration());
         return new HpssBackend(settings, hsi, context.metrics(), context.serviceName());
-    }
-
-    private static void requirePositive(Duration duration, String key, boolean zeroAllowed) {
-        long nanos = duration.toNanoseconds();
-        if (nanos < 0 || (nanos == 0 && !zeroAllowed)) {
-            throw new IllegalArgumentException("backend." + key + ": must be " + (zeroAllowed ? "zero or more" : "more than zero")
-                    + ", not " + duration);
-        }
     }
 }

@@ -8,9 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.stagehand.backend.support.Processes;
+import org.stagehand.backend.support.ServiceEnvironment;
 
 /**
  * Starts {@code hsi} processes: the configured executable, the configured extra arguments and
@@ -23,7 +22,6 @@ import org.stagehand.backend.support.Processes;
  */
 final class Hsi {
 
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
     private final Path executable;
     private final List<String> argumentTemplates;
@@ -39,33 +37,19 @@ final class Hsi {
      * @throws IllegalArgumentException naming the configuration key when a referenced variable is unset
      */
     Hsi(Path executable, List<String> argumentTemplates, Map<String, String> environmentTemplates,
-            Map<String, String> serviceEnvironment) {
+            ServiceEnvironment serviceEnvironment) {
         this.executable = Objects.requireNonNull(executable, "executable");
         this.argumentTemplates = List.copyOf(argumentTemplates);
         this.environmentTemplates = Map.copyOf(environmentTemplates);
         List<String> expandedArguments = new ArrayList<>();
         for (String template : argumentTemplates) {
-            expandedArguments.add(expand(template, serviceEnvironment, "backend.hsiArguments"));
+            expandedArguments.add(serviceEnvironment.expand(template, "backend.hsiArguments"));
         }
         Map<String, String> expandedEnvironment = new LinkedHashMap<>();
         environmentTemplates.forEach((name, template) ->
-                expandedEnvironment.put(name, expand(template, serviceEnvironment, "backend.environment." + name)));
+                expandedEnvironment.put(name, serviceEnvironment.expand(template, "backend.environment." + name)));
         this.arguments = List.copyOf(expandedArguments);
         this.environment = Map.copyOf(expandedEnvironment);
-    }
-
-    private static String expand(String template, Map<String, String> serviceEnvironment, String key) {
-        Matcher matcher = ENV_REFERENCE.matcher(template);
-        StringBuilder expanded = new StringBuilder();
-        while (matcher.find()) {
-            String value = serviceEnvironment.get(matcher.group(1));
-            if (value == null) {
-                throw new IllegalArgumentException(key + ": environment variable " + matcher.group(1) + " is not set");
-            }
-            matcher.appendReplacement(expanded, Matcher.quoteReplacement(value));
-        }
-        matcher.appendTail(expanded);
-        return expanded.toString();
     }
 
     Path executable() {

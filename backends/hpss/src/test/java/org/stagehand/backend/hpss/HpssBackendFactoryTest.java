@@ -123,9 +123,15 @@ class HpssBackendFactoryTest {
         HpssBackendFactory badPattern = hpss.factory();
         badPattern.setDiskVolumePattern("DK[");
         assertThatThrownBy(() -> hpss.build(badPattern)).hasMessageStartingWith("backend.diskVolumePattern:");
+    }
 
-        HpssBackendFactory zeroTimeout = hpss.factory();
-        zeroTimeout.setListTimeout(io.dropwizard.util.Duration.seconds(0));
-        assertThatThrownBy(() -> hpss.build(zeroTimeout)).hasMessageStartingWith("backend.listTimeout:");
+    @Test
+    void validationNamesAZeroTimeoutAndAcceptsAZeroBatchWindow() throws Exception {
+        assertThatThrownBy(() -> parse("backend:\n  type: hpss\n  archiveRoot: /a\n  listTimeout: 0s\n"))
+                .isInstanceOf(ConfigurationValidationException.class)
+                .hasMessageContaining("backend.listTimeout");
+
+        assertThat(parse("backend:\n  type: hpss\n  archiveRoot: /a\n  batchWindow: 0s\n").backend)
+                .isInstanceOf(HpssBackendFactory.class);
     }
 }

@@ -26,6 +26,7 @@ import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.support.testing.RecordingListener;
+import org.stagehand.backend.support.ServiceEnvironment;
 import org.stagehand.backend.support.testing.StagingItems;
 
 /** The HPSS backend against the {@code hsi} stand-in, through real processes. */
@@ -669,7 +670,7 @@ class HpssBackendTest {
         assertThat(listener.outcome(item)).isInstanceOf(StagingOutcome.Fetched.class);
         assertThat(hpss.events("START")).isNotEmpty()
                 .allMatch(start -> start.detail().startsWith("-A combo -l stagehand -P s3cret -q "));
-        Hsi hsi = new Hsi(Path.of("/bin/hsi"), factory.getHsiArguments(), Map.of(), Map.of("HPSS_TEST_SECRET", "s3cret"));
+        Hsi hsi = new Hsi(Path.of("/bin/hsi"), factory.getHsiArguments(), Map.of(), ServiceEnvironment.of(Map.of("HPSS_TEST_SECRET", "s3cret")));
         assertThat(hsi.describe("ls -P /x")).contains("${env:HPSS_TEST_SECRET}").doesNotContain("s3cret");
     }
 

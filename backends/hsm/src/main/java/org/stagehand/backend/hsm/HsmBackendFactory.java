@@ -4,12 +4,11 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,14 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.concurrent.TimeUnit;
 import org.stagehand.backend.ArchiveBackend;
-import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.backend.BackendContext;
 import org.stagehand.backend.support.ArchiveFileCopier;
+import org.stagehand.backend.support.ConfiguredDirectories;
+import org.stagehand.backend.support.FileTreeBackendFactory;
 
 /**
  * {@code backend: {type: hsm, preset: dmf, root: /dmf/archive}}: the archive is a file system
@@ -37,13 +35,10 @@ import org.stagehand.backend.support.ArchiveFileCopier;
  * {@code docs/backends.md} (HSM section).
  */
 @JsonTypeName("hsm")
-public class HsmBackendFactory implements ArchiveBackendFactory {
+public class HsmBackendFactory extends FileTreeBackendFactory {
 
     @NotNull
     private HsmPreset preset;
-
-    @NotEmpty
-    private String root;
 
     private List<String> fileSystems = List.of();
 
@@ -68,12 +63,15 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
     private Set<Integer> permanentRecallExitCodes = Set.of();
 
     @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration pollInterval = Duration.seconds(30);
 
     @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration recallTimeout = Duration.hours(4);
 
     @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration commandTimeout = Duration.minutes(5);
 
     @Min(1)
@@ -86,124 +84,33 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
 
     private String workDirectory;
 
-    private boolean preserveModificationTime = true;
-
-    @Min(4096)
-    private int bufferBytes = 1 << 20;
-
     @Override
     public ArchiveBackend build(BackendContext context) throws IOException {
-        Path rootPath = existingDirectory("backend.root", root);
+        ArchiveFileCopier copier = copier();
         List<Path> fileSystemPaths = new ArrayList<>();
         for (String fileSystem : fileSystems) {
-            fileSystemPaths.add(existingDirectory("backend.fileSystems", fileSystem));
+            fileSystemPaths.add(ConfiguredDirectories.readable("backend.fileSystems", fileSystem));
         }
         // Longest first, so a file goes with the innermost file system holding it.
         fileSystemPaths.sort(Comparator.comparingInt(Path::getNameCount).reversed());
         Path work = workDirectory == null ? Path.of(System.getProperty("java.io.tmpdir")).toRealPath()
-                : existingDirectory("backend.workDirectory", workDirectory);
-        requirePositive("backend.pollInterval", pollInterval);
-        requirePositive("backend.recallTimeout", recallTimeout);
-        requirePositive("backend.commandTimeout", commandTimeout);
-        checkCommandOverrides();
-
-        CommandTemplate state = template("backend.stateCommand", stateCommand, preset.stateCommand());
-        if (state.usesFileSystem()) {
-            throw new IllegalArgumentException("backend.stateCommand: " + CommandTemplate.FILE_SYSTEM
-                    + " is for the recall command only");
-        }
-        CommandTemplate recall = template("backend.recallCommand", recallCommand, preset.recallCommand());
-        StateRules rules = new StateRules(
-                pattern("backend.onlinePattern", onlinePattern, preset.onlinePattern()),
-                pattern("backend.offlinePattern", offlinePattern, preset.offlinePattern()),
-                optionalPattern("backend.recallingPattern", recallingPattern, preset.recallingPattern()),
-                optionalPattern("backend.lostPattern", lostPattern, preset.lostPattern()));
+                : ConfiguredDirectories.readable("backend.workDirectory", workDirectory);
+        PresetCommands presetCommands = new PresetCommands(preset, commands, stateCommand, statePattern, onlinePattern,
+                offlinePattern, recallingPattern, lostPattern, recallCommand);
+        CommandTemplate state = presetCommands.stateCommand();
+        CommandTemplate recall = presetCommands.recallCommand();
+        StateRules rules = presetCommands.rules();
 
         MetricRegistry metrics = context.metrics();
         CommandRunner runner = new CommandRunner(environment, work);
-        StateQuery states = new StateQuery(runner, state, parser(), rules, maxFilesPerStateQuery,
+        StateQuery states = new StateQuery(runner, state, presetCommands.parser(), rules, maxFilesPerStateQuery,
                 commandTimeout.toJavaDuration(), metrics.counter("hsm.state.calls"));
         RecallSettings recallSettings = new RecallSettings(recall, fileSystemPaths, maxFilesPerRecall,
                 pollInterval.toJavaDuration(), recallTimeout.toJavaDuration(), permanentRecallExitCodes);
-        return new HsmBackend(new ArchiveFileCopier(rootPath, preserveModificationTime, bufferBytes), states, runner,
+        return new HsmBackend(copier, states, runner,
                 recallSettings, metrics.counter("hsm.recall.calls"), metrics.counter("hsm.recall.files"),
                 // a configured state command prints what it likes: only the classification can be read then
                 new PresetLocality(stateCommand == null ? preset : HsmPreset.CUSTOM));
-    }
-
-    private StateOutputParser parser() {
-        if (preset == HsmPreset.SAMQFS && statePattern == null) {
-            return new SamQfsStateParser();
-        }
-        Pattern line = pattern("backend.statePattern", statePattern, preset.statePattern());
-        for (String group : List.of("path", "state")) {
-            if (!line.pattern().contains("(?<" + group + ">")) {
-                throw new IllegalArgumentException("backend.statePattern: needs a named group (?<" + group + ">...)");
-            }
-        }
-        return new LinePatternStateParser(line);
-    }
-
-    private void checkCommandOverrides() {
-        List<String> known = preset.programs();
-        for (String program : commands.keySet()) {
-            if (!known.contains(program)) {
-                throw new IllegalArgumentException("backend.commands." + program + ": preset " + preset.configName()
-                        + (known.isEmpty() ? " runs no named programs; spell the commands out in stateCommand and recallCommand"
-                        : " runs only " + String.join(", ", known)));
-            }
-        }
-    }
-
-    private CommandTemplate template(String key, List<String> configured, List<String> preset) {
-        List<String> argv = configured != null ? configured : preset;
-        if (argv == null) {
-            throw new IllegalArgumentException(key + ": required with preset: custom");
-        }
-        try {
-            // Overrides of program paths apply to the preset's commands, not to ones spelled out.
-            CommandTemplate template = new CommandTemplate(argv);
-            return configured != null ? template : template.withProgramsFrom(commands);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Pattern pattern(String key, String configured, String preset) {
-        String regex = configured != null ? configured : preset;
-        if (regex == null) {
-            throw new IllegalArgumentException(key + ": required with preset: custom");
-        }
-        try {
-            return Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(key + ": not a regular expression: " + e.getMessage(), e);
-        }
-    }
-
-    private static Optional<Pattern> optionalPattern(String key, String configured, String preset) {
-        String regex = configured != null ? configured : preset;
-        return regex == null || regex.isEmpty() ? Optional.empty() : Optional.of(pattern(key, regex, null));
-    }
-
-    private static Path existingDirectory(String key, String directory) throws IOException {
-        if (directory == null || directory.isBlank()) {
-            throw new IllegalArgumentException(key + ": missing");
-        }
-        Path path = Path.of(directory);
-        if (!Files.isDirectory(path)) {
-            throw new IllegalArgumentException(key + ": " + path.toAbsolutePath() + " is not a directory");
-        }
-        if (!Files.isReadable(path)) {
-            throw new IllegalArgumentException(key + ": " + path.toAbsolutePath() + " is not readable");
-        }
-        return path.toRealPath();
-    }
-
-    private static void requirePositive(String key, Duration duration) {
-        if (duration == null || duration.toNanoseconds() <= 0) {
-            throw new IllegalArgumentException(key + ": must be a positive duration such as 30s");
-        }
     }
 
     // --- configuration properties --------------------------------------------------------------
@@ -217,17 +124,6 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
     @JsonProperty
     public void setPreset(HsmPreset preset) {
         this.preset = preset;
-    }
-
-    /** The archive root below the HSM mount; catalog locations are relative to it. */
-    @JsonProperty
-    public String getRoot() {
-        return root;
-    }
-
-    @JsonProperty
-    public void setRoot(String root) {
-        this.root = root;
     }
 
     /** The HSM file systems' mount points; default: the root is the one file system. */
@@ -263,6 +159,10 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.environment = environment == null ? Map.of() : new LinkedHashMap<>(environment);
     }
 
+    /**
+     * The command that prints the files' HSM states ({@code {files}} or {@code {fileList}} in it);
+     * default: the preset's, required with {@code custom}.
+     */
     @JsonProperty
     public List<String> getStateCommand() {
         return stateCommand;
@@ -273,6 +173,10 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.stateCommand = stateCommand;
     }
 
+    /**
+     * A line of the state command's output, with the named groups {@code path} and {@code state};
+     * default: the preset's.
+     */
     @JsonProperty
     public String getStatePattern() {
         return statePattern;
@@ -283,6 +187,7 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.statePattern = statePattern;
     }
 
+    /** State texts meaning the data is on disk (searched for last); default: the preset's. */
     @JsonProperty
     public String getOnlinePattern() {
         return onlinePattern;
@@ -293,6 +198,9 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.onlinePattern = onlinePattern;
     }
 
+    /**
+     * State texts meaning the data is on tape only and must be recalled; default: the preset's.
+     */
     @JsonProperty
     public String getOfflinePattern() {
         return offlinePattern;
@@ -303,6 +211,10 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.offlinePattern = offlinePattern;
     }
 
+    /**
+     * State texts meaning a recall is under way (waited for, never recalled again); default: the
+     * preset's, empty for none.
+     */
     @JsonProperty
     public String getRecallingPattern() {
         return recallingPattern;
@@ -313,6 +225,10 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.recallingPattern = recallingPattern;
     }
 
+    /**
+     * State texts meaning the archive copy is lost or damaged (the file fails); default: the
+     * preset's, empty for none.
+     */
     @JsonProperty
     public String getLostPattern() {
         return lostPattern;
@@ -323,6 +239,10 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.lostPattern = lostPattern;
     }
 
+    /**
+     * The command that recalls files, one call per file system ({@code {fileSystem}} in it);
+     * default: the preset's.
+     */
     @JsonProperty
     public List<String> getRecallCommand() {
         return recallCommand;
@@ -345,6 +265,7 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
                 : new LinkedHashSet<>(permanentRecallExitCodes);
     }
 
+    /** How often the state of files being recalled is asked (default 30 s; at least 1 ms). */
     @JsonProperty
     public Duration getPollInterval() {
         return pollInterval;
@@ -355,6 +276,10 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.pollInterval = pollInterval;
     }
 
+    /**
+     * How long a file may stay offline after its recall was requested before it is reported {@code
+     * retry} and a still-running recall is killed (default 4 h; at least 1 ms).
+     */
     @JsonProperty
     public Duration getRecallTimeout() {
         return recallTimeout;
@@ -365,6 +290,10 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.recallTimeout = recallTimeout;
     }
 
+    /**
+     * How long a state command may run before it is killed; its files then count as without a
+     * state (default 5 min; at least 1 ms).
+     */
     @JsonProperty
     public Duration getCommandTimeout() {
         return commandTimeout;
@@ -375,6 +304,7 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.commandTimeout = commandTimeout;
     }
 
+    /** Files per recall call (default 1000). */
     @JsonProperty
     public int getMaxFilesPerRecall() {
         return maxFilesPerRecall;
@@ -385,6 +315,7 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.maxFilesPerRecall = maxFilesPerRecall;
     }
 
+    /** Files per state call, which keeps command lines short (default 500). */
     @JsonProperty
     public int getMaxFilesPerStateQuery() {
         return maxFilesPerStateQuery;
@@ -406,23 +337,4 @@ public class HsmBackendFactory implements ArchiveBackendFactory {
         this.workDirectory = workDirectory;
     }
 
-    @JsonProperty
-    public boolean isPreserveModificationTime() {
-        return preserveModificationTime;
-    }
-
-    @JsonProperty
-    public void setPreserveModificationTime(boolean preserveModificationTime) {
-        this.preserveModificationTime = preserveModificationTime;
-    }
-
-    @JsonProperty
-    public int getBufferBytes() {
-        return bufferBytes;
-    }
-
-    @JsonProperty
-    public void setBufferBytes(int bufferBytes) {
-        this.bufferBytes = bufferBytes;
-    }
 }

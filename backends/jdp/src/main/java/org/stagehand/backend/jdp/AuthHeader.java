@@ -1,6 +1,7 @@
 package org.stagehand.backend.jdp;
 
 import java.util.Optional;
+import org.stagehand.backend.support.ServiceEnvironment;
 
 /**
  * The value of the Authorization header sent upstream. Its {@link #toString()} hides the value so
@@ -14,6 +15,22 @@ final class AuthHeader {
 
     private AuthHeader(String value) {
         this.value = value;
+    }
+
+    /**
+     * The header for the secret in the service's environment variable {@code variable}; none when
+     * no variable is configured.
+     *
+     * @throws IllegalArgumentException naming {@code backend.authTokenVariable} when the variable is unset or empty
+     */
+    static AuthHeader fromEnvironment(String variable, String scheme, ServiceEnvironment environment) {
+        if (variable == null || variable.isBlank()) {
+            return NONE;
+        }
+        String secret = environment.value(variable).orElseThrow(() -> new IllegalArgumentException(
+                "backend.authTokenVariable: the environment variable " + variable + " is unset or empty; set it to the"
+                + " upstream's secret, or set authTokenVariable to an empty string to send no Authorization header"));
+        return of(scheme, secret.strip());
     }
 
     /** {@code scheme + " " + secret}, or the secret alone when the scheme is blank. */

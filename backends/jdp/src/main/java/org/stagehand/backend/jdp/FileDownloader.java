@@ -17,6 +17,7 @@ import org.stagehand.backend.Checksum;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.jdp.JdpClient.DownloadResponse;
+import org.stagehand.backend.support.Backoff;
 
 /**
  * Downloads one restored file into its temporary file: streams it through a fixed buffer, hashes
@@ -59,6 +60,8 @@ final class FileDownloader {
 
     private final JdpClient client;
     private final JdpSettings settings;
+    /** Between download attempts of one file: retryBackoff, doubling, at most maxRetryWait. */
+    private final Backoff backoff;
     private final Meter downloadedBytes;
     /** One buffer per download thread: a fresh one per file would churn the heap on many small files. */
     private final ThreadLocal<byte[]> buffers;
@@ -66,6 +69,7 @@ final class FileDownloader {
     FileDownloader(JdpClient client, JdpSettings settings, Meter downloadedBytes) {
         this.client = client;
         this.settings = settings;
+        this.backoff = new Backoff(settings.retryBackoff(), settings.maxRetryWait());
         this.downloadedBytes = downloadedBytes;
         this.buffers = ThreadLocal.withInitial(() -> new byte[settings.bufferBytes()]);
     }
@@ -115,7 +119,7 @@ final class FileDownloader {
             Optional<Duration> nextWait = Optional.empty();
             for (int attempt = 1; attempt <= settings.maxDownloadAttempts(); attempt++) {
                 if (attempt > 1) {
-                    Duration wait = nextWait.orElse(backoff(attempt - 1));
+                    Duration wait = nextWait.orElse(backoff.after(attempt - 1));
                     if (!pause(wait, watch)) {
                         return watch.cancelled() ? done(StagingOutcome.cancelled()) : new Result.Interrupted();
                     }
@@ -309,11 +313,6 @@ final class FileDownloader {
             return etag;
         }
         return response.header("Last-Modified");
-    }
-
-    private Duration backoff(int failures) {
-        Duration wait = settings.retryBackoff().multipliedBy(1L << Math.min(failures - 1, 20));
-        return wait.compareTo(settings.maxRetryWait()) > 0 ? settings.maxRetryWait() : wait;
     }
 
     /** Sleeps, waking early on cancellation; false when cancelled or interrupted. */

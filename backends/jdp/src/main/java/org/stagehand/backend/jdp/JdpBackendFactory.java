@@ -3,9 +3,6 @@ package org.stagehand.backend.jdp;
 import com.fasterxml.jackson.annotation.JsonMerge;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonTypeName;
-import io.dropwizard.client.ConfiguredCloseableHttpClient;
-import io.dropwizard.client.DropwizardApacheConnector;
-import io.dropwizard.client.JerseyClientBuilder;
 import io.dropwizard.client.JerseyClientConfiguration;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
@@ -24,11 +21,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.ArchiveBackendFactory;
 import org.stagehand.backend.BackendContext;
 import org.stagehand.backend.support.DaemonThreads;
+import org.stagehand.backend.support.ServiceEnvironment;
 
 /**
  * {@code backend: {type: jdp, baseUrl: https://archive.example.org/, ...}}: the archive is a
@@ -41,9 +38,6 @@ import org.stagehand.backend.support.DaemonThreads;
  */
 @JsonTypeName("jdp")
 public class JdpBackendFactory implements ArchiveBackendFactory {
-
-    /** The placeholder the path templates must contain. */
-    static final String ID_PLACEHOLDER = "{id}";
 
     /** The upstream's base URL (http or https); the paths below are relative to it. Required. */
     @NotNull
@@ -178,8 +172,8 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
 
     /** Builds with {@code environment} in place of {@link System#getenv(String)}, for tests. */
     JdpBackend build(BackendContext context, UnaryOperator<String> environment) {
-        JdpEndpoints endpoints = endpoints();
-        AuthHeader auth = authHeader(environment);
+        JdpEndpoints endpoints = JdpEndpoints.checked(baseUrl, restorePath, statusPath, downloadPath);
+        AuthHeader auth = AuthHeader.fromEnvironment(authTokenVariable, authScheme, ServiceEnvironment.of(environment));
         if (maxRetryWait.toMilliseconds() < retryBackoff.toMilliseconds()) {
             throw new IllegalArgumentException("backend.maxRetryWait (" + maxRetryWait
                     + ") must not be shorter than backend.retryBackoff (" + retryBackoff + ")");
@@ -189,12 +183,12 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
         }
         ExecutorService jerseyExecutor = Executors.newSingleThreadExecutor(
                 new DaemonThreads(context.serviceName() + "-jdp-jersey"));
-        ApacheClientCapturingBuilder builder = new ApacheClientCapturingBuilder(context);
+        PoolReleasingClientBuilder builder = new PoolReleasingClientBuilder(context.metrics());
         Client jersey = builder.using(client).using(jerseyExecutor, context.objectMapper()).build("jdp");
         JdpClient.Options options = new JdpClient.Options(context.objectMapper().valueToTree(restoreFields),
                 new Redirects(endpoints.baseUrl(), redirectHosts), sendCredentialWithStatus,
                 sendCredentialWithHealthCheck);
-        JdpClient upstream = new JdpClient(jersey, builder.apacheClient, jerseyExecutor, endpoints, auth,
+        JdpClient upstream = new JdpClient(jersey, builder.apacheClient(), jerseyExecutor, endpoints, auth,
                 context.objectMapper(), options);
         JdpSettings settings = new JdpSettings(
                 java.time.Duration.ofMillis(pollInterval.toMilliseconds()),
@@ -208,58 +202,6 @@ public class JdpBackendFactory implements ArchiveBackendFactory {
                 authTokenVariable,
                 java.time.Duration.ofMillis(unknownStatusGrace.toMilliseconds()));
         return new JdpBackend(upstream, settings, context.serviceName(), context.metrics());
-    }
-
-    private JdpEndpoints endpoints() {
-        String scheme = baseUrl.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                || baseUrl.getHost() == null) {
-            throw new IllegalArgumentException("backend.baseUrl must be an absolute http or https URL, not '"
-                    + baseUrl + "'");
-        }
-        if (restorePath.startsWith("/") || statusPath.startsWith("/") || downloadPath.startsWith("/")) {
-            // A leading slash would drop the base URL's own path when resolved.
-            throw new IllegalArgumentException(
-                    "backend.restorePath, statusPath and downloadPath are relative to backend.baseUrl: drop the leading '/'");
-        }
-        requirePlaceholder("statusPath", statusPath);
-        requirePlaceholder("downloadPath", downloadPath);
-        return new JdpEndpoints(baseUrl, restorePath, statusPath, downloadPath);
-    }
-
-    private static void requirePlaceholder(String key, String template) {
-        if (!template.contains(ID_PLACEHOLDER)) {
-            throw new IllegalArgumentException("backend." + key + " must contain " + ID_PLACEHOLDER + ", not '"
-                    + template + "'");
-        }
-    }
-
-    private AuthHeader authHeader(UnaryOperator<String> environment) {
-        if (authTokenVariable == null || authTokenVariable.isBlank()) {
-            return AuthHeader.NONE;
-        }
-        String secret = environment.apply(authTokenVariable);
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException("backend.authTokenVariable: the environment variable "
-                    + authTokenVariable + " is unset or empty; set it to the upstream's secret, or set "
-                    + "authTokenVariable to an empty string to send no Authorization header");
-        }
-        return AuthHeader.of(authScheme, secret.strip());
-    }
-
-    /** Keeps hold of the Apache client so that close() can release its connection pool. */
-    private static final class ApacheClientCapturingBuilder extends JerseyClientBuilder {
-        private CloseableHttpClient apacheClient;
-
-        ApacheClientCapturingBuilder(BackendContext context) {
-            super(context.metrics());
-        }
-
-        @Override
-        protected DropwizardApacheConnector createDropwizardApacheConnector(ConfiguredCloseableHttpClient configured) {
-            apacheClient = configured.getClient();
-            return super.createDropwizardApacheConnector(configured);
-        }
     }
 
     @JsonProperty

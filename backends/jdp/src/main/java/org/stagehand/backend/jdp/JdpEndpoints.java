@@ -20,6 +20,38 @@ record JdpEndpoints(URI baseUrl, String restorePath, String statusPath, String d
         baseUrl = text.endsWith("/") ? baseUrl : URI.create(text + "/");
     }
 
+    /** The placeholder the status and download templates must contain. */
+    static final String ID_PLACEHOLDER = "{id}";
+
+    /**
+     * The endpoints of the configured keys, checked.
+     *
+     * @throws IllegalArgumentException naming the key at fault
+     */
+    static JdpEndpoints checked(URI baseUrl, String restorePath, String statusPath, String downloadPath) {
+        String scheme = baseUrl.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || baseUrl.getHost() == null) {
+            throw new IllegalArgumentException("backend.baseUrl must be an absolute http or https URL, not '"
+                    + baseUrl + "'");
+        }
+        if (restorePath.startsWith("/") || statusPath.startsWith("/") || downloadPath.startsWith("/")) {
+            // A leading slash would drop the base URL's own path when resolved.
+            throw new IllegalArgumentException(
+                    "backend.restorePath, statusPath and downloadPath are relative to backend.baseUrl: drop the leading '/'");
+        }
+        requirePlaceholder("statusPath", statusPath);
+        requirePlaceholder("downloadPath", downloadPath);
+        return new JdpEndpoints(baseUrl, restorePath, statusPath, downloadPath);
+    }
+
+    private static void requirePlaceholder(String key, String template) {
+        if (!template.contains(ID_PLACEHOLDER)) {
+            throw new IllegalArgumentException("backend." + key + " must contain " + ID_PLACEHOLDER + ", not '"
+                    + template + "'");
+        }
+    }
+
     URI restore() {
         return baseUrl.resolve(restorePath);
     }
@@ -35,6 +67,6 @@ record JdpEndpoints(URI baseUrl, String restorePath, String statusPath, String d
     private static String fill(String template, String id) {
         // Encode as a path segment: URLEncoder's '+' for space is a query-string convention.
         String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
-        return template.replace(JdpBackendFactory.ID_PLACEHOLDER, encoded);
+        return template.replace(ID_PLACEHOLDER, encoded);
     }
 }

@@ -22,9 +22,8 @@ final class PosixBackend implements ArchiveBackend, DescribesPaths {
 
     private final ArchiveFileCopier copier;
 
-    /** @param root the archive root, already resolved to its real path */
-    PosixBackend(Path root, boolean preserveModificationTime, int bufferBytes) {
-        this.copier = new ArchiveFileCopier(root, preserveModificationTime, bufferBytes);
+    PosixBackend(ArchiveFileCopier copier) {
+        this.copier = copier;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.stagehand.work;
+package org.stagehand.backend.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
-package org.stagehand.work;
+package org.stagehand.backend.support;
 
 import java.time.Duration;
 
 /**
  * Exponential backoff between attempts: {@code initial}, twice that, four times, ... capped at
- * {@code max}.
+ * {@code max}. The service's between staging attempts, a backend's between tries within one.
  */
 public record Backoff(Duration initial, Duration max) {
 

@@ -1,0 +1,116 @@
+package org.stagehand.backend.hsm;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A preset's commands and patterns with the configured overrides applied, checked at start-up:
+ * each error names the configuration key at fault.
+ */
+final class PresetCommands {
+
+    private final HsmPreset preset;
+    private final CommandTemplate stateCommand;
+    private final CommandTemplate recallCommand;
+    private final StateRules rules;
+    private final StateOutputParser parser;
+
+    /**
+     * @param preset the {@code backend.preset}
+     * @param commands {@code backend.commands}: paths of the preset's programs, by name
+     * The other parameters are the keys of the same names, null where the preset's own apply.
+     */
+    PresetCommands(HsmPreset preset, Map<String, String> commands, List<String> stateCommand, String statePattern,
+            String onlinePattern, String offlinePattern, String recallingPattern, String lostPattern,
+            List<String> recallCommand) {
+        this.preset = preset;
+        checkCommandOverrides(commands);
+        this.stateCommand = template("backend.stateCommand", stateCommand, preset.stateCommand(), commands);
+        if (this.stateCommand.usesFileSystem()) {
+            throw new IllegalArgumentException("backend.stateCommand: " + CommandTemplate.FILE_SYSTEM
+                    + " is for the recall command only");
+        }
+        this.recallCommand = template("backend.recallCommand", recallCommand, preset.recallCommand(), commands);
+        this.rules = new StateRules(
+                pattern("backend.onlinePattern", onlinePattern, preset.onlinePattern()),
+                pattern("backend.offlinePattern", offlinePattern, preset.offlinePattern()),
+                optionalPattern("backend.recallingPattern", recallingPattern, preset.recallingPattern()),
+                optionalPattern("backend.lostPattern", lostPattern, preset.lostPattern()));
+        this.parser = parser(statePattern);
+    }
+
+    CommandTemplate stateCommand() {
+        return stateCommand;
+    }
+
+    CommandTemplate recallCommand() {
+        return recallCommand;
+    }
+
+    StateRules rules() {
+        return rules;
+    }
+
+    StateOutputParser parser() {
+        return parser;
+    }
+
+    private StateOutputParser parser(String statePattern) {
+        if (preset == HsmPreset.SAMQFS && statePattern == null) {
+            return new SamQfsStateParser();
+        }
+        Pattern line = pattern("backend.statePattern", statePattern, preset.statePattern());
+        for (String group : List.of("path", "state")) {
+            if (!line.pattern().contains("(?<" + group + ">")) {
+                throw new IllegalArgumentException("backend.statePattern: needs a named group (?<" + group + ">...)");
+            }
+        }
+        return new LinePatternStateParser(line);
+    }
+
+    private void checkCommandOverrides(Map<String, String> commands) {
+        List<String> known = preset.programs();
+        for (String program : commands.keySet()) {
+            if (!known.contains(program)) {
+                throw new IllegalArgumentException("backend.commands." + program + ": preset " + preset.configName()
+                        + (known.isEmpty() ? " runs no named programs; spell the commands out in stateCommand and recallCommand"
+                        : " runs only " + String.join(", ", known)));
+            }
+        }
+    }
+
+    private static CommandTemplate template(String key, List<String> configured, List<String> preset,
+            Map<String, String> commands) {
+        List<String> argv = configured != null ? configured : preset;
+        if (argv == null) {
+            throw new IllegalArgumentException(key + ": required with preset: custom");
+        }
+        try {
+            // Overrides of program paths apply to the preset's commands, not to ones spelled out.
+            CommandTemplate template = new CommandTemplate(argv);
+            return configured != null ? template : template.withProgramsFrom(commands);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Pattern pattern(String key, String configured, String preset) {
+        String regex = configured != null ? configured : preset;
+        if (regex == null) {
+            throw new IllegalArgumentException(key + ": required with preset: custom");
+        }
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(key + ": not a regular expression: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Pattern> optionalPattern(String key, String configured, String preset) {
+        String regex = configured != null ? configured : preset;
+        return regex == null || regex.isEmpty() ? Optional.empty() : Optional.of(pattern(key, regex, null));
+    }
+}
