@@ -3,23 +3,16 @@ package org.stagehand.backend.hpss;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -43,12 +36,7 @@ import org.stagehand.backend.support.Processes;
 final class RecallPlanner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecallPlanner.class);
-    /** Failures in a row after which the health check reports HPSS as unusable. */
-    private static final int UNHEALTHY_AFTER_FAILURES = 3;
 
-    /** The order in which queued recalls start: disk cache first, then as they were planned. */
-    private static final Comparator<VolumeRecall> START_ORDER = Comparator
-            .comparing((VolumeRecall recall) -> recall.volume().isPresent()).thenComparingLong(VolumeRecall::sequence);
     /** How long one estimate of the whole plan serves every status poll. */
     private static final long ESTIMATE_REUSE_NANOS = 1_000_000_000L;
 
@@ -65,12 +53,7 @@ final class RecallPlanner implements AutoCloseable {
     private final Map<String, PlannedFile> files = new HashMap<>();
     private final List<PlannedFile> waiting = new ArrayList<>();
     private long windowOpenedNanos;
-    private final List<VolumeRecall> queued = new ArrayList<>();
-    private final Set<VolumeRecall> running = new HashSet<>();
-    private final Set<String> busyVolumes = new HashSet<>();
-    private int activeSessions;
-    private int listingsWaiting;
-    private long recallSequence;
+    private final RecallQueue queue;
     private boolean closed;
 
     private final ExecutorService sessionThreads;
@@ -79,23 +62,18 @@ final class RecallPlanner implements AutoCloseable {
     private final Counter listings;
     private final Counter recalls;
     private final Counter joined;
-    private final Counter fetched;
-    private final Counter failed;
-    private final Counter retried;
-
-    private final AtomicInteger failuresInARow = new AtomicInteger();
-    private volatile String lastProblem;
+    private final OutcomeDelivery delivery;
+    private final HsiHealth health = new HsiHealth();
 
     RecallPlanner(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String threadPrefix) {
         this.settings = settings;
         this.hsi = hsi;
         this.listingParser = new ListingParser(settings.diskVolumePattern());
+        this.queue = new RecallQueue(settings.maxSessions());
         this.listings = metrics.counter("hpss.listings");
         this.recalls = metrics.counter("hpss.recalls");
         this.joined = metrics.counter("hpss.files.joined");
-        this.fetched = metrics.counter("hpss.files.fetched");
-        this.failed = metrics.counter("hpss.files.failed");
-        this.retried = metrics.counter("hpss.files.retried");
+        this.delivery = new OutcomeDelivery(metrics);
         metrics.gauge("hpss.files.planned", () -> this::plannedFileCount);
         this.sessionThreads = Executors.newCachedThreadPool(new DaemonThreads(threadPrefix + "-hpss-session"));
         this.plannerThread = new DaemonThreads(threadPrefix + "-hpss-planner").newThread(this::planLoop);
@@ -223,17 +201,8 @@ final class RecallPlanner implements AutoCloseable {
         try {
             long now = System.nanoTime();
             if (now - lastEstimateNanos > ESTIMATE_REUSE_NANOS || lastEstimateNanos == 0) {
-                List<TapeTimeline.Visit> visits = new ArrayList<>();
-                running.forEach(recall -> visits.add(recall.runningVisit(now)));
-                List<VolumeRecall> next = new ArrayList<>(queued);
-                next.sort(START_ORDER);
-                for (VolumeRecall recall : next) {
-                    List<TapeTimeline.File> inOrder = recall.files.stream()
-                            .filter(file -> file.state == PlannedFile.State.QUEUED).map(file -> file.location)
-                            .sorted(ArchiveFile.TAPE_ORDER).map(VolumeRecall::timelineFile).toList();
-                    visits.add(TapeTimeline.Visit.queued(recall.volume(), inOrder));
-                }
-                lastEstimate = TapeTimeline.estimate(Instant.now(), settings.maxSessions(), measured.get(), visits);
+                lastEstimate = TapeTimeline.estimate(Instant.now(), settings.maxSessions(), measured.get(),
+                        queue.visits(now));
                 lastEstimateNanos = now;
             }
             plan = lastEstimate;
@@ -322,33 +291,20 @@ final class RecallPlanner implements AutoCloseable {
         } catch (IOException e) {
             startFailure = "cannot start hsi: " + e.getMessage();
         }
-        Map<String, ListingParser.Entry> entries = result == null ? Map.of() : listingParser.parse(result.lines(), paths);
-        recordHealth(startFailure != null ? startFailure
-                : result.timedOut() ? "hsi ls -P took longer than " + settings.listTimeout() + " and was killed"
-                : entries.values().stream().noneMatch(ListingParser.Found.class::isInstance)
-                        && result.exitCode() != 0 && HsiMessages.isTransientExit(result.exitCode())
-                        ? "hsi ls -P ended with " + HsiMessages.describeExit(result.exitCode()) + firstLine(result.lines())
-                        : null);
+        ListingAnswer answer = new ListingAnswer(result, startFailure,
+                result == null ? Map.of() : listingParser.parse(result.lines(), paths), settings.listTimeout());
+        health.record(answer.problem());
         Map<PlannedFile, StagingOutcome> outcomes = new HashMap<>();
         List<PlannedFile> located = new ArrayList<>();
         lock.lock();
         try {
             for (PlannedFile file : chunk) {
-                ListingParser.Entry entry = entries.get(file.remotePath);
-                if (entry instanceof ListingParser.Found found) {
-                    file.location = found.file();
+                Optional<ArchiveFile> location = answer.located(file.remotePath);
+                if (location.isPresent()) {
+                    file.location = location.get();
                     located.add(file);
-                } else if (entry instanceof ListingParser.Problem problem) {
-                    outcomes.put(file, problem.permanent()
-                            ? StagingOutcome.failed(problem.message())
-                            : StagingOutcome.retry(problem.message()));
-                } else if (startFailure != null) {
-                    outcomes.put(file, StagingOutcome.retry(startFailure));
-                } else if (result.timedOut()) {
-                    outcomes.put(file, StagingOutcome.retry("hsi ls -P took longer than " + settings.listTimeout() + " and was killed"));
                 } else {
-                    outcomes.put(file, StagingOutcome.retry("hsi ls -P did not list " + file.remotePath + " ("
-                            + HsiMessages.describeExit(result.exitCode()) + firstLine(result.lines()) + ")"));
+                    outcomes.put(file, answer.outcome(file.remotePath));
                 }
             }
         } finally {
@@ -364,17 +320,13 @@ final class RecallPlanner implements AutoCloseable {
         try {
             for (PlannedFile file : located) {
                 if (file.state == PlannedFile.State.LISTING && !dropIfUnwanted(file)) {
-                    enqueue(file);
+                    queue.enqueue(file);
                 }
             }
             dispatch();
         } finally {
             lock.unlock();
         }
-    }
-
-    private static String firstLine(List<String> lines) {
-        return lines.isEmpty() ? "" : ": " + lines.get(0).trim();
     }
 
     /**
@@ -394,18 +346,18 @@ final class RecallPlanner implements AutoCloseable {
     private void acquireSessionForListing() throws InterruptedException {
         lock.lock();
         try {
-            listingsWaiting++;
+            queue.listingWaits();
             try {
-                while (!closed && activeSessions >= settings.maxSessions()) {
+                while (!closed && !queue.sessionFree()) {
                     changed.await();
                 }
             } finally {
-                listingsWaiting--;
+                queue.listingStopsWaiting();
             }
             if (closed) {
                 throw new InterruptedException("closing");
             }
-            activeSessions++;
+            queue.listingStarts();
         } finally {
             lock.unlock();
         }
@@ -414,7 +366,7 @@ final class RecallPlanner implements AutoCloseable {
     private void releaseSession() {
         lock.lock();
         try {
-            activeSessions--;
+            queue.listingEnds();
             changed.signalAll();
             dispatch();
         } finally {
@@ -424,48 +376,12 @@ final class RecallPlanner implements AutoCloseable {
 
     // ---- volume recalls ----
 
-    /** Under the lock: puts a located file into the not-yet-started recall of its volume, or a new one. */
-    private void enqueue(PlannedFile file) {
-        Optional<String> volume = file.location.volume();
-        VolumeRecall recall = queued.stream().filter(candidate -> candidate.volume().equals(volume)).findFirst().orElse(null);
-        if (recall == null) {
-            recall = new VolumeRecall(volume, recallSequence++);
-            queued.add(recall);
-        }
-        recall.files.add(file);
-        file.recall = recall;
-        file.state = PlannedFile.State.QUEUED;
-    }
-
-    /**
-     * Under the lock: starts queued recalls while sessions are free, disk cache first, then in
-     * the order they were planned; never two sessions on one volume, and a waiting listing gets
-     * the next free session.
-     */
+    /** Under the lock: starts the queued recalls that may start ({@link RecallQueue}). */
     private void dispatch() {
         if (closed) {
             return;
         }
-        queued.sort(START_ORDER);
-        var candidates = queued.iterator();
-        while (activeSessions < settings.maxSessions() && listingsWaiting == 0 && candidates.hasNext()) {
-            VolumeRecall recall = candidates.next();
-            if (recall.volume().isPresent() && busyVolumes.contains(recall.volume().get())) {
-                continue;
-            }
-            candidates.remove();
-            recall.files.removeIf(this::dropIfUnwanted);
-            if (recall.files.isEmpty()) {
-                continue;
-            }
-            recall.files.sort(Comparator.comparing(file -> file.location, ArchiveFile.TAPE_ORDER));
-            for (PlannedFile file : recall.files) {
-                file.target = file.subscribers.stream().filter(WaitingItem::isWanted).findFirst().orElseThrow();
-                file.state = PlannedFile.State.IN_FLIGHT;
-            }
-            running.add(recall);
-            recall.volume().ifPresent(busyVolumes::add);
-            activeSessions++;
+        for (VolumeRecall recall : queue.startable(this::dropIfUnwanted)) {
             recalls.inc();
             sessionThreads.execute(() -> runRecall(recall));
         }
@@ -473,20 +389,18 @@ final class RecallPlanner implements AutoCloseable {
 
     private void runRecall(VolumeRecall recall) {
         try {
-            recordHealth(recall.run(this, hsi, settings));
+            health.record(recall.run(this, hsi, settings));
         } catch (InterruptedException e) {
             LOG.info("{} interrupted: the backend is closing", recall);
         } catch (RuntimeException e) {
             LOG.error("{} failed", recall, e);
-            recordHealth(recall + " failed: " + e);
+            health.record(recall + " failed: " + e);
         } finally {
             boolean closing;
             lock.lock();
             try {
                 closing = closed;
-                running.remove(recall);
-                recall.volume().ifPresent(busyVolumes::remove);
-                activeSessions--;
+                queue.ended(recall);
                 changed.signalAll();
                 dispatch();
             } finally {
@@ -520,7 +434,7 @@ final class RecallPlanner implements AutoCloseable {
                 }
                 file.errors.clear();
                 file.requeuedAfterHang = true;
-                enqueue(file);
+                queue.enqueue(file);
             }
         } finally {
             lock.unlock();
@@ -530,9 +444,7 @@ final class RecallPlanner implements AutoCloseable {
     }
 
     /**
-     * Delivers a file's outcome to every request waiting for it. A fetched file is first copied
-     * into the temporary file of every other wanted request, because the service renames the
-     * target's temporary file away as soon as it hears of it.
+     * Ends a file: its outcome goes to every item waiting for it ({@link OutcomeDelivery}).
      */
     void finish(PlannedFile file, StagingOutcome outcome) {
         List<WaitingItem> subscribers;
@@ -550,61 +462,14 @@ final class RecallPlanner implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        count(outcome);
-        if (outcome instanceof StagingOutcome.Fetched && target != null) {
-            Path source = target.item().temporaryFile();
-            for (WaitingItem request : subscribers) {
-                if (request != target) {
-                    request.report(request.isCancelled() ? StagingOutcome.cancelled() : copy(source, request));
-                }
-            }
-            target.report(target.isCancelled() ? StagingOutcome.cancelled() : outcome);
-            return;
-        }
-        for (WaitingItem request : subscribers) {
-            request.report(request.isCancelled() ? StagingOutcome.cancelled() : outcome);
-        }
-    }
-
-    private static StagingOutcome copy(Path source, WaitingItem request) {
-        Path destination = request.item().temporaryFile();
-        if (destination.equals(source)) {
-            return StagingOutcome.fetched();
-        }
-        try {
-            Files.copy(source, destination, StandardCopyOption.REPLACE_EXISTING);
-            return StagingOutcome.fetched();
-        } catch (IOException e) {
-            return StagingOutcome.retry("cannot copy the recalled " + request.remotePath() + " for this request: " + e);
-        }
-    }
-
-    private void count(StagingOutcome outcome) {
-        if (outcome instanceof StagingOutcome.Fetched) {
-            fetched.inc();
-        } else if (outcome instanceof StagingOutcome.Failed) {
-            failed.inc();
-        } else if (outcome instanceof StagingOutcome.Retry) {
-            retried.inc();
-        }
+        delivery.deliver(subscribers, target, outcome);
     }
 
     // ---- health and shutdown ----
 
-    private void recordHealth(String problem) {
-        if (problem == null) {
-            failuresInARow.set(0);
-            lastProblem = null;
-        } else {
-            failuresInARow.incrementAndGet();
-            lastProblem = problem;
-        }
-    }
-
     /** The last problem when the last few hsi calls all failed, else empty. */
     Optional<String> persistentProblem() {
-        String problem = lastProblem;
-        return failuresInARow.get() >= UNHEALTHY_AFTER_FAILURES && problem != null ? Optional.of(problem) : Optional.empty();
+        return health.persistentProblem();
     }
 
     /** Stops planning, ends every hsi process and lets waiting {@code stage()} calls return. */
