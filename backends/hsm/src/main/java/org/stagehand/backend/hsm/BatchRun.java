@@ -5,14 +5,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.OutcomeListener;
@@ -20,6 +19,8 @@ import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.support.ArchiveFileCopier;
+import org.stagehand.backend.support.OneOutcomePerItem;
+import org.stagehand.backend.support.Wakeup;
 
 /**
  * One call of {@link HsmBackend#stage}: asks the HSM where the batch's files are, copies the online
@@ -31,7 +32,7 @@ final class BatchRun {
     private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
 
     private final StagingBatch batch;
-    private final OutcomeListener listener;
+    private final OneOutcomePerItem listener;
     private final ArchiveFileCopier copier;
     private final StateQuery states;
     private final CommandRunner runner;
@@ -39,17 +40,16 @@ final class BatchRun {
     private final Counter recallCalls;
     private final Counter recalledFiles;
 
-    private final Set<StagingItem> reported = new HashSet<>();
     /** Items waiting for their file to come online, with its real path. */
     private final Map<StagingItem, Path> waiting = new LinkedHashMap<>();
     private final List<RecallCall> calls = new ArrayList<>();
     private final Set<RecallCall> endedCallsSeen = new HashSet<>();
-    private final Semaphore wakeUp = new Semaphore(0);
+    private final Wakeup wakeUp = new Wakeup();
 
     BatchRun(StagingBatch batch, OutcomeListener listener, ArchiveFileCopier copier, StateQuery states,
                  CommandRunner runner, RecallSettings recall, Counter recallCalls, Counter recalledFiles) {
         this.batch = batch;
-        this.listener = listener;
+        this.listener = new OneOutcomePerItem(listener);
         this.copier = copier;
         this.states = states;
         this.runner = runner;
@@ -59,7 +59,7 @@ final class BatchRun {
     }
 
     void run() throws InterruptedException {
-        batch.onCancel(item -> wakeUp.release());
+        batch.onCancel(item -> wakeUp.signal());
         try {
             Map<StagingItem, Path> located = locate();
             if (located.isEmpty()) {
@@ -136,7 +136,7 @@ final class BatchRun {
                     RunningCommand command = runner.start(recall.command(), files, fileSystem);
                     RecallCall call = new RecallCall(fileSystem, chunk, command);
                     calls.add(call);
-                    command.onExit().thenRun(wakeUp::release);
+                    command.onExit().thenRun(wakeUp::signal);
                     recallCalls.inc();
                     recalledFiles.inc(chunk.size());
                     LOG.info("{}: recalling {} files of {} with {}", batch.id(), chunk.size(), fileSystem,
@@ -164,8 +164,7 @@ final class BatchRun {
             long remaining = deadline - System.nanoTime();
             if (remaining > 0) {
                 // Woken early when a recall ends or an item is cancelled.
-                wakeUp.tryAcquire(Math.min(recall.pollInterval().toNanos(), remaining), TimeUnit.NANOSECONDS);
-                wakeUp.drainPermits();
+                wakeUp.await(Duration.ofNanos(Math.min(recall.pollInterval().toNanos(), remaining)));
             }
             reportCancelledWaitingItems();
             stopCallsNobodyWaitsFor();
@@ -294,8 +293,6 @@ final class BatchRun {
     }
 
     private void report(StagingItem item, StagingOutcome outcome) {
-        if (reported.add(item)) {
-            listener.report(item, outcome);
-        }
+        listener.report(item, outcome);
     }
 }

@@ -15,6 +15,7 @@ import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.jdp.FileDownloader.Result;
 import org.stagehand.backend.jdp.JdpClient.DownloadResponse;
+import org.stagehand.backend.support.Wakeup;
 
 /**
  * One batch's downloads on the pool all batches share: each finished item is reported at once,
@@ -29,6 +30,8 @@ final class BatchDownloads {
     private final ExecutorService pool;
     private final BiConsumer<StagingItem, StagingOutcome> report;
     private final Map<StagingItem, DownloadResponse> running = new ConcurrentHashMap<>();
+    /** Signalled at each cancellation, for downloads that wait between attempts. */
+    private final Wakeup cancellations = new Wakeup();
 
     BatchDownloads(StagingBatch batch, FileDownloader downloader, ExecutorService pool,
                    BiConsumer<StagingItem, StagingOutcome> report) {
@@ -38,8 +41,9 @@ final class BatchDownloads {
         this.report = report;
     }
 
-    /** Cuts the item's running download, if any; the downloader then reports it cancelled. */
+    /** Cuts the item's running download, if any (the downloader then reports it cancelled), and wakes pausing downloads. */
     void abort(StagingItem item) {
+        cancellations.signal(); // ends a wait between attempts
         DownloadResponse response = running.get(item);
         if (response != null) {
             response.abort();
@@ -99,6 +103,11 @@ final class BatchDownloads {
             @Override
             public boolean cancelled() {
                 return batch.isCancelled(item);
+            }
+
+            @Override
+            public Wakeup cancellations() {
+                return cancellations;
             }
 
             @Override

@@ -1,6 +1,7 @@
 package org.stagehand.backend.jdp;
 
 import com.codahale.metrics.Meter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +17,8 @@ import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.jdp.FileDownloader.Result;
+import org.stagehand.backend.support.OneOutcomePerItem;
+import org.stagehand.backend.support.Wakeup;
 
 /**
  * One call of {@link JdpBackend#stage}: restore, poll, download, for one batch.
@@ -43,17 +45,17 @@ final class BatchRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
     static final int MAX_RESTORES_PER_FILE = 3;
-    private static final long SLEEP_SLICE_MILLIS = 100;
 
     private final StagingBatch batch;
-    private final OutcomeListener listener;
+    private final OneOutcomePerItem listener;
+    /** Signalled when the service cancels an item, so that a wait for the next poll ends. */
+    private final Wakeup cancellations = new Wakeup();
     private final JdpClient client;
     private final BatchDownloads downloads;
     private final JdpSettings settings;
     private final RestoreSender sender;
 
     private final Map<String, List<StagingItem>> itemsByFileId = new LinkedHashMap<>();
-    private final Set<StagingItem> reported = ConcurrentHashMap.newKeySet();
     private final FileWaits waits;
     private final List<Ticket> waiting = new ArrayList<>();
     private final Set<String> toRestore = new LinkedHashSet<>();
@@ -61,7 +63,7 @@ final class BatchRun {
     BatchRun(StagingBatch batch, OutcomeListener listener, JdpClient client, FileDownloader downloader,
              ExecutorService downloads, JdpSettings settings, Meter restoreRequests) {
         this.batch = batch;
-        this.listener = listener;
+        this.listener = new OneOutcomePerItem(listener);
         this.client = client;
         this.downloads = new BatchDownloads(batch, downloader, downloads, this::report);
         this.settings = settings;
@@ -75,6 +77,7 @@ final class BatchRun {
     void run() throws InterruptedException {
         // Cuts a running download at once; the downloader then reports the item cancelled.
         batch.onCancel(downloads::abort);
+        batch.onCancel(item -> cancellations.signal());
         toRestore.addAll(itemsByFileId.keySet());
         while (true) {
             reportCancelled();
@@ -313,7 +316,7 @@ final class BatchRun {
             if (left <= 0) {
                 return;
             }
-            Thread.sleep(Math.min(SLEEP_SLICE_MILLIS, Math.max(1, left / 1_000_000)));
+            cancellations.await(Duration.ofNanos(left));
             if (reportCancelled() && itemsByFileId.keySet().stream().noneMatch(this::isOpen)) {
                 return;
             }
@@ -324,7 +327,7 @@ final class BatchRun {
     private boolean reportCancelled() {
         boolean any = false;
         for (StagingItem item : batch.items()) {
-            if (!reported.contains(item) && batch.isCancelled(item) && !downloads.isRunning(item)) {
+            if (!listener.isReported(item) && batch.isCancelled(item) && !downloads.isRunning(item)) {
                 report(item, StagingOutcome.cancelled());
                 any = true;
             }
@@ -337,12 +340,10 @@ final class BatchRun {
     }
 
     private List<StagingItem> openItems(String fileId) {
-        return itemsByFileId.getOrDefault(fileId, List.of()).stream().filter(item -> !reported.contains(item)).toList();
+        return itemsByFileId.getOrDefault(fileId, List.of()).stream().filter(item -> !listener.isReported(item)).toList();
     }
 
     private void report(StagingItem item, StagingOutcome outcome) {
-        if (reported.add(item)) {
-            listener.report(item, outcome);
-        }
+        listener.report(item, outcome);
     }
 }

@@ -18,6 +18,7 @@ import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.jdp.JdpClient.DownloadResponse;
 import org.stagehand.backend.support.Backoff;
+import org.stagehand.backend.support.Wakeup;
 
 /**
  * Downloads one restored file into its temporary file: streams it through a fixed buffer, hashes
@@ -28,7 +29,6 @@ final class FileDownloader {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileDownloader.class);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final long POLL_SLICE_MILLIS = 100;
 
     /** What became of one download. */
     sealed interface Result {
@@ -52,6 +52,9 @@ final class FileDownloader {
     /** Lets the batch see and stop a running download. */
     interface Watch {
         boolean cancelled();
+
+        /** Signalled when the service cancels an item of the batch. */
+        Wakeup cancellations();
 
         void started(DownloadResponse response);
 
@@ -317,18 +320,8 @@ final class FileDownloader {
 
     /** Sleeps, waking early on cancellation; false when cancelled or interrupted. */
     private static boolean pause(Duration wait, Watch watch) {
-        long end = System.nanoTime() + wait.toNanos();
         try {
-            while (true) {
-                if (watch.cancelled()) {
-                    return false;
-                }
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    return true;
-                }
-                Thread.sleep(Math.min(POLL_SLICE_MILLIS, Math.max(1, left / 1_000_000)));
-            }
+            return !watch.cancellations().awaitUntil(watch::cancelled, wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
