@@ -2,6 +2,10 @@ package org.stagehand.backend.hpss;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.stagehand.backend.support.Wakeup;
 
 /**
  * Where a {@code stage()} call waits: until every item of its batch is settled, or the service
@@ -10,21 +14,22 @@ import java.util.List;
  */
 final class BatchWaiter {
 
-    private int unsettled;
-    private final List<WaitingItem> cancellations = new ArrayList<>();
+    private final AtomicInteger unsettled;
+    private final Queue<WaitingItem> cancellations = new ConcurrentLinkedQueue<>();
+    private final Wakeup news = new Wakeup();
 
     BatchWaiter(int items) {
-        this.unsettled = items;
+        this.unsettled = new AtomicInteger(items);
     }
 
-    synchronized void itemSettled() {
-        unsettled--;
-        notifyAll();
+    void itemSettled() {
+        unsettled.decrementAndGet();
+        news.signal();
     }
 
-    synchronized void cancelled(WaitingItem request) {
-        cancellations.add(request);
-        notifyAll();
+    void cancelled(WaitingItem item) {
+        cancellations.add(item);
+        news.signal();
     }
 
     /**
@@ -32,12 +37,16 @@ final class BatchWaiter {
      *
      * @return cancellations to handle, or an empty list when the batch is finished
      */
-    synchronized List<WaitingItem> awaitNews() throws InterruptedException {
-        while (unsettled > 0 && cancellations.isEmpty()) {
-            wait();
+    List<WaitingItem> awaitNews() throws InterruptedException {
+        while (true) {
+            List<WaitingItem> cancelled = new ArrayList<>();
+            for (WaitingItem item; (item = cancellations.poll()) != null; ) {
+                cancelled.add(item);
+            }
+            if (!cancelled.isEmpty() || unsettled.get() <= 0) {
+                return cancelled;
+            }
+            news.await();
         }
-        List<WaitingItem> news = List.copyOf(cancellations);
-        cancellations.clear();
-        return news;
     }
 }

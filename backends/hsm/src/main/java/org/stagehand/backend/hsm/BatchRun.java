@@ -1,6 +1,5 @@
 package org.stagehand.backend.hsm;
 
-import com.codahale.metrics.Counter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +17,6 @@ import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
-import org.stagehand.backend.support.ArchiveFileCopier;
 import org.stagehand.backend.support.OneOutcomePerItem;
 import org.stagehand.backend.support.Wakeup;
 
@@ -33,12 +31,7 @@ final class BatchRun {
 
     private final StagingBatch batch;
     private final OneOutcomePerItem listener;
-    private final ArchiveFileCopier copier;
-    private final StateQuery states;
-    private final CommandRunner runner;
-    private final RecallSettings recall;
-    private final Counter recallCalls;
-    private final Counter recalledFiles;
+    private final HsmTools tools;
 
     /** Items waiting for their file to come online, with its real path. */
     private final Map<StagingItem, Path> waiting = new LinkedHashMap<>();
@@ -46,16 +39,10 @@ final class BatchRun {
     private final Set<RecallCall> endedCallsSeen = new HashSet<>();
     private final Wakeup wakeUp = new Wakeup();
 
-    BatchRun(StagingBatch batch, OutcomeListener listener, ArchiveFileCopier copier, StateQuery states,
-                 CommandRunner runner, RecallSettings recall, Counter recallCalls, Counter recalledFiles) {
+    BatchRun(StagingBatch batch, OutcomeListener listener, HsmTools tools) {
         this.batch = batch;
         this.listener = new OneOutcomePerItem(listener);
-        this.copier = copier;
-        this.states = states;
-        this.runner = runner;
-        this.recall = recall;
-        this.recallCalls = recallCalls;
-        this.recalledFiles = recalledFiles;
+        this.tools = tools;
     }
 
     void run() throws InterruptedException {
@@ -65,7 +52,7 @@ final class BatchRun {
             if (located.isEmpty()) {
                 return;
             }
-            StateQuery.Report report = states.query(List.copyOf(located.values()));
+            StateQuery.Report report = tools.states().query(List.copyOf(located.values()));
             List<StagingItem> online = new ArrayList<>();
             Map<Path, List<StagingItem>> offlineByFileSystem = new LinkedHashMap<>();
             located.forEach((item, file) -> {
@@ -83,7 +70,7 @@ final class BatchRun {
                     case RECALLING -> waiting.put(item, file);
                     case LOST -> report(item, StagingOutcome.failed(lostMessage(item, reading)));
                     case UNRECOGNIZED -> report(item, StagingOutcome.retry("unrecognized HSM state '" + reading.text()
-                            + "' of " + item.archiveLocation() + " from " + states.command().programName()));
+                            + "' of " + item.archiveLocation() + " from " + tools.states().command().programName()));
                     default -> throw new IllegalStateException("unhandled state " + reading.state());
                 }
             });
@@ -110,7 +97,7 @@ final class BatchRun {
                 continue;
             }
             try {
-                Path file = copier.resolveInsideRoot(item.archiveLocation());
+                Path file = tools.copier().resolveInsideRoot(item.archiveLocation());
                 if (Files.isRegularFile(file)) {
                     located.put(item, file);
                 } else {
@@ -129,20 +116,20 @@ final class BatchRun {
 
     private void startRecalls(Map<Path, List<StagingItem>> offlineByFileSystem) {
         offlineByFileSystem.forEach((fileSystem, items) -> {
-            for (int from = 0; from < items.size(); from += recall.maxFilesPerCall()) {
-                List<StagingItem> chunk = items.subList(from, Math.min(items.size(), from + recall.maxFilesPerCall()));
+            for (int from = 0; from < items.size(); from += tools.recall().maxFilesPerCall()) {
+                List<StagingItem> chunk = items.subList(from, Math.min(items.size(), from + tools.recall().maxFilesPerCall()));
                 List<Path> files = chunk.stream().map(waiting::get).toList();
                 try {
-                    RunningCommand command = runner.start(recall.command(), files, fileSystem);
+                    RunningCommand command = tools.runner().start(tools.recall().command(), files, fileSystem);
                     RecallCall call = new RecallCall(fileSystem, chunk, command);
                     calls.add(call);
                     command.onExit().thenRun(wakeUp::signal);
-                    recallCalls.inc();
-                    recalledFiles.inc(chunk.size());
+                    tools.recallCalls().inc();
+                    tools.recalledFiles().inc(chunk.size());
                     LOG.info("{}: recalling {} files of {} with {}", batch.id(), chunk.size(), fileSystem,
-                            recall.command().programName());
+                            tools.recall().command().programName());
                 } catch (IOException e) {
-                    String message = "cannot start the recall command " + recall.command().program() + ": " + e.getMessage();
+                    String message = "cannot start the recall command " + tools.recall().command().program() + ": " + e.getMessage();
                     LOG.warn("{}: {}", batch.id(), message);
                     for (StagingItem item : chunk) {
                         waiting.remove(item);
@@ -158,13 +145,13 @@ final class BatchRun {
      * overdue. A recall call that ended in error fails or retries those of its files it left offline.
      */
     private void awaitRecalledFiles() throws InterruptedException {
-        long deadline = System.nanoTime() + recall.timeout().toNanos();
+        long deadline = System.nanoTime() + tools.recall().timeout().toNanos();
         String lastProblem = "";
         while (!waiting.isEmpty()) {
             long remaining = deadline - System.nanoTime();
             if (remaining > 0) {
                 // Woken early when a recall ends or an item is cancelled.
-                wakeUp.await(Duration.ofNanos(Math.min(recall.pollInterval().toNanos(), remaining)));
+                wakeUp.await(Duration.ofNanos(Math.min(tools.recall().pollInterval().toNanos(), remaining)));
             }
             reportCancelledWaitingItems();
             stopCallsNobodyWaitsFor();
@@ -174,9 +161,9 @@ final class BatchRun {
             // Calls that ended before this state query: whatever it still finds offline, they left offline.
             List<RecallCall> ended = calls.stream()
                     .filter(call -> !call.command().isAlive() && !endedCallsSeen.contains(call)).toList();
-            StateQuery.Report report = states.query(List.copyOf(waiting.values()));
+            StateQuery.Report report = tools.states().query(List.copyOf(waiting.values()));
             if (!report.problems().isEmpty()) {
-                lastProblem = report.whyNoReading(states.command().programName());
+                lastProblem = report.whyNoReading(tools.states().command().programName());
             }
             for (Map.Entry<StagingItem, Path> entry : List.copyOf(waiting.entrySet())) {
                 StagingItem item = entry.getKey();
@@ -215,9 +202,9 @@ final class BatchRun {
         if (result != null && result.succeeded()) {
             return; // its files should show online soon; a late one is caught by the time-out
         }
-        String failure = result == null ? "the output of " + recall.command().programName() + " cannot be read"
-                : result.describeFailure(recall.command().programName());
-        boolean permanent = result != null && recall.permanentExitCodes().contains(result.exitCode());
+        String failure = result == null ? "the output of " + tools.recall().command().programName() + " cannot be read"
+                : result.describeFailure(tools.recall().command().programName());
+        boolean permanent = result != null && tools.recall().permanentExitCodes().contains(result.exitCode());
         for (StagingItem item : call.items()) {
             if (waiting.remove(item) != null) {
                 String message = "recall of " + item.archiveLocation() + " failed: " + failure;
@@ -233,7 +220,7 @@ final class BatchRun {
         }
         for (StagingItem item : List.copyOf(waiting.keySet())) {
             waiting.remove(item);
-            report(item, StagingOutcome.retry(item.archiveLocation() + " is still offline " + recall.describeTimeout()
+            report(item, StagingOutcome.retry(item.archiveLocation() + " is still offline " + tools.recall().describeTimeout()
                     + " after its recall was requested (recallTimeout)"
                     + (lastProblem.isEmpty() ? "" : "; last state query: " + lastProblem)));
         }
@@ -264,7 +251,7 @@ final class BatchRun {
             report(item, StagingOutcome.failed("not in the archive: " + item.archiveLocation()));
         } else {
             report(item, StagingOutcome.retry("no HSM state for " + item.archiveLocation() + ": "
-                    + report.whyNoReading(states.command().programName())));
+                    + report.whyNoReading(tools.states().command().programName())));
         }
     }
 
@@ -276,16 +263,16 @@ final class BatchRun {
             report(item, StagingOutcome.cancelled());
             return;
         }
-        report(item, copier.copy(item, () -> batch.isCancelled(item)));
+        report(item, tools.copier().copy(item, () -> batch.isCancelled(item)));
     }
 
     private Path fileSystemOf(Path file) {
-        for (Path fileSystem : recall.fileSystems()) {
+        for (Path fileSystem : tools.recall().fileSystems()) {
             if (file.startsWith(fileSystem)) {
                 return fileSystem;
             }
         }
-        return copier.root();
+        return tools.copier().root();
     }
 
     private static String lostMessage(StagingItem item, StateReading reading) {

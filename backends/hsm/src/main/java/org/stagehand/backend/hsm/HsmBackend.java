@@ -1,6 +1,5 @@
 package org.stagehand.backend.hsm;
 
-import com.codahale.metrics.Counter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import org.stagehand.backend.BackendHealth;
 import org.stagehand.backend.DescribesPaths;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
-import org.stagehand.backend.support.ArchiveFileCopier;
 import org.stagehand.backend.support.Executables;
 
 /**
@@ -26,35 +24,24 @@ import org.stagehand.backend.support.Executables;
  */
 final class HsmBackend implements ArchiveBackend, DescribesPaths {
 
-    private final ArchiveFileCopier copier;
-    private final StateQuery states;
-    private final CommandRunner runner;
-    private final RecallSettings recall;
-    private final Counter recallCalls;
-    private final Counter recalledFiles;
+    private final HsmTools tools;
     private final HsmPathDescriber describer;
 
-    HsmBackend(ArchiveFileCopier copier, StateQuery states, CommandRunner runner, RecallSettings recall,
-               Counter recallCalls, Counter recalledFiles, PresetLocality localities) {
-        this.describer = new HsmPathDescriber(copier, states, localities);
-        this.copier = copier;
-        this.states = states;
-        this.runner = runner;
-        this.recall = recall;
-        this.recallCalls = recallCalls;
-        this.recalledFiles = recalledFiles;
+    HsmBackend(HsmTools tools, PresetLocality localities) {
+        this.tools = tools;
+        this.describer = new HsmPathDescriber(tools.copier(), tools.states(), localities);
     }
 
     @Override
     public void stage(StagingBatch batch, OutcomeListener listener) throws InterruptedException {
-        new BatchRun(batch, listener, copier, states, runner, recall, recallCalls, recalledFiles).run();
+        new BatchRun(batch, listener, tools).run();
     }
 
     @Override
     public Optional<ArchivedFile> describe(String archiveLocation) throws IOException {
         Map<String, Optional<ArchivedFile>> answer = describer.describeAll(List.of(archiveLocation));
         if (!answer.containsKey(archiveLocation)) {
-            throw new IOException(states.command().programName() + " did not say where the data of " + archiveLocation + " is");
+            throw new IOException(tools.states().command().programName() + " did not say where the data of " + archiveLocation + " is");
         }
         return answer.get(archiveLocation);
     }
@@ -71,13 +58,13 @@ final class HsmBackend implements ArchiveBackend, DescribesPaths {
 
     @Override
     public BackendHealth checkHealth() {
-        Path root = copier.root();
+        Path root = tools.copier().root();
         if (!Files.isDirectory(root) || !Files.isReadable(root)) {
             return BackendHealth.unhealthy("archive root " + root + " is missing or unreadable; check the HSM mount");
         }
         Set<String> programs = new LinkedHashSet<>();
-        programs.add(states.command().program());
-        programs.add(recall.command().program());
+        programs.add(tools.states().command().program());
+        programs.add(tools.recall().command().program());
         for (String program : programs) {
             // The JVM looks bare names up on its own PATH, not on the one given to the command.
             if (Executables.find(program, System.getenv("PATH")).isEmpty()) {

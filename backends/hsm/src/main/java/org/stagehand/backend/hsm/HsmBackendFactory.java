@@ -95,7 +95,7 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
         fileSystemPaths.sort(Comparator.comparingInt(Path::getNameCount).reversed());
         Path work = workDirectory == null ? Path.of(System.getProperty("java.io.tmpdir")).toRealPath()
                 : ConfiguredDirectories.readable("backend.workDirectory", workDirectory);
-        PresetCommands presetCommands = new PresetCommands(preset, commands, stateCommand, statePattern, onlinePattern,
+        PresetCommands presetCommands = PresetCommands.resolve(preset, commands, stateCommand, statePattern, onlinePattern,
                 offlinePattern, recallingPattern, lostPattern, recallCommand);
         CommandTemplate state = presetCommands.stateCommand();
         CommandTemplate recall = presetCommands.recallCommand();
@@ -107,8 +107,8 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
                 commandTimeout.toJavaDuration(), metrics.counter("hsm.state.calls"));
         RecallSettings recallSettings = new RecallSettings(recall, fileSystemPaths, maxFilesPerRecall,
                 pollInterval.toJavaDuration(), recallTimeout.toJavaDuration(), permanentRecallExitCodes);
-        return new HsmBackend(copier, states, runner,
-                recallSettings, metrics.counter("hsm.recall.calls"), metrics.counter("hsm.recall.files"),
+        return new HsmBackend(new HsmTools(copier, states, runner, recallSettings, metrics.counter("hsm.recall.calls"),
+                metrics.counter("hsm.recall.files")),
                 // a configured state command prints what it likes: only the classification can be read then
                 new PresetLocality(stateCommand == null ? preset : HsmPreset.CUSTOM));
     }

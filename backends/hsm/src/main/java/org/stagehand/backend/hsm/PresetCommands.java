@@ -10,55 +10,33 @@ import java.util.regex.PatternSyntaxException;
  * A preset's commands and patterns with the configured overrides applied, checked at start-up:
  * each error names the configuration key at fault.
  */
-final class PresetCommands {
-
-    private final HsmPreset preset;
-    private final CommandTemplate stateCommand;
-    private final CommandTemplate recallCommand;
-    private final StateRules rules;
-    private final StateOutputParser parser;
+record PresetCommands(CommandTemplate stateCommand, CommandTemplate recallCommand, StateRules rules,
+        StateOutputParser parser) {
 
     /**
-     * @param preset the {@code backend.preset}
-     * @param commands {@code backend.commands}: paths of the preset's programs, by name
-     * The other parameters are the keys of the same names, null where the preset's own apply.
+     * Applies the overrides to the preset's commands and patterns: {@code commands} are the paths
+     * of the preset's programs by name ({@code backend.commands}); the other parameters are the keys
+     * of the same names, null where the preset's own apply.
      */
-    PresetCommands(HsmPreset preset, Map<String, String> commands, List<String> stateCommand, String statePattern,
-            String onlinePattern, String offlinePattern, String recallingPattern, String lostPattern,
-            List<String> recallCommand) {
-        this.preset = preset;
-        checkCommandOverrides(commands);
-        this.stateCommand = template("backend.stateCommand", stateCommand, preset.stateCommand(), commands);
-        if (this.stateCommand.usesFileSystem()) {
+    static PresetCommands resolve(HsmPreset preset, Map<String, String> commands, List<String> stateCommand,
+            String statePattern, String onlinePattern, String offlinePattern, String recallingPattern,
+            String lostPattern, List<String> recallCommand) {
+        checkCommandOverrides(preset, commands);
+        CommandTemplate state = template("backend.stateCommand", stateCommand, preset.stateCommand(), commands);
+        if (state.usesFileSystem()) {
             throw new IllegalArgumentException("backend.stateCommand: " + CommandTemplate.FILE_SYSTEM
                     + " is for the recall command only");
         }
-        this.recallCommand = template("backend.recallCommand", recallCommand, preset.recallCommand(), commands);
-        this.rules = new StateRules(
+        CommandTemplate recall = template("backend.recallCommand", recallCommand, preset.recallCommand(), commands);
+        StateRules rules = new StateRules(
                 pattern("backend.onlinePattern", onlinePattern, preset.onlinePattern()),
                 pattern("backend.offlinePattern", offlinePattern, preset.offlinePattern()),
                 optionalPattern("backend.recallingPattern", recallingPattern, preset.recallingPattern()),
                 optionalPattern("backend.lostPattern", lostPattern, preset.lostPattern()));
-        this.parser = parser(statePattern);
+        return new PresetCommands(state, recall, rules, parser(preset, statePattern));
     }
 
-    CommandTemplate stateCommand() {
-        return stateCommand;
-    }
-
-    CommandTemplate recallCommand() {
-        return recallCommand;
-    }
-
-    StateRules rules() {
-        return rules;
-    }
-
-    StateOutputParser parser() {
-        return parser;
-    }
-
-    private StateOutputParser parser(String statePattern) {
+    private static StateOutputParser parser(HsmPreset preset, String statePattern) {
         if (preset == HsmPreset.SAMQFS && statePattern == null) {
             return new SamQfsStateParser();
         }
@@ -71,7 +49,7 @@ final class PresetCommands {
         return new LinePatternStateParser(line);
     }
 
-    private void checkCommandOverrides(Map<String, String> commands) {
+    private static void checkCommandOverrides(HsmPreset preset, Map<String, String> commands) {
         List<String> known = preset.programs();
         for (String program : commands.keySet()) {
             if (!known.contains(program)) {

@@ -19,6 +19,14 @@ public final class Wakeup {
         notifyAll();
     }
 
+    /** Waits until signalled, and takes the signal (one waiting thread). */
+    public synchronized void await() throws InterruptedException {
+        while (!signalled) {
+            wait();
+        }
+        signalled = false;
+    }
+
     /**
      * Waits until signalled or {@code timeout} has passed, and takes the signal (one waiting thread).
      *
