@@ -48,6 +48,8 @@ class HpssConfigurationFileIT {
                   maxAttempts: 2
                   initialBackoff: 50ms
                   pollInterval: 100ms
+                  tape:
+                    dueAge: 200 milliseconds
                 auth:
                   tokensEnvironmentVariable: STAGEHAND_TEST_TOKENS_UNSET
                 backend:
