@@ -5,16 +5,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures the bytes of the ready copies, and how many of them requests pin, every
- * {@link #PERIOD} on a thread of its own. Both sums walk every ready copy (a million of them is a
- * second's work on PostgreSQL), which the overview must not wait for; it shows the last
- * measurement with its time instead.
+ * Measures the bytes of the ready copies, and how many of them requests pin, on a thread of its
+ * own: every {@link #PERIOD}, or ten times as long as the last measurement took if that is longer,
+ * so that it never keeps the database busier than a tenth of the time. Both sums walk every ready
+ * copy (a million of them take seconds on PostgreSQL), which the overview must not wait for; it
+ * shows the last measurement with its time instead.
  */
 final class AreaSampler implements Managed {
 
@@ -43,8 +45,9 @@ final class AreaSampler implements Managed {
         return last;
     }
 
-    /** Measures now, on the caller's thread. */
-    synchronized void measure() {
+    /** Measures now, on the caller's thread; returns how long it took. */
+    synchronized Duration measure() {
+        long started = System.nanoTime();
         Instant now = clock.instant();
         try {
             last = new Sample(readModel.readyBytes(), readModel.pinnedBytes(now.minus(pinLifetime), now), now);
@@ -59,6 +62,17 @@ final class AreaSampler implements Managed {
             }
             failing = true;
         }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    private void measureAndReschedule() {
+        Duration took = measure();
+        Duration next = took.multipliedBy(10).compareTo(PERIOD) > 0 ? took.multipliedBy(10) : PERIOD;
+        try {
+            executor.schedule(this::measureAndReschedule, next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Stopping.
+        }
     }
 
     @Override
@@ -68,7 +82,7 @@ final class AreaSampler implements Managed {
             thread.setDaemon(true);
             return thread;
         });
-        executor.scheduleWithFixedDelay(this::measure, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        executor.execute(this::measureAndReschedule);
     }
 
     @Override

@@ -30,14 +30,14 @@ final class OverviewReadModel {
     /** Stored requests by status, derived as a status answer derives it: cancelled, staging, failed, ready. */
     ConsoleJson.RequestCounts requestCounts() {
         return jdbi.withHandle(handle -> handle.createQuery("""
-                SELECT (SELECT count(*) FROM staging_request) AS total,
-                       (SELECT count(*) FROM staging_request WHERE cancelled_at IS NOT NULL) AS cancelled,
+                SELECT t.total, t.cancelled,
                        (SELECT count(*) FROM (SELECT DISTINCT w.request_id FROM request_file w WHERE w.state = 'WAITING') d
                           JOIN staging_request r ON r.request_id = d.request_id WHERE r.cancelled_at IS NULL) AS staging,
                        (SELECT count(*) FROM (SELECT DISTINCT f.request_id FROM request_file f WHERE f.state = 'FAILED') d
                           JOIN staging_request r ON r.request_id = d.request_id WHERE r.cancelled_at IS NULL
                           AND NOT EXISTS (SELECT 1 FROM request_file w
                                           WHERE w.request_id = d.request_id AND w.state = 'WAITING')) AS failed
+                FROM (SELECT count(*) AS total, count(cancelled_at) AS cancelled FROM staging_request) t
                 """).map((rs, ctx) -> {
                     long total = rs.getLong("total");
                     long cancelled = rs.getLong("cancelled");

@@ -58,6 +58,7 @@ public final class ConsoleBenchmark {
                     time(smallAdmin + view[1].replace(uuid(12345), uuid(123)), 5);
                     time(bigAdmin + view[1], 5);
                 }
+                Bench.printPgStats(bigUrl, "populating and warming up");
                 System.out.printf(Locale.ROOT, "%n## Console views: %d rounds x %d sequential GETs each%n%n", rounds, perRound);
                 System.out.println("| view | 1,000 requests / 10k catalog: mean ms, p50, p99 | 100,000 requests / 1M catalog: mean ms, p50, p99 | ratio of means |");
                 System.out.println("| --- | ---: | ---: | ---: |");
@@ -81,6 +82,7 @@ public final class ConsoleBenchmark {
                             Bench.f(smallSum / n), Bench.f(Bench.quantile(smallAll, 0.5)), Bench.f(Bench.quantile(smallAll, 0.99)),
                             Bench.f(bigSum / n), Bench.f(Bench.quantile(bigAll, 0.5)), Bench.f(Bench.quantile(bigAll, 0.99)),
                             bigSum / smallSum);
+                    Bench.printPgStats(bigUrl, view[0]);
                 }
                 System.out.println();
                 System.out.println("overview of the large set: " + Bench.get(bigAdmin + "api/overview").body());
