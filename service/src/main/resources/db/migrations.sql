@@ -241,3 +241,9 @@ CREATE INDEX staged_file_tape_volume ON staged_file (tape_volume, state);
 --rollback ALTER TABLE staged_file DROP COLUMN tape_offset;
 --rollback ALTER TABLE staged_file DROP COLUMN tape_position;
 --rollback ALTER TABLE staged_file DROP COLUMN tape_volume;
+
+--changeset stagehand:s2-console-2-cancelled-requests dbms:postgresql
+-- The console counts cancelled requests, and leaves them out of the staging and failed counts, from
+-- this small index instead of reading every stored request (H2 has no partial indexes).
+CREATE INDEX staging_request_cancelled ON staging_request (request_id) WHERE cancelled_at IS NOT NULL;
+--rollback DROP INDEX staging_request_cancelled;

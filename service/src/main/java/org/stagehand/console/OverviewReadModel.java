@@ -11,10 +11,11 @@ import org.stagehand.work.RequestFileState;
 
 /**
  * The console's read-only queries behind the overview and the tape view. Each reads an index
- * ({@code request_file_by_state}, {@code staged_file_by_state_updated}, {@code staged_file_due}) so
- * that its cost follows the requests that are staging, the files queued and the last hour's
- * outcomes, not the number of stored requests or catalog rows; the walk over every ready copy
- * (bytes in use, pinned bytes) is left to {@link AreaSampler}, off the page's path.
+ * ({@code request_file_by_state}, {@code staged_file_by_state_updated}, {@code staged_file_due},
+ * on PostgreSQL {@code staging_request_cancelled}) so that its cost follows the requests that are
+ * staging or failed or cancelled, the files queued and the last hour's outcomes; only the total of
+ * stored requests reads every request (an index-only scan). The walk over every ready copy (bytes
+ * in use, pinned bytes) is left to {@link AreaSampler}, off the page's path.
  */
 final class OverviewReadModel {
 
@@ -30,14 +31,16 @@ final class OverviewReadModel {
     /** Stored requests by status, derived as a status answer derives it: cancelled, staging, failed, ready. */
     ConsoleJson.RequestCounts requestCounts() {
         return jdbi.withHandle(handle -> handle.createQuery("""
-                SELECT t.total, t.cancelled,
+                SELECT (SELECT count(*) FROM staging_request) AS total,
+                       (SELECT count(*) FROM staging_request WHERE cancelled_at IS NOT NULL) AS cancelled,
                        (SELECT count(*) FROM (SELECT DISTINCT w.request_id FROM request_file w WHERE w.state = 'WAITING') d
-                          JOIN staging_request r ON r.request_id = d.request_id WHERE r.cancelled_at IS NULL) AS staging,
+                          WHERE NOT EXISTS (SELECT 1 FROM staging_request r
+                                            WHERE r.request_id = d.request_id AND r.cancelled_at IS NOT NULL)) AS staging,
                        (SELECT count(*) FROM (SELECT DISTINCT f.request_id FROM request_file f WHERE f.state = 'FAILED') d
-                          JOIN staging_request r ON r.request_id = d.request_id WHERE r.cancelled_at IS NULL
+                          WHERE NOT EXISTS (SELECT 1 FROM staging_request r
+                                            WHERE r.request_id = d.request_id AND r.cancelled_at IS NOT NULL)
                           AND NOT EXISTS (SELECT 1 FROM request_file w
                                           WHERE w.request_id = d.request_id AND w.state = 'WAITING')) AS failed
-                FROM (SELECT count(*) AS total, count(cancelled_at) AS cancelled FROM staging_request) t
                 """).map((rs, ctx) -> {
                     long total = rs.getLong("total");
                     long cancelled = rs.getLong("cancelled");
