@@ -159,7 +159,10 @@ public final class ConsoleBenchmark {
             sql.execute("INSERT INTO staged_file (file_id, state, attempts, not_before, updated_at, last_requested_at,"
                     + " last_error)"
                     + " SELECT " + file + ", " + workState + ", CASE WHEN kind = 'F' AND k = 0 THEN 5 ELSE 1 END,"
-                    + " created_at, created_at + interval '5 minutes', created_at,"
+                    // Queued files are due only tomorrow: no instance claims them while it is measured
+                    // (before the pause, a claim would fail them, the archive being empty).
+                    + " CASE WHEN " + workState + " = 'PENDING' THEN now() + interval '1 day' ELSE created_at END,"
+                    + " created_at + interval '5 minutes', created_at,"
                     + " CASE WHEN kind = 'F' AND k = 0 THEN 'not in the archive: cat/' || g || '.bin' END"
                     + " FROM plan, generate_series(0, 9) k");
             // As autovacuum leaves a table that has been running for a while: statistics, and the
