@@ -274,7 +274,8 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         }, new Console.Settings(instanceName, config.getWork().getLeaseDuration().toJavaDuration(),
                 config.getLifecycle().getPinLifetime().toJavaDuration(),
                 config.getLifecycle().getCapacity().map(size -> OptionalLong.of(size.toBytes())).orElse(OptionalLong.empty()),
-                area.root(), config.getStaging().getIdPrefix(), dispatcher::isPaused, adminTokens), clock);
+                area.root(), config.getStaging().getIdPrefix(), dispatcher::isPaused, adminTokens,
+                dispatcher::tapePlan), clock);
         environment.admin().addTask(new CancelRequestTask(operations));
         environment.admin().addTask(new RetryRequestTask(operations));
         environment.admin().addTask(PauseWorkTask.pause(dispatcher));

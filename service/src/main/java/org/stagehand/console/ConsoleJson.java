@@ -107,11 +107,27 @@ final class ConsoleJson {
     record Command(String task, String command) {
     }
 
-    /** {@code GET /console/api/tape}. */
+    /**
+     * {@code GET /console/api/tape}. With a backend that says where files lie on tape (the queue
+     * planned by volume), the plan's volumes; else only the queue and the copies under way.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record TapeView(boolean volumesReported, String note, QueueSummary queue, List<UnderWay> underWay,
-                    List<JsonNode> volumesQueued, List<JsonNode> volumesInProgress, Long mountsLast24h) {
+                    String planTakenAt, Integer drivesPerInstance, List<QueuedVolume> volumesQueued,
+                    List<VolumeInProgress> volumesInProgress, Long mountsLast24h) {
+    }
+
+    /** A volume waiting for a mount: its place in the mount queue (absent while not due), files, bytes. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record QueuedVolume(String volume, Integer mountOrder, long files, long bytes, String oldestDueSince,
+                        long oldestAgeSeconds, boolean starving) {
+    }
+
+    /** A volume an instance works on: its files under way, and those queued for its next pass. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record VolumeInProgress(String volume, String instance, long files, long bytes, String claimedAt, long waiting) {
     }
 
     /** Files queued, their bytes and when the oldest was queued. */

@@ -15,8 +15,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.stagehand.requests.RequestFile;
 import org.stagehand.requests.RequestFilePage;
+import org.stagehand.work.TapePlan;
 
 /** Builds the answers of the console's endpoints from the read models and the engine's read methods. */
 final class ConsoleViews {
@@ -28,7 +30,7 @@ final class ConsoleViews {
 
     /** What the views need to know about this instance. */
     record Instance(String name, Duration leaseDuration, BooleanSupplier paused, OptionalLong capacityBytes,
-                    Path stagingRoot, Optional<String> idPrefix) {
+                    Path stagingRoot, Optional<String> idPrefix, Supplier<Optional<TapePlan>> tapePlan) {
     }
 
     private final OverviewReadModel overview;
@@ -155,9 +157,27 @@ final class ConsoleViews {
     }
 
     ConsoleJson.TapeView tape() {
-        return new ConsoleJson.TapeView(false, "this backend does not report volumes: the queue and the copies"
-                + " under way are shown as the database knows them", overview.queue(), overview.underWay(),
-                List.of(), List.of(), null);
+        Optional<TapePlan> plan = instance.tapePlan().get();
+        if (plan.isEmpty()) {
+            return new ConsoleJson.TapeView(false, "this backend does not report volumes: the queue and the copies"
+                    + " under way are shown as the database knows them", overview.queue(), overview.underWay(),
+                    null, null, null, null, null);
+        }
+        return volumes(plan.get(), overview.queue(), overview.underWay());
+    }
+
+    /** The tape view of a plan; mounts are not recorded anywhere yet, so they stay absent. */
+    static ConsoleJson.TapeView volumes(TapePlan plan, ConsoleJson.QueueSummary queue, List<ConsoleJson.UnderWay> underWay) {
+        List<ConsoleJson.QueuedVolume> queued = plan.queued().stream().map(volume -> new ConsoleJson.QueuedVolume(
+                volume.volume(), volume.mountOrder().isPresent() ? volume.mountOrder().getAsInt() : null,
+                volume.files().size(), volume.bytes(), volume.oldestDueSince().toString(),
+                Math.max(0, Duration.between(volume.oldestDueSince(), plan.takenAt()).toSeconds()), volume.starving()))
+                .toList();
+        List<ConsoleJson.VolumeInProgress> inProgress = plan.inProgress().stream().map(volume ->
+                new ConsoleJson.VolumeInProgress(volume.volume(), volume.instance(), volume.files().size(), volume.bytes(),
+                        volume.claimedAt().toString(), volume.waiting().size())).toList();
+        return new ConsoleJson.TapeView(true, "volumes as the tape plan has them, for every instance", queue, underWay,
+                plan.takenAt().toString(), plan.maxSessions(), queued, inProgress, null);
     }
 
     private static double round(double value) {

@@ -48,6 +48,33 @@ class ConsolePagesTest {
     }
 
     @Test
+    void theTapeViewShowsThePlansVolumesInMountOrderAndPerInstance() {
+        java.time.Instant taken = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        org.stagehand.work.TapePlan.PlannedFile file = new org.stagehand.work.TapePlan.PlannedFile("f", "/hpss/f", 100,
+                1, 0, java.util.Optional.empty());
+        org.stagehand.work.TapePlan plan = new org.stagehand.work.TapePlan(taken, 4,
+                List.of(new org.stagehand.work.TapePlan.QueuedVolume("VOL001", java.util.OptionalInt.of(1), List.of(file, file),
+                                200, taken.minusSeconds(90), true),
+                        new org.stagehand.work.TapePlan.QueuedVolume(HOSTILE, java.util.OptionalInt.empty(), List.of(file), 100,
+                                taken.minusSeconds(5), false)),
+                List.of(new org.stagehand.work.TapePlan.VolumeInProgress("VOL007", "host-a", List.of(file), 100,
+                        taken.minusSeconds(30), List.of(file, file, file))));
+
+        ConsoleJson.TapeView tape = ConsoleViews.volumes(plan, new ConsoleJson.QueueSummary(3, 300, null), List.of());
+
+        assertThat(tape.volumesReported()).isTrue();
+        assertThat(tape.drivesPerInstance()).isEqualTo(4);
+        assertThat(tape.volumesQueued()).containsExactly(
+                new ConsoleJson.QueuedVolume("VOL001", 1, 2, 200, "2026-12-01T09:58:30Z", 90, true),
+                new ConsoleJson.QueuedVolume(HOSTILE, null, 1, 100, "2026-12-01T09:59:55Z", 5, false));
+        assertThat(tape.volumesInProgress()).containsExactly(
+                new ConsoleJson.VolumeInProgress("VOL007", "host-a", 1, 100, "2026-12-01T09:59:30Z", 3));
+        String page = pages.tape(tape, false);
+        assertThat(page).contains("<th scope=\"row\">VOL001</th>").contains("yes: mounted first").contains("not due")
+                .contains("host-a").doesNotContain("<script>alert").doesNotContain("does not report volumes");
+    }
+
+    @Test
     void sizesAreShownForPeople() {
         assertThat(ConsolePages.human(1023)).isEqualTo("1023 B");
         assertThat(ConsolePages.human(1536)).isEqualTo("1.5 KiB");
