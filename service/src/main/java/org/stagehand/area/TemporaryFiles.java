@@ -18,14 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The temporary files copies are written to: {@code .<name>.<32 hex token>.stagehand-part}, hidden
+ * The temporary files copies are written to: {@code .<name>.<token>.stagehand-part} (a token of 32
+ * lower-case letters and digits), hidden
  * from a casual listing, beside their place; a token begins with the epoch of the run that made it.
  */
 final class TemporaryFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(TemporaryFiles.class);
     private static final String SUFFIX = ".stagehand-part";
-    private static final Pattern NAME = Pattern.compile("^\\..*\\.([0-9a-f]{32})\\.stagehand-part$");
+    private static final Pattern NAME = Pattern.compile("^\\..*\\.([0-9a-z]{32})\\.stagehand-part$");
     /** Keeps temporary names within the usual 255-byte limit on a file name. */
     private static final int MAX_NAME_PREFIX = 120;
 

@@ -1,7 +1,9 @@
 package org.stagehand.work;
 
 import java.time.Instant;
-import java.util.Set;
+import java.util.Map;
+import org.jdbi.v3.sqlobject.config.KeyColumn;
+import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -31,8 +33,19 @@ public interface InstanceEpochDao {
             UPDATE instance_epoch SET alive_until = :until WHERE epoch = :epoch""")
     int keepEpoch(@Bind("epoch") String epoch, @Bind("until") Instant until);
 
-    /** The epochs of runs known to be over: ended, or not kept alive by their lease thread. */
+    /** Every recorded epoch with the time its run ended or its lease thread last kept it alive until. */
     @SqlQuery("""
-            SELECT epoch FROM instance_epoch WHERE alive_until < :now""")
-    Set<String> endedEpochs(@Bind("now") Instant now);
+            SELECT epoch, alive_until FROM instance_epoch""")
+    @KeyColumn("epoch")
+    @ValueColumn("alive_until")
+    Map<String, Instant> epochsAliveUntil();
+
+    /**
+     * Forgets the runs that ended before {@code endedBefore}, only those of timed epochs (starting
+     * with {@code t}): those still count as ended once forgotten ({@link Epochs#over}), an older
+     * epoch would not.
+     */
+    @SqlUpdate("""
+            DELETE FROM instance_epoch WHERE alive_until < :endedBefore AND epoch LIKE 't%'""")
+    int pruneEpochs(@Bind("endedBefore") Instant endedBefore);
 }

@@ -56,6 +56,10 @@ public class WorkConfiguration {
     @MinDuration(value = 200, unit = TimeUnit.MILLISECONDS)
     private Duration transactionIdleTimeout = Duration.minutes(1);
 
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.HOURS)
+    private Duration epochRetention = Duration.days(7);
+
     @Valid
     @NotNull
     private TapeConfiguration tape = new TapeConfiguration();
@@ -218,5 +222,21 @@ public class WorkConfiguration {
     @JsonProperty
     public void setTransactionIdleTimeout(Duration transactionIdleTimeout) {
         this.transactionIdleTimeout = transactionIdleTimeout;
+    }
+
+    /**
+     * How long the record of a run ({@code instance_epoch}) is kept after the run ended; each start
+     * forgets older ones. A forgotten run still counts as over for the start-up sweep, which tells
+     * by the name of its epoch when it began. The bound only has to exceed the clocks' disagreement
+     * between instances.
+     */
+    @JsonProperty
+    public Duration getEpochRetention() {
+        return epochRetention;
+    }
+
+    @JsonProperty
+    public void setEpochRetention(Duration epochRetention) {
+        this.epochRetention = epochRetention;
     }
 }

@@ -2,6 +2,7 @@ package org.stagehand.work;
 
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import com.codahale.metrics.MetricRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +40,6 @@ import org.stagehand.backend.support.Backoff;
 public final class WorkDispatcher implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkDispatcher.class);
-    /** Hex digits of a run's epoch, the first of every lease token (and temporary file name) it makes. */
-    private static final int EPOCH_LENGTH = 12;
 
     private final WorkDao dao;
     private final ClientMessages messages;
@@ -53,7 +53,7 @@ public final class WorkDispatcher implements Managed {
     private final FreezePoints freezePoints;
     private final LeaseKeeper.ConnectionOpener leaseConnection;
     /** This run's epoch: a fresh ID per start, recorded in {@code instance_epoch}. */
-    private final String epoch = UUID.randomUUID().toString().replace("-", "").substring(0, EPOCH_LENGTH);
+    private final String epoch;
 
     /** The claims this instance is working on: their leases are renewed, never taken back. */
     private final ClaimsUnderWay underWay = new ClaimsUnderWay();
@@ -91,6 +91,7 @@ public final class WorkDispatcher implements Managed {
         this.config = config;
         this.owner = owner;
         this.clock = clock;
+        this.epoch = Epochs.of(clock.instant(), new SecureRandom());
         this.metrics = new WorkMetrics(metricRegistry);
         this.claimer = new WorkClaimer(dao, space, owner, config.getLeaseDuration().toJavaDuration(), clock, metrics);
         this.abandoned = new AbandonedClaims(dao, area, owner, clock, underWay);
@@ -110,16 +111,20 @@ public final class WorkDispatcher implements Managed {
         Instant now = clock.instant();
         dao.epochs().startEpoch(epoch, owner, now, now.plus(config.getLeaseDuration().toJavaDuration()));
         dao.epochs().endEpochs(owner, epoch, false, now);
+        // Each start adds a row; the rows of runs long over go, and still count as over below.
+        int pruned = dao.epochs().pruneEpochs(now.minus(config.getEpochRetention().toJavaDuration()));
         int takenBack = abandoned.takeBack();
         freezePoints.reached(FreezePoints.Point.SWEEPING);
         // Asked after the walk, so files of claims other instances make meanwhile stay.
         int swept = area.sweepTemporaryFiles(() -> {
-            Set<String> ended = dao.epochs().endedEpochs(clock.instant());
+            Instant asked = clock.instant();
+            Predicate<String> over = Epochs.over(dao.epochs().epochsAliveUntil(), asked,
+                    asked.minus(config.getEpochRetention().toJavaDuration()));
             Set<String> active = Set.copyOf(dao.activeLeaseTokens());
-            return token -> active.contains(token) || !ended.contains(token.substring(0, EPOCH_LENGTH));
+            return token -> active.contains(token) || !over.test(token.substring(0, Epochs.LENGTH));
         });
         LOG.info("work dispatcher '{}' (epoch {}) prepared: took back {} unfinished claims, removed {} leftover"
-                + " temporary files", owner, epoch, takenBack, swept);
+                + " temporary files, forgot {} runs long over", owner, epoch, takenBack, swept, pruned);
     }
 
     @Override
@@ -291,7 +296,7 @@ public final class WorkDispatcher implements Managed {
 
     /** A fresh lease token, live from now on. */
     private String openToken() {
-        String token = epoch + UUID.randomUUID().toString().replace("-", "").substring(EPOCH_LENGTH);
+        String token = epoch + UUID.randomUUID().toString().replace("-", "").substring(Epochs.LENGTH);
         underWay.open(token);
         return token;
     }

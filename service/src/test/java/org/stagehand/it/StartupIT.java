@@ -10,11 +10,17 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -109,6 +115,68 @@ class StartupIT {
             started.handle((ignored, failure) -> null).get();
             app.stop();
         }
+    }
+
+    @Test
+    void theRecordsOfRunsLongOverArePrunedAtStartAndTheirLeftoverFilesAreStillSwept() throws Exception {
+        TestArchive archive = new TestArchive(directory.resolve("archive"));
+        archive.file("a", "a.bin", 100);
+        Path catalog = archive.writeCatalog(directory.resolve("catalog.json"));
+        new StagehandTestApp(overrides(archive, catalog)).start().stop(); // the schema
+        Instant longAgo = Instant.now().minus(Duration.ofDays(30));
+        // Epochs as the service names them: 't', the start in 7 base-36 digits, 4 random ones.
+        String recordedLongOver = "t" + base36(longAgo) + "aaaa";
+        String prunedBefore = "t" + base36(longAgo) + "bbbb";
+        String unrecordedRecent = "t" + base36(Instant.now().minus(Duration.ofHours(1))) + "cccc";
+        String olderForm = "0123456789ab";
+        Path staging = directory.resolve("staging");
+        Path ofRecordedLongOver = leftover(staging, recordedLongOver);
+        Path ofPruned = leftover(staging, prunedBefore);
+        Path ofUnrecordedRecent = leftover(staging, unrecordedRecent);
+        Path ofOlderForm = leftover(staging, olderForm);
+        String url = "jdbc:h2:file:" + directory.resolve("stagehand").toAbsolutePath() + ";MODE=PostgreSQL";
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO instance_epoch"
+                     + " (epoch, instance_name, started_at, alive_until) VALUES (?, 'gone', ?, ?)")) {
+            for (String epoch : List.of(recordedLongOver, olderForm)) {
+                insert.setString(1, epoch);
+                insert.setObject(2, OffsetDateTime.ofInstant(longAgo, ZoneOffset.UTC));
+                insert.setObject(3, OffsetDateTime.ofInstant(longAgo.plusSeconds(60), ZoneOffset.UTC));
+                insert.executeUpdate();
+            }
+        }
+
+        StagehandTestApp app = new StagehandTestApp(overrides(archive, catalog)).start();
+        List<String> epochs;
+        try (Connection connection = DriverManager.getConnection(app.configuration().getDatabase().getUrl(), "sa", "");
+             PreparedStatement select = connection.prepareStatement("SELECT epoch FROM instance_epoch");
+             ResultSet rows = select.executeQuery()) {
+            epochs = new ArrayList<>();
+            while (rows.next()) {
+                epochs.add(rows.getString(1));
+            }
+        } finally {
+            app.stop();
+        }
+
+        assertThat(epochs).doesNotContain(recordedLongOver).contains(olderForm).hasSize(3); // and the two runs here
+        assertThat(ofRecordedLongOver).doesNotExist();
+        assertThat(ofPruned).doesNotExist();
+        assertThat(ofUnrecordedRecent).exists();
+        assertThat(ofOlderForm).doesNotExist();
+    }
+
+    private static String base36(Instant instant) {
+        String digits = Long.toString(instant.getEpochSecond(), 36);
+        return "0".repeat(7 - digits.length()) + digits;
+    }
+
+    /** A temporary file of a claim of {@code epoch}'s run, as a killed run leaves it. */
+    private static Path leftover(Path staging, String epoch) throws IOException {
+        Path file = staging.resolve("left/.a.bin." + epoch + "0123456789abcdef0123.stagehand-part");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "partial");
+        return file;
     }
 
     private static void connect(int port) throws IOException {
