@@ -224,7 +224,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
             environment.lifecycle().manage(new StatusChangeListener(() -> DatabaseSetup.openDedicatedPostgresConnection(
                     config.getDatabase(), "stagehand-status-listener"), statusCache));
         }
-        RequestStatusReader reader = new RequestStatusReader(jdbi, postgres, statusCache,
+        RequestStatusReader reader = new RequestStatusReader(jdbi, statusCache,
                 config.getStaging().getLastKnownStatusEntries(), clock, environment.metrics());
         RequestIntake intake = new RequestIntake(jdbi, postgres, reader, area, config.getStaging(), dispatcher::signal,
                 clock);

@@ -6,16 +6,16 @@ import java.util.UUID;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import org.stagehand.db.DefineStates;
 import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileState;
 
 /**
- * Pins, eviction and retention: reads of {@code staged_file}, {@code request_file} and
- * {@code staging_request}; the rows it deletes are evicted copies and purged requests. A ready copy
- * is pinned by a request that is neither released nor cancelled and either still waits for some
- * file or completed less than the pin lifetime ago.
+ * Pins, eviction and retention: reads only, of {@code staged_file}, {@code request_file} and
+ * {@code staging_request}; evicted copies are forgotten by {@code WorkDao}, purged requests by
+ * {@code StagingRequestDao}, their tables' writers. A ready copy is pinned by a request that is
+ * neither released nor cancelled and either still waits for some file or completed less than the
+ * pin lifetime ago.
  */
 @DefineStates({FileState.class, RequestFileState.class})
 @RegisterConstructorMapper(EvictionCandidate.class)
@@ -87,12 +87,4 @@ public interface LifecycleDao {
 
     /** How long a JDP integer ID answers at least: the DTS's default {@code delete_after}. */
     java.time.Duration JDP_ID_LIFETIME = java.time.Duration.ofDays(7);
-
-    @SqlUpdate("""
-            DELETE FROM request_file WHERE request_id = :id""")
-    int deleteRequestFiles(@Bind("id") UUID requestId);
-
-    @SqlUpdate("""
-            DELETE FROM staging_request WHERE request_id = :id""")
-    int deleteRequest(@Bind("id") UUID requestId);
 }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
 import org.stagehand.area.StagingRootGuard;
+import org.stagehand.requests.StagingRequestDao;
 import org.stagehand.work.SpaceGuard;
 import org.stagehand.work.WorkDao;
 
@@ -111,11 +112,7 @@ public final class StagingAreaCleaner implements SpaceGuard {
         do {
             expired = reader.expiredRequests(cutoff, jdpCutoff, PAGE);
             for (UUID requestId : expired) {
-                jdbi.useTransaction(handle -> {
-                    LifecycleDao dao = handle.attach(LifecycleDao.class);
-                    dao.deleteRequestFiles(requestId);
-                    dao.deleteRequest(requestId);
-                });
+                jdbi.useTransaction(handle -> new StagingRequestDao(handle).deleteRequest(requestId));
                 this.purged.accept(List.of(requestId));
                 purged++;
             }

@@ -1,6 +1,6 @@
 package org.stagehand.requests;
 
-import static org.stagehand.requests.StagingRequestDao.varchars;
+import static org.stagehand.db.SqlArrays.varchars;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,60 +8,52 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.stagehand.catalog.CatalogDao;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.catalog.CatalogEntryMapper;
+import org.stagehand.db.StateAttributes;
+import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileState;
 
-/** What requests named by path need beyond {@link StagingRequestDao}, on one handle. */
+/**
+ * The reads that requests named by path need beyond {@link StagingRequestDao}, on one handle: they
+ * join the catalog, the requests and their files' work rows, and write nothing.
+ */
 final class PathRequestDao {
+
+    private static final Map<String, Object> STATES = StateAttributes.of(RequestFileState.class);
 
     private final Handle handle;
 
     PathRequestDao(Handle handle) {
         this.handle = handle;
+        StateAttributes.defineOn(handle, STATES);
     }
 
     /** The catalog entries with these staging paths, each with the state of its work row (or null). */
     List<EntryState> entriesByStagingPath(Collection<String> stagingPaths) {
-        return handle.createQuery("SELECT " + prefixed("c") + ", s.state FROM catalog_entry c"
-                        + " LEFT JOIN staged_file s ON s.file_id = c.file_id WHERE c.staging_path = ANY(:paths)")
+        return handle.createQuery("""
+                        SELECT c.file_id, c.staging_path, c.archive_location, c.bytes, c.checksum, s.state
+                        FROM catalog_entry c LEFT JOIN staged_file s ON s.file_id = c.file_id
+                        WHERE c.staging_path = ANY(:paths)""")
                 .bind("paths", varchars(stagingPaths))
-                .map((rs, ctx) -> new EntryState(new CatalogEntryMapper().map(rs, ctx), rs.getString("state")))
+                .map((rs, ctx) -> new EntryState(new CatalogEntryMapper().map(rs, ctx), fileState(rs, "state")))
                 .list();
     }
 
     /** A catalog entry and the state of its work row, null when it was never asked for (or evicted). */
-    record EntryState(CatalogEntry entry, String workState) {
-    }
-
-    private static String prefixed(String alias) {
-        return alias + "." + CatalogDao.COLUMNS.replace(", ", ", " + alias + ".");
-    }
-
-    /**
-     * Adds catalog entries for files found in the archive by path; an entry that appeared meanwhile
-     * (the same path asked for at the same moment) is left as it is.
-     */
-    void insertDiscovered(List<CatalogEntry> entries, Instant now) {
-        for (CatalogEntry entry : entries) {
-            handle.createUpdate("INSERT INTO catalog_entry (file_id, staging_path, archive_location, bytes, checksum, imported_at)"
-                            + " VALUES (:id, :path, :location, :bytes, :checksum, :now) ON CONFLICT DO NOTHING")
-                    .bind("id", entry.fileId())
-                    .bind("path", entry.stagingPath().value())
-                    .bind("location", entry.archiveLocation())
-                    .bind("bytes", entry.bytes().isPresent() ? entry.bytes().getAsLong() : null)
-                    .bind("checksum", entry.checksum().map(Object::toString).orElse(null))
-                    .bind("now", now)
-                    .execute();
-        }
+    record EntryState(CatalogEntry entry, FileState workState) {
     }
 
     /** Requests of this client that are neither cancelled nor finished. */
     long unfinishedRequestsOf(String client) {
-        return handle.createQuery("SELECT count(*) FROM staging_request r WHERE r.client = :client AND r.cancelled_at IS NULL"
-                        + " AND EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state = 'WAITING')")
+        return handle.createQuery("""
+                        SELECT count(*) FROM staging_request r WHERE r.client = :client AND r.cancelled_at IS NULL
+                            AND EXISTS (SELECT 1 FROM request_file w
+                                        WHERE w.request_id = r.request_id AND w.state = <RequestFileState.WAITING>)""")
                 .bind("client", client)
                 .mapTo(Long.class)
                 .one();
@@ -73,12 +65,13 @@ final class PathRequestDao {
      * paths.
      */
     List<PathRow> pathRows(UUID requestId) {
-        return handle.createQuery("SELECT r.created_at, r.started_at, p.path, p.file_id, p.error AS path_error, rf.state,"
-                        + " rf.error, rf.completed_at, s.state AS work_state, s.updated_at AS work_since"
-                        + " FROM staging_request r JOIN request_path p ON p.request_id = r.request_id"
-                        + " LEFT JOIN request_file rf ON rf.request_id = p.request_id AND rf.file_id = p.file_id"
-                        + " LEFT JOIN staged_file s ON s.file_id = p.file_id"
-                        + " WHERE r.request_id = :id ORDER BY p.position")
+        return handle.createQuery("""
+                        SELECT r.created_at, r.started_at, p.path, p.file_id, p.error AS path_error, rf.state,
+                            rf.error, rf.completed_at, s.state AS work_state, s.updated_at AS work_since
+                        FROM staging_request r JOIN request_path p ON p.request_id = r.request_id
+                        LEFT JOIN request_file rf ON rf.request_id = p.request_id AND rf.file_id = p.file_id
+                        LEFT JOIN staged_file s ON s.file_id = p.file_id
+                        WHERE r.request_id = :id ORDER BY p.position""")
                 .bind("id", requestId)
                 .map(PathRequestDao::pathRow)
                 .list();
@@ -93,63 +86,21 @@ final class PathRequestDao {
      * @param startedAt when the request's first file was recorded started, null before
      * @param workSince when the file's work last changed state (for ACTIVE work: when it was claimed)
      */
-    record PathRow(Instant createdAt, String path, String fileId, String pathError, String state, String error,
-                   Instant completedAt, String workState, Instant startedAt, Instant workSince) {
+    record PathRow(Instant createdAt, String path, String fileId, String pathError, RequestFileState state,
+                   String error, Instant completedAt, FileState workState, Instant startedAt, Instant workSince) {
     }
 
-    private static PathRow pathRow(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+    private static PathRow pathRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        String state = rs.getString("state");
         return new PathRow(instant(rs, "created_at"), rs.getString("path"), rs.getString("file_id"),
-                rs.getString("path_error"), rs.getString("state"), rs.getString("error"), instant(rs, "completed_at"),
-                rs.getString("work_state"), instant(rs, "started_at"), instant(rs, "work_since"));
+                rs.getString("path_error"), state == null ? null : RequestFileState.valueOf(state), rs.getString("error"),
+                instant(rs, "completed_at"), fileState(rs, "work_state"), instant(rs, "started_at"),
+                instant(rs, "work_since"));
     }
 
-    /** Stops a request's waiting rows of these files, with the reason; returns how many. */
-    int cancelFiles(UUID requestId, Collection<String> fileIds, String reason, Instant now) {
-        return handle.createUpdate("UPDATE request_file SET state = 'CANCELLED', error = :reason, completed_at = :now"
-                        + " WHERE request_id = :id AND file_id = ANY(:ids) AND state = 'WAITING'")
-                .bind("id", requestId)
-                .bind("ids", varchars(fileIds))
-                .bind("reason", reason)
-                .bind("now", now)
-                .execute();
-    }
-
-    /** Locks the queued work rows of these files, in ID order; returns their IDs. */
-    List<String> lockPendingWork(Collection<String> sortedFileIds) {
-        return handle.createQuery("SELECT file_id FROM staged_file WHERE state = 'PENDING' AND file_id = ANY(:ids)"
-                        + " ORDER BY file_id FOR UPDATE")
-                .bind("ids", varchars(sortedFileIds))
-                .mapTo(String.class)
-                .list();
-    }
-
-    /** Releases a request's rows of these files: they pin their copies no longer. */
-    int releaseFiles(UUID requestId, Collection<String> fileIds, Instant now) {
-        return handle.createUpdate("UPDATE request_file SET released_at = :now"
-                        + " WHERE request_id = :id AND file_id = ANY(:ids) AND released_at IS NULL")
-                .bind("id", requestId)
-                .bind("ids", varchars(fileIds))
-                .bind("now", now)
-                .execute();
-    }
-
-    /** Releases, in every request of this client, the files it named by these paths. */
-    int releaseForClient(String client, Collection<String> names, Instant now) {
-        return handle.createUpdate("UPDATE request_file SET released_at = :now WHERE released_at IS NULL AND EXISTS ("
-                        + "SELECT 1 FROM request_path p JOIN staging_request r ON r.request_id = p.request_id"
-                        + " WHERE p.request_id = request_file.request_id AND p.file_id = request_file.file_id"
-                        + " AND r.client = :client AND p.path = ANY(:names))")
-                .bind("client", client)
-                .bind("names", varchars(names))
-                .bind("now", now)
-                .execute();
-    }
-
-    /** Forgets a request and everything about it. */
-    void deleteRequest(UUID requestId) {
-        handle.createUpdate("DELETE FROM request_path WHERE request_id = :id").bind("id", requestId).execute();
-        handle.createUpdate("DELETE FROM request_file WHERE request_id = :id").bind("id", requestId).execute();
-        handle.createUpdate("DELETE FROM staging_request WHERE request_id = :id").bind("id", requestId).execute();
+    private static FileState fileState(ResultSet rs, String column) throws SQLException {
+        String state = rs.getString(column);
+        return state == null ? null : FileState.valueOf(state);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

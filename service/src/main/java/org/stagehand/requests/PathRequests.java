@@ -1,5 +1,7 @@
 package org.stagehand.requests;
 
+import static org.stagehand.db.SqlArrays.varchars;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,12 +21,16 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
 import org.stagehand.backend.DescribesPaths;
+import org.stagehand.catalog.CatalogDao;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.http.ApiException;
 import org.stagehand.requests.PathRequest.RequestedPath;
 import org.stagehand.requests.PathRequestDao.EntryState;
 import org.stagehand.requests.PathRequestDao.PathRow;
 import org.stagehand.requests.RequestWriter.NewRequest;
+import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileDao;
+import org.stagehand.work.WorkDao;
 
 /**
  * Requests that name files by path instead of catalog ID (the WLCG Tape REST door): stored as
@@ -91,7 +97,8 @@ public final class PathRequests {
             long count = dao.unfinishedRequestsOf(request.client());
             List<String> unknown = wanted.stream().filter(path -> !byPath.containsKey(path)).toList();
             if (count < maxUnfinished && archive.isPresent() && !unknown.isEmpty()) {
-                dao.insertDiscovered(archive.get().discover(unknown, archiveErrors), clock.instant());
+                handle.attach(CatalogDao.class).insertDiscovered(archive.get().discover(unknown, archiveErrors),
+                        clock.instant());
                 dao.entriesByStagingPath(unknown).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
             }
             return count;
@@ -144,16 +151,16 @@ public final class PathRequests {
      */
     public void cancel(UUID requestId, List<String> names) {
         jdbi.useTransaction(handle -> {
-            StagingRequestDao requests = new StagingRequestDao(handle, false);
-            PathRequestDao dao = new PathRequestDao(handle);
-            requests.lockRequest(requestId).orElseThrow(() -> ApiException.notFound("no stage request " + requestId));
-            Set<String> fileIds = fileIdsOf(dao.pathRows(requestId), names);
+            new StagingRequestDao(handle).lockRequest(requestId)
+                    .orElseThrow(() -> ApiException.notFound("no stage request " + requestId));
+            Set<String> fileIds = fileIdsOf(new PathRequestDao(handle).pathRows(requestId), names);
             if (fileIds.isEmpty()) {
                 return;
             }
             Instant now = clock.instant();
-            if (dao.cancelFiles(requestId, fileIds, CANCELLED_BY_CLIENT, now) > 0) {
-                requests.idleUnwanted(dao.lockPendingWork(fileIds), now);
+            if (new RequestFileDao(handle).cancelWaiting(requestId, fileIds, CANCELLED_BY_CLIENT, now) > 0) {
+                WorkDao work = handle.attach(WorkDao.class);
+                work.idleUnwanted(varchars(work.lockPending(varchars(List.copyOf(fileIds)))), now);
             }
         });
         statusCache.invalidate(List.of(requestId));
@@ -168,14 +175,13 @@ public final class PathRequests {
      */
     public void release(UUID requestId, List<String> names) {
         jdbi.useTransaction(handle -> {
-            PathRequestDao dao = new PathRequestDao(handle);
-            List<PathRow> rows = dao.pathRows(requestId);
+            List<PathRow> rows = new PathRequestDao(handle).pathRows(requestId);
             if (rows.isEmpty()) {
                 throw ApiException.notFound("no stage request " + requestId);
             }
             Set<String> fileIds = fileIdsOf(rows, names);
             if (!fileIds.isEmpty()) {
-                dao.releaseFiles(requestId, fileIds, clock.instant());
+                new RequestFileDao(handle).release(requestId, fileIds, clock.instant());
             }
         });
     }
@@ -197,7 +203,7 @@ public final class PathRequests {
 
     /** Releases, in every request of this client, the files it named by these paths. */
     private int releaseForClient(String client, List<String> names) {
-        return jdbi.withHandle(handle -> new PathRequestDao(handle).releaseForClient(client, names, clock.instant()));
+        return jdbi.withHandle(handle -> new RequestFileDao(handle).releaseForClient(client, names, clock.instant()));
     }
 
     /**
@@ -207,16 +213,16 @@ public final class PathRequests {
      */
     public void forget(UUID requestId) {
         jdbi.useTransaction(handle -> {
-            StagingRequestDao requests = new StagingRequestDao(handle, false);
-            PathRequestDao dao = new PathRequestDao(handle);
+            StagingRequestDao requests = new StagingRequestDao(handle);
             requests.lockRequest(requestId).orElseThrow(() -> ApiException.notFound("no stage request " + requestId));
             Instant now = clock.instant();
-            List<String> pending = requests.lockPendingWorkOf(requestId);
-            requests.cancelWaitingFiles(requestId, now);
+            WorkDao work = handle.attach(WorkDao.class);
+            List<String> pending = work.lockPendingOfRequest(requestId);
+            new RequestFileDao(handle).cancelWaiting(requestId, now);
             if (!pending.isEmpty()) {
-                requests.idleUnwanted(pending, now);
+                work.idleUnwanted(varchars(pending), now);
             }
-            dao.deleteRequest(requestId);
+            requests.deleteRequest(requestId);
         });
         statusCache.invalidate(List.of(requestId));
         LOG.info("request {} cancelled and forgotten by its client", requestId);
@@ -255,7 +261,7 @@ public final class PathRequests {
                 .entriesByStagingPath(paths.stream().map(RelativePath::value).distinct().toList()));
         for (EntryState state : states) {
             RelativePath path = state.entry().stagingPath();
-            answer.put(path, "READY".equals(state.workState()) && area.exists(path)
+            answer.put(path, state.workState() == FileState.READY && area.exists(path)
                     ? Locality.ARCHIVE_AND_STAGED : Locality.ARCHIVE);
         }
         archive.ifPresent(lookup -> {
@@ -273,7 +279,7 @@ public final class PathRequests {
      */
     public Optional<StagedCopy> verifiedCopy(RelativePath path) {
         List<EntryState> states = jdbi.withHandle(handle -> new PathRequestDao(handle).entriesByStagingPath(List.of(path.value())));
-        return states.stream().filter(state -> "READY".equals(state.workState()) && area.exists(path))
+        return states.stream().filter(state -> state.workState() == FileState.READY && area.exists(path))
                 .findFirst().map(state -> new StagedCopy(state.entry(), area.target(path)));
     }
 

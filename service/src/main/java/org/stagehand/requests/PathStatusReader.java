@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.requests.PathRequestDao.PathRow;
 import org.stagehand.requests.PathStatus.PathFile;
 import org.stagehand.requests.PathStatus.State;
+import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileState;
 
 /** How a path request's paths stand: read from its rows, or known from the request just stored. */
@@ -83,9 +84,9 @@ final class PathStatusReader {
         Instant earliest = null;
         for (PathRow row : rows) {
             Instant start = null;
-            if ("ACTIVE".equals(row.workState()) && RequestFileState.WAITING.name().equals(row.state())) {
+            if (row.workState() == FileState.ACTIVE && row.state() == RequestFileState.WAITING) {
                 start = row.workSince();
-            } else if (RequestFileState.READY.name().equals(row.state()) || RequestFileState.FAILED.name().equals(row.state())) {
+            } else if (row.state() == RequestFileState.READY || row.state() == RequestFileState.FAILED) {
                 start = row.completedAt();
             }
             if (start != null && (earliest == null || start.isBefore(earliest))) {
@@ -97,7 +98,7 @@ final class PathStatusReader {
         }
         Instant startedAt = earliest.isBefore(createdAt) ? createdAt : earliest; // shared work may have begun before
         try {
-            jdbi.useHandle(handle -> new StagingRequestDao(handle, false).recordStarted(requestId, startedAt));
+            jdbi.useHandle(handle -> new StagingRequestDao(handle).recordStarted(requestId, startedAt));
         } catch (RuntimeException e) {
             LOG.warn("cannot record when request {} started: {}", requestId, e.toString());
         }
@@ -111,8 +112,8 @@ final class PathStatusReader {
         if (row.state() == null) {
             return new PathFile(row.path(), State.FAILED, "the request holds no record of this file", row.createdAt());
         }
-        return switch (RequestFileState.valueOf(row.state())) {
-            case WAITING -> new PathFile(row.path(), "ACTIVE".equals(row.workState()) ? State.STAGING : State.QUEUED,
+        return switch (row.state()) {
+            case WAITING -> new PathFile(row.path(), row.workState() == FileState.ACTIVE ? State.STAGING : State.QUEUED,
                     null, null);
             case READY -> new PathFile(row.path(), State.READY, null, row.completedAt());
             case FAILED -> new PathFile(row.path(), State.FAILED, nonEmpty(row.error(), "staging failed"), row.completedAt());

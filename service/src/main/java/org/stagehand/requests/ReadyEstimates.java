@@ -57,7 +57,7 @@ public final class ReadyEstimates {
             return status;
         }
         List<String> waiting = jdbi.withHandle(handle ->
-                new StagingRequestDao(handle, postgres).waitingLocations(status.requestId(), MOST_WAITING));
+                new StagingRequestDao(handle).waitingLocations(status.requestId(), MOST_WAITING));
         if (waiting.isEmpty()) {
             return status;
         }

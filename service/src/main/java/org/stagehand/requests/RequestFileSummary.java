@@ -1,6 +1,7 @@
 package org.stagehand.requests;
 
 import java.time.Instant;
+import org.stagehand.work.RequestFileState;
 
 /**
  * The files of one request in one state ({@code request_file.state}: WAITING, READY or FAILED).
@@ -10,5 +11,5 @@ import java.time.Instant;
  * @param bytes their catalog sizes, summed
  * @param lastCompletedAt when the last of them settled; null for WAITING
  */
-public record RequestFileSummary(String state, long files, long bytes, Instant lastCompletedAt) {
+public record RequestFileSummary(RequestFileState state, long files, long bytes, Instant lastCompletedAt) {
 }

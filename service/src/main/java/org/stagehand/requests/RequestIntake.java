@@ -24,6 +24,9 @@ import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.db.StorableText;
 import org.stagehand.http.ApiException;
 import org.stagehand.requests.RequestWriter.NewRequest;
+import org.stagehand.work.RequestFileDao;
+import org.stagehand.work.RequestFileState;
+import org.stagehand.work.WorkDao;
 
 /**
  * Accepts requests: checks what a client asked for, looks every file up in the catalog and stores
@@ -45,7 +48,6 @@ public final class RequestIntake implements Managed {
     private final StagingConfiguration config;
     private final Runnable workSignal;
     private final Clock clock;
-    private final boolean postgres;
     private final RequestStatusReader status;
     private final RequestWriter writer;
 
@@ -57,10 +59,9 @@ public final class RequestIntake implements Managed {
     public RequestIntake(Jdbi jdbi, boolean postgres, RequestStatusReader status, StagingArea area,
                          StagingConfiguration config, Runnable workSignal, Clock clock) {
         this.jdbi = jdbi;
-        this.postgres = postgres;
         this.status = status;
         this.writer = new RequestWriter(this::lookUpAndStore, REQUEST_WRITERS);
-        this.work = new WorkAttachment(area);
+        this.work = new WorkAttachment(area, postgres);
         this.config = config;
         this.workSignal = workSignal;
         this.clock = clock;
@@ -171,8 +172,8 @@ public final class RequestIntake implements Managed {
                 : requests.stream().flatMap(request -> request.ids().stream()).distinct().toList();
     }
 
-    private StagingRequestDao dao(Handle handle) {
-        return new StagingRequestDao(handle, postgres);
+    private static StagingRequestDao dao(Handle handle) {
+        return new StagingRequestDao(handle);
     }
 
     /** The IDs of a body {@code {"ids": [...]}}, prefix stripped, duplicates dropped, in order. */
@@ -230,7 +231,7 @@ public final class RequestIntake implements Managed {
     private void storeRetryingConflicts(Handle handle, List<NewRequest> requests, Map<String, CatalogEntry> entries) {
         for (int attempt = 1; ; attempt++) {
             try {
-                Map<String, String> stateByFile = handle.inTransaction(transaction -> store(dao(transaction), requests, entries));
+                Map<String, RequestFileState> stateByFile = handle.inTransaction(transaction -> store(transaction, requests, entries));
                 Instant committed = clock.instant();
                 for (NewRequest request : requests) {
                     status.rememberNew(request.requestId(), request.ids(), entries, stateByFile, committed);
@@ -255,16 +256,18 @@ public final class RequestIntake implements Managed {
     }
 
     /** @return each file's state for the requests, {@code READY} or {@code WAITING} */
-    private Map<String, String> store(StagingRequestDao dao, List<NewRequest> requests, Map<String, CatalogEntry> entries) {
+    private Map<String, RequestFileState> store(Handle handle, List<NewRequest> requests,
+                                                Map<String, CatalogEntry> entries) {
         Instant now = clock.instant();
-        dao.insertRequests(requests, now);
+        dao(handle).insertRequests(requests, now);
+        WorkDao queue = handle.attach(WorkDao.class);
         // Sorted, so concurrent transactions lock shared rows in the same order and cannot deadlock.
         List<String> sorted = fileIdsOf(requests).stream().sorted().toList();
-        Map<String, String> stateByFile = new HashMap<>(sorted.size() * 4 / 3 + 1);
+        Map<String, RequestFileState> stateByFile = new HashMap<>(sorted.size() * 4 / 3 + 1);
         for (List<String> chunk : WorkAttachment.chunks(sorted)) {
-            stateByFile.putAll(work.attach(dao, chunk, entries, now));
+            stateByFile.putAll(work.attach(queue, chunk, entries, now));
         }
-        RequestFileRows rows = new RequestFileRows(dao, now);
+        RequestFileRows rows = new RequestFileRows(new RequestFileDao(handle), now);
         for (NewRequest request : requests) {
             for (String id : request.ids()) {
                 rows.add(request.requestId(), id, stateByFile.get(id));
@@ -276,18 +279,18 @@ public final class RequestIntake implements Managed {
 
     /** The requests' file rows, inserted {@link WorkAttachment#CHUNK} to a statement. */
     private static final class RequestFileRows {
-        private final StagingRequestDao dao;
+        private final RequestFileDao dao;
         private final Instant now;
         private final List<String> requestIds = new ArrayList<>();
         private final List<String> fileIds = new ArrayList<>();
-        private final List<String> states = new ArrayList<>();
+        private final List<RequestFileState> states = new ArrayList<>();
 
-        RequestFileRows(StagingRequestDao dao, Instant now) {
+        RequestFileRows(RequestFileDao dao, Instant now) {
             this.dao = dao;
             this.now = now;
         }
 
-        void add(UUID requestId, String fileId, String state) {
+        void add(UUID requestId, String fileId, RequestFileState state) {
             requestIds.add(requestId.toString());
             fileIds.add(fileId);
             states.add(state);
@@ -298,7 +301,7 @@ public final class RequestIntake implements Managed {
 
         void flush() {
             if (!fileIds.isEmpty()) {
-                dao.insertRequestFiles(requestIds, fileIds, states, now);
+                dao.insert(requestIds, fileIds, states, now);
                 requestIds.clear();
                 fileIds.clear();
                 states.clear();

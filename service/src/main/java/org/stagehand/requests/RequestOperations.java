@@ -1,5 +1,7 @@
 package org.stagehand.requests;
 
+import static org.stagehand.db.SqlArrays.varchars;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,6 +16,9 @@ import org.slf4j.MDC;
 import org.stagehand.area.StagingArea;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.http.ApiException;
+import org.stagehand.work.RequestFileDao;
+import org.stagehand.work.RequestFileState;
+import org.stagehand.work.WorkDao;
 
 /**
  * What an operator or a client does to a stored request: cancel it, try its failed files again,
@@ -25,7 +30,6 @@ public final class RequestOperations {
     private static final Logger LOG = LoggerFactory.getLogger(RequestOperations.class);
 
     private final Jdbi jdbi;
-    private final boolean postgres;
     private final StatusCache statusCache;
     private final WorkAttachment work;
     private final Runnable workSignal;
@@ -41,9 +45,8 @@ public final class RequestOperations {
     public RequestOperations(Jdbi jdbi, boolean postgres, StatusCache statusCache, StagingArea area,
                              Runnable workSignal, Runnable cancellationSignal, Clock clock) {
         this.jdbi = jdbi;
-        this.postgres = postgres;
         this.statusCache = statusCache;
-        this.work = new WorkAttachment(area);
+        this.work = new WorkAttachment(area, postgres);
         this.workSignal = workSignal;
         this.cancellationSignal = cancellationSignal;
         this.clock = clock;
@@ -71,14 +74,15 @@ public final class RequestOperations {
                 return "request " + requestId + " was already cancelled at " + request.cancelledAt();
             }
             Instant now = clock.instant();
-            int cancelled = dao.cancelWaitingFiles(requestId, now);
+            int cancelled = new RequestFileDao(handle).cancelWaiting(requestId, now);
             if (cancelled == 0) {
                 return "request " + requestId + " has no files left to stage; nothing to cancel";
             }
             dao.setCancelledAt(requestId, now);
             int setAside = 0;
-            for (List<String> chunk : WorkAttachment.chunks(dao.lockPendingWorkOf(requestId))) {
-                setAside += dao.idleUnwanted(chunk, now);
+            WorkDao queue = handle.attach(WorkDao.class);
+            for (List<String> chunk : WorkAttachment.chunks(queue.lockPendingOfRequest(requestId))) {
+                setAside += queue.idleUnwanted(varchars(chunk), now);
             }
             return "request " + requestId + " cancelled: " + cancelled + " files stopped waiting, "
                     + setAside + " queued files no other request wants were set aside";
@@ -105,7 +109,9 @@ public final class RequestOperations {
         String summary = jdbi.inTransaction(handle -> {
             StagingRequestDao dao = dao(handle);
             dao.lockRequest(requestId).orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
-            List<String> again = dao.fileIdsInStates(requestId, List.of("FAILED", "CANCELLED"));
+            RequestFileDao files = new RequestFileDao(handle);
+            List<String> again = files.fileIdsInStates(requestId,
+                    List.of(RequestFileState.FAILED, RequestFileState.CANCELLED));
             dao.setCancelledAt(requestId, null);
             if (again.isEmpty()) {
                 return "request " + requestId + " has no failed or cancelled files; nothing to retry";
@@ -113,12 +119,13 @@ public final class RequestOperations {
             Map<String, CatalogEntry> entries = new HashMap<>();
             Instant now = clock.instant();
             int readyAtOnce = 0;
+            WorkDao queue = handle.attach(WorkDao.class);
             for (List<String> chunk : WorkAttachment.chunks(again)) {
                 dao.catalogEntries(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
-                Map<String, String> stateByFile = work.attach(dao, chunk, entries, now);
-                List<String> states = chunk.stream().map(stateByFile::get).toList();
-                dao.resetRequestFiles(requestId, chunk, states, now);
-                readyAtOnce += (int) states.stream().filter("READY"::equals).count();
+                Map<String, RequestFileState> stateByFile = work.attach(queue, chunk, entries, now);
+                List<RequestFileState> states = chunk.stream().map(stateByFile::get).toList();
+                files.reset(requestId, chunk, states, now);
+                readyAtOnce += (int) states.stream().filter(RequestFileState.READY::equals).count();
             }
             return "request " + requestId + ": " + again.size() + " files queued again ("
                     + readyAtOnce + " were already in place)";
@@ -146,7 +153,7 @@ public final class RequestOperations {
         });
     }
 
-    private StagingRequestDao dao(Handle handle) {
-        return new StagingRequestDao(handle, postgres);
+    private static StagingRequestDao dao(Handle handle) {
+        return new StagingRequestDao(handle);
     }
 }

@@ -5,6 +5,7 @@ import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.stagehand.db.StorableText;
 import org.stagehand.http.ApiException;
 import org.stagehand.requests.StagingStatus.ByteCounts;
 import org.stagehand.requests.StagingStatus.FileCounts;
+import org.stagehand.work.RequestFileState;
 
 /**
  * Answers what a request looks like: its status, its files a page at a time, and the memories that
@@ -27,7 +29,6 @@ import org.stagehand.requests.StagingStatus.FileCounts;
 public final class RequestStatusReader implements Managed {
 
     private final Jdbi jdbi;
-    private final boolean postgres;
     private final StatusCache cache;
     private final LastKnownAnswers<StagingStatus> lastKnown;
     private final int lastKnownEntries;
@@ -37,15 +38,12 @@ public final class RequestStatusReader implements Managed {
     private final List<LastKnownAnswers<?>> doorAnswers = new CopyOnWriteArrayList<>();
 
     /**
-     * @param postgres whether the database is PostgreSQL (else H2)
      * @param cache answers kept in memory, live only while changes are notified
      * @param lastKnownEntries {@code staging.lastKnownStatusEntries}: the bound of each memory of last-known answers
      * @param metrics where the answers served from memory are counted
      */
-    public RequestStatusReader(Jdbi jdbi, boolean postgres, StatusCache cache, int lastKnownEntries, Clock clock,
-                               MetricRegistry metrics) {
+    public RequestStatusReader(Jdbi jdbi, StatusCache cache, int lastKnownEntries, Clock clock, MetricRegistry metrics) {
         this.jdbi = jdbi;
-        this.postgres = postgres;
         this.cache = cache;
         this.lastKnownEntries = lastKnownEntries;
         this.clock = clock;
@@ -111,14 +109,14 @@ public final class RequestStatusReader implements Managed {
      * @param stateByFile each file's request state as stored, {@code READY} or {@code WAITING}
      */
     void rememberNew(UUID requestId, List<String> ids, Map<String, CatalogEntry> entries,
-                     Map<String, String> stateByFile, Instant committedAt) {
+                     Map<String, RequestFileState> stateByFile, Instant committedAt) {
         long ready = 0;
         long bytesTotal = 0;
         long bytesReady = 0;
         for (String id : ids) {
             long bytes = entries.get(id).bytes().orElse(0);
             bytesTotal += bytes;
-            if ("READY".equals(stateByFile.get(id))) {
+            if (stateByFile.get(id) == RequestFileState.READY) {
                 ready++;
                 bytesReady += bytes;
             }
@@ -140,27 +138,28 @@ public final class RequestStatusReader implements Managed {
 
     private Optional<StagingStatus> read(UUID requestId) {
         return jdbi.withHandle(handle -> {
-            StagingRequestDao dao = new StagingRequestDao(handle, postgres);
+            StagingRequestDao dao = new StagingRequestDao(handle);
             List<StagingRequestDao.StatusRow> rows = dao.statusRows(requestId);
             if (rows.isEmpty()) {
                 return Optional.empty();
             }
             Instant createdAt = rows.get(0).createdAt();
             Instant cancelledAt = rows.get(0).cancelledAt();
-            Map<String, RequestFileSummary> byState = rows.stream().filter(row -> row.summary() != null)
-                    .collect(Collectors.toMap(row -> row.summary().state(), StagingRequestDao.StatusRow::summary));
+            Map<RequestFileState, RequestFileSummary> byState = rows.stream().filter(row -> row.summary() != null)
+                    .collect(Collectors.toMap(row -> row.summary().state(), StagingRequestDao.StatusRow::summary,
+                            (one, other) -> one, () -> new EnumMap<>(RequestFileState.class)));
             long waitingForSpace = rows.stream().mapToLong(StagingRequestDao.StatusRow::waitingForSpace).sum();
             long copying = rows.stream().mapToLong(StagingRequestDao.StatusRow::copying).sum();
-            long waiting = files(byState, "WAITING");
-            long ready = files(byState, "READY");
-            long failed = files(byState, "FAILED");
-            long cancelled = files(byState, "CANCELLED");
+            long waiting = files(byState, RequestFileState.WAITING);
+            long ready = files(byState, RequestFileState.READY);
+            long failed = files(byState, RequestFileState.FAILED);
+            long cancelled = files(byState, RequestFileState.CANCELLED);
             String status = cancelledAt != null ? "cancelled"
                     : waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
             Instant lastSettled = byState.values().stream().map(RequestFileSummary::lastCompletedAt)
                     .filter(at -> at != null).max(Instant::compareTo).orElse(null);
             long bytesTotal = byState.values().stream().mapToLong(RequestFileSummary::bytes).sum();
-            long bytesReady = Optional.ofNullable(byState.get("READY")).map(RequestFileSummary::bytes).orElse(0L);
+            long bytesReady = Optional.ofNullable(byState.get(RequestFileState.READY)).map(RequestFileSummary::bytes).orElse(0L);
             return Optional.of(new StagingStatus(requestId, status,
                     new FileCounts(waiting + ready + failed + cancelled, ready, waiting, failed, cancelled, waitingForSpace,
                             copying),
@@ -185,7 +184,7 @@ public final class RequestStatusReader implements Managed {
             throw ApiException.badRequest("'after' " + problem);
         }
         return jdbi.withHandle(handle -> {
-            StagingRequestDao dao = new StagingRequestDao(handle, postgres);
+            StagingRequestDao dao = new StagingRequestDao(handle);
             return dao.findRequest(requestId).map(request -> {
                 List<RequestFile> files = dao.files(requestId, after == null ? "" : after, limit);
                 String next = files.size() == limit ? files.get(files.size() - 1).id() : null;
@@ -196,15 +195,15 @@ public final class RequestStatusReader implements Managed {
 
     /** The request a JDP integer ID names, from the database. */
     Optional<UUID> requestOfJdpId(long jdpRequestId) {
-        return jdbi.withHandle(handle -> new StagingRequestDao(handle, postgres).requestOfJdpId(jdpRequestId));
+        return jdbi.withHandle(handle -> new StagingRequestDao(handle).requestOfJdpId(jdpRequestId));
     }
 
     /** The JDP integer IDs of those of these requests that have one, from the database. */
     Map<Long, UUID> jdpIdsOf(Collection<UUID> requestIds) {
-        return jdbi.withHandle(handle -> new StagingRequestDao(handle, postgres).jdpIdsOf(requestIds));
+        return jdbi.withHandle(handle -> new StagingRequestDao(handle).jdpIdsOf(requestIds));
     }
 
-    private static long files(Map<String, RequestFileSummary> byState, String state) {
+    private static long files(Map<RequestFileState, RequestFileSummary> byState, RequestFileState state) {
         RequestFileSummary summary = byState.get(state);
         return summary == null ? 0 : summary.files();
     }

@@ -1,5 +1,7 @@
 package org.stagehand.requests;
 
+import static org.stagehand.db.SqlArrays.varchars;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.stagehand.area.StagingArea;
 import org.stagehand.catalog.CatalogEntry;
+import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileState;
+import org.stagehand.work.WorkDao;
 
 /**
  * What a request's files need from the work queue, when a request is stored and when its files are
@@ -24,9 +29,12 @@ final class WorkAttachment {
     static final int CHUNK = 5000;
 
     private final StagingArea area;
+    private final boolean postgres;
 
-    WorkAttachment(StagingArea area) {
+    /** @param postgres whether the database is PostgreSQL (else H2), for the work statements' dialect */
+    WorkAttachment(StagingArea area, boolean postgres) {
         this.area = area;
+        this.postgres = postgres;
     }
 
     /**
@@ -35,29 +43,32 @@ final class WorkAttachment {
      * are queued again. The lock orders this transaction against a worker settling the file, so
      * the request cannot miss the file's outcome.
      *
-     * @return per file, the requests' state for it: READY when a copy is in place, else WAITING
+     * @param work the work rows' DAO, on the transaction's handle
+     * @return per file, the requests' state for it ({@link RequestFileState#of} its work's state
+     *     now): READY when a copy is in place, else WAITING
      */
-    Map<String, String> attach(StagingRequestDao dao, List<String> sortedChunk, Map<String, CatalogEntry> entries,
-                               Instant now) {
-        Map<String, String> states = new HashMap<>(sortedChunk.size() * 4 / 3 + 1);
-        lockOrInsert(dao, sortedChunk, now, states);
+    Map<String, RequestFileState> attach(WorkDao work, List<String> sortedChunk, Map<String, CatalogEntry> entries,
+                                         Instant now) {
+        Map<String, FileState> states = new HashMap<>(sortedChunk.size() * 4 / 3 + 1);
+        lockOrInsert(work, sortedChunk, now, states);
         // A row evicted between the insert and the lock is gone: insert it again and lock it.
         List<String> gone = sortedChunk.stream().filter(id -> !states.containsKey(id)).toList();
         if (!gone.isEmpty()) {
-            lockOrInsert(dao, gone, now, states);
+            lockOrInsert(work, gone, now, states);
         }
         List<String> again = new ArrayList<>();
-        Map<String, String> requestStates = new HashMap<>(sortedChunk.size() * 4 / 3 + 1);
+        Map<String, RequestFileState> requestStates = new HashMap<>(sortedChunk.size() * 4 / 3 + 1);
         for (String id : sortedChunk) {
-            String state = states.get(id);
-            boolean ready = "READY".equals(state) && area.exists(entries.get(id).stagingPath());
-            if (!ready && !"PENDING".equals(state) && !"ACTIVE".equals(state)) {
+            FileState state = states.get(id);
+            boolean ready = state == FileState.READY && area.exists(entries.get(id).stagingPath());
+            boolean underWay = state == FileState.PENDING || state == FileState.ACTIVE;
+            if (!ready && !underWay) {
                 again.add(id);
             }
-            requestStates.put(id, ready ? "READY" : "WAITING");
+            requestStates.put(id, RequestFileState.of(ready || underWay ? state : FileState.PENDING));
         }
         if (!again.isEmpty()) {
-            dao.requeue(again, now);
+            work.requeue(varchars(again), now);
         }
         return requestStates;
     }
@@ -68,14 +79,14 @@ final class WorkAttachment {
      * them before the commit); where the database cannot say which rows it inserted (H2), all are
      * locked. A file whose row is neither inserted nor there to lock is left out.
      */
-    private static void lockOrInsert(StagingRequestDao dao, List<String> sortedIds, Instant now, Map<String, String> states) {
-        Optional<Set<String>> inserted = dao.insertMissingWork(sortedIds, now);
+    private void lockOrInsert(WorkDao work, List<String> sortedIds, Instant now, Map<String, FileState> states) {
+        Optional<Set<String>> inserted = work.insertMissingWork(sortedIds, now, postgres);
         List<String> existing = sortedIds;
         if (inserted.isPresent()) {
-            inserted.get().forEach(id -> states.put(id, "PENDING"));
+            inserted.get().forEach(id -> states.put(id, FileState.PENDING));
             existing = sortedIds.stream().filter(id -> !inserted.get().contains(id)).toList();
         }
-        states.putAll(dao.lockAndTouch(existing, now));
+        states.putAll(work.lockAndTouch(existing, now, postgres));
     }
 
     /** The IDs in slices of {@link #CHUNK}, in order. */

@@ -15,12 +15,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.stagehand.work.RequestFileState;
+import org.stagehand.requests.StagingRequestDao;
 import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.Rows;
 import org.stagehand.testing.rows.StagingRequestFixture;
 import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileDao;
+import org.stagehand.work.RequestFileState;
 
 class LifecycleDaoIT extends DaoTest {
 
@@ -170,8 +172,10 @@ class LifecycleDaoIT extends DaoTest {
         aJdpRequest(5, gone).insert(jdbi);
         StagingRequestFixture kept = request(T0, RequestFileState.READY, T0, file);
 
-        assertThat(dao().deleteRequestFiles(gone.requestId())).isEqualTo(1);
-        assertThat(dao().deleteRequest(gone.requestId())).isEqualTo(1);
+        jdbi.useTransaction(handle -> {
+            assertThat(new RequestFileDao(handle).deleteOf(gone.requestId())).isEqualTo(1);
+            assertThat(new StagingRequestDao(handle).deleteRequest(gone.requestId())).isEqualTo(1);
+        });
 
         assertThat(Rows.column(jdbi, "staging_request", "request_id")).containsExactly(kept.requestId().toString());
         assertThat(Rows.requestFile(jdbi, kept.requestId(), file.fileId())).isPresent();

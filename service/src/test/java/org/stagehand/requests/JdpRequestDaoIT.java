@@ -27,7 +27,7 @@ class JdpRequestDaoIT extends DaoTest {
     @BeforeEach
     void openHandle() {
         handle = jdbi.open();
-        dao = new StagingRequestDao(handle, database.isPostgres());
+        dao = new StagingRequestDao(handle);
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package org.stagehand.requests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.stagehand.db.SqlArrays.varchars;
 import static org.stagehand.testing.rows.CatalogEntryFixture.aCatalogEntry;
 import static org.stagehand.testing.rows.RequestFileFixture.aRequestFile;
 import static org.stagehand.testing.rows.RequestPathFixture.aRequestPath;
@@ -19,13 +20,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stagehand.area.RelativePath;
+import org.stagehand.catalog.CatalogDao;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.Rows;
 import org.stagehand.testing.rows.StagingRequestFixture;
 import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileDao;
 import org.stagehand.work.RequestFileState;
+import org.stagehand.work.WorkDao;
 
 class PathRequestDaoIT extends DaoTest {
 
@@ -55,7 +59,7 @@ class PathRequestDaoIT extends DaoTest {
         List<PathRequestDao.EntryState> found = dao.entriesByStagingPath(List.of("data/asked", "data/never", "data/none"));
 
         assertThat(found).extracting(state -> state.entry().fileId(), PathRequestDao.EntryState::workState)
-                .containsExactlyInAnyOrder(tuple("asked", "READY"),
+                .containsExactlyInAnyOrder(tuple("asked", FileState.READY),
                         tuple("never", null));
     }
 
@@ -69,7 +73,7 @@ class PathRequestDaoIT extends DaoTest {
         CatalogEntry fresh = new CatalogEntry("path:fresh", new RelativePath("data/fresh"), "/archive/fresh",
                 OptionalLong.of(3), Optional.empty());
 
-        dao.insertDiscovered(List.of(samePath, sameId, fresh, fresh), t0Plus(1));
+        handle.attach(CatalogDao.class).insertDiscovered(List.of(samePath, sameId, fresh, fresh), t0Plus(1));
 
         assertThat(Rows.column(jdbi, "catalog_entry", "file_id")).containsExactly("existing", "path:fresh");
         assertThat(Rows.column(jdbi, "catalog_entry", "staging_path")).containsExactly("data/existing", "data/fresh");
@@ -109,12 +113,12 @@ class PathRequestDaoIT extends DaoTest {
         assertThat(rows).extracting(PathRequestDao.PathRow::path).containsExactly("/archive/data/copying",
                 "/archive/missing", "/archive/data/ready");
         assertThat(rows.get(0)).extracting(PathRequestDao.PathRow::state, PathRequestDao.PathRow::workState)
-                .containsExactly("WAITING", "ACTIVE");
+                .containsExactly(RequestFileState.WAITING, FileState.ACTIVE);
         assertThat(rows.get(1)).extracting(PathRequestDao.PathRow::fileId, PathRequestDao.PathRow::pathError,
                 PathRequestDao.PathRow::state, PathRequestDao.PathRow::workState)
                 .containsExactly(null, "not in the catalog", null, null);
         assertThat(rows.get(2)).extracting(PathRequestDao.PathRow::state, PathRequestDao.PathRow::completedAt)
-                .containsExactly("READY", t0Plus(5));
+                .containsExactly(RequestFileState.READY, t0Plus(5));
         assertThat(rows).allSatisfy(row -> assertThat(row.createdAt()).isEqualTo(T0));
         assertThat(dao.pathRows(aStagingRequest().insert(jdbi).requestId())).isEmpty();
         assertThat(dao.pathRows(UUID.randomUUID())).isEmpty();
@@ -130,7 +134,8 @@ class PathRequestDaoIT extends DaoTest {
         aRequestFile(request, ready).settled(RequestFileState.READY, T0).insert(jdbi);
         aRequestFile(request, other).insert(jdbi);
 
-        int cancelled = dao.cancelFiles(request.requestId(), List.of("waiting", "ready"), "cancelled by the client", t0Plus(2));
+        int cancelled = new RequestFileDao(handle).cancelWaiting(request.requestId(), List.of("waiting", "ready"),
+                "cancelled by the client", t0Plus(2));
 
         assertThat(cancelled).isEqualTo(1);
         assertThat(Rows.requestFile(jdbi, request.requestId(), "waiting").orElseThrow())
@@ -145,7 +150,7 @@ class PathRequestDaoIT extends DaoTest {
         aStagedFile(entry("a")).insert(jdbi);
         aStagedFile(entry("c")).claimedBy("me", "token", t0Plus(60)).insert(jdbi);
 
-        assertThat(dao.lockPendingWork(List.of("a", "b", "c", "none"))).containsExactly("a", "b");
+        assertThat(handle.attach(WorkDao.class).lockPending(varchars(List.of("a", "b", "c", "none")))).containsExactly("a", "b");
     }
 
     @Test
@@ -156,8 +161,8 @@ class PathRequestDaoIT extends DaoTest {
         StagingRequestFixture other = aStagingRequest().insert(jdbi);
         aRequestFile(other, file).settled(RequestFileState.READY, T0).insert(jdbi);
 
-        assertThat(dao.releaseFiles(request.requestId(), List.of("f"), t0Plus(1))).isEqualTo(1);
-        assertThat(dao.releaseFiles(request.requestId(), List.of("f"), t0Plus(2))).isZero();
+        assertThat(new RequestFileDao(handle).release(request.requestId(), List.of("f"), t0Plus(1))).isEqualTo(1);
+        assertThat(new RequestFileDao(handle).release(request.requestId(), List.of("f"), t0Plus(2))).isZero();
 
         assertThat(Rows.requestFile(jdbi, request.requestId(), "f").orElseThrow().releasedAt()).isEqualTo(t0Plus(1));
         assertThat(Rows.requestFile(jdbi, other.requestId(), "f").orElseThrow().releasedAt()).isNull();
@@ -176,7 +181,7 @@ class PathRequestDaoIT extends DaoTest {
         aRequestPath(theirs, 0, "/archive/data/named").naming(named).insert(jdbi);
         aRequestFile(theirs, named).insert(jdbi);
 
-        int released = dao.releaseForClient("fts", List.of("/archive/data/named"), t0Plus(4));
+        int released = new RequestFileDao(handle).releaseForClient("fts", List.of("/archive/data/named"), t0Plus(4));
 
         assertThat(released).isEqualTo(1);
         assertThat(Rows.requestFile(jdbi, mine.requestId(), "named").orElseThrow().releasedAt()).isEqualTo(t0Plus(4));
@@ -194,7 +199,7 @@ class PathRequestDaoIT extends DaoTest {
         aRequestPath(kept, 0, "/archive/data/f").naming(file).insert(jdbi);
         aRequestFile(kept, file).insert(jdbi);
 
-        dao.deleteRequest(gone.requestId());
+        new StagingRequestDao(handle).deleteRequest(gone.requestId());
 
         assertThat(Rows.column(jdbi, "staging_request", "request_id")).containsExactly(kept.requestId().toString());
         assertThat(Rows.count(jdbi, "request_path")).isEqualTo(1);

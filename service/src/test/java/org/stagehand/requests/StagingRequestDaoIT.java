@@ -2,6 +2,7 @@ package org.stagehand.requests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.stagehand.db.SqlArrays.varchars;
 import static org.stagehand.testing.rows.CatalogEntryFixture.aCatalogEntry;
 import static org.stagehand.testing.rows.RequestFileFixture.aRequestFile;
 import static org.stagehand.testing.rows.StagedFileFixture.aStagedFile;
@@ -24,17 +25,23 @@ import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.Rows;
 import org.stagehand.testing.rows.StagingRequestFixture;
 import org.stagehand.work.FileState;
+import org.stagehand.work.RequestFileDao;
 import org.stagehand.work.RequestFileState;
+import org.stagehand.work.WorkDao;
 
 class StagingRequestDaoIT extends DaoTest {
 
     private Handle handle;
     private StagingRequestDao dao;
+    private WorkDao work;
+    private RequestFileDao files;
 
     @BeforeEach
     void openHandle() {
         handle = jdbi.open();
-        dao = new StagingRequestDao(handle, database.isPostgres());
+        dao = new StagingRequestDao(handle);
+        work = handle.attach(WorkDao.class);
+        files = new RequestFileDao(handle);
     }
 
     @AfterEach
@@ -77,8 +84,8 @@ class StagingRequestDaoIT extends DaoTest {
         entry("new-2");
         aStagedFile(entry("done")).withState(FileState.READY).insert(jdbi);
 
-        Optional<Set<String>> inserted = dao.insertMissingWork(List.of("done", "new-1", "new-2"), t0Plus(5));
-        Optional<Set<String>> again = dao.insertMissingWork(List.of("done", "new-1", "new-2"), t0Plus(6));
+        Optional<Set<String>> inserted = work.insertMissingWork(List.of("done", "new-1", "new-2"), t0Plus(5), database.isPostgres());
+        Optional<Set<String>> again = work.insertMissingWork(List.of("done", "new-1", "new-2"), t0Plus(6), database.isPostgres());
 
         if (database.isPostgres()) {
             assertThat(inserted).contains(Set.of("new-1", "new-2"));
@@ -101,12 +108,13 @@ class StagingRequestDaoIT extends DaoTest {
         aStagedFile(entry("later")).withLastRequestedAt(t0Plus(100)).insert(jdbi);
         entry("no-work");
 
-        Map<String, String> states = dao.lockAndTouch(List.of("earlier", "later", "no-work"), t0Plus(10));
+        Map<String, FileState> states = work.lockAndTouch(List.of("earlier", "later", "no-work"), t0Plus(10),
+                database.isPostgres());
 
-        assertThat(states).containsOnly(Map.entry("earlier", "READY"), Map.entry("later", "PENDING"));
+        assertThat(states).containsOnly(Map.entry("earlier", FileState.READY), Map.entry("later", FileState.PENDING));
         assertThat(Rows.stagedFile(jdbi, "earlier").orElseThrow().lastRequestedAt()).isEqualTo(t0Plus(10));
         assertThat(Rows.stagedFile(jdbi, "later").orElseThrow().lastRequestedAt()).isEqualTo(t0Plus(100));
-        assertThat(dao.lockAndTouch(List.of(), t0Plus(10))).isEmpty();
+        assertThat(work.lockAndTouch(List.of(), t0Plus(10), database.isPostgres())).isEmpty();
     }
 
     @Test
@@ -114,7 +122,7 @@ class StagingRequestDaoIT extends DaoTest {
         aStagedFile(entry("f")).insert(jdbi);
         try (Handle holder = jdbi.open()) {
             holder.begin();
-            new StagingRequestDao(holder, database.isPostgres()).lockAndTouch(List.of("f"), t0Plus(1));
+            holder.attach(WorkDao.class).lockAndTouch(List.of("f"), t0Plus(1), database.isPostgres());
 
             List<String> skipping = jdbi.withHandle(handle -> handle.createQuery(
                     "SELECT file_id FROM staged_file WHERE file_id = 'f' FOR UPDATE SKIP LOCKED").mapTo(String.class).list());
@@ -132,7 +140,7 @@ class StagingRequestDaoIT extends DaoTest {
         aStagedFile(entry("active")).claimedBy("me", "token", t0Plus(60)).withAttempts(1).insert(jdbi);
         aStagedFile(entry("pending")).withNotBefore(t0Plus(99)).insert(jdbi);
 
-        int requeued = dao.requeue(List.of("failed", "ready", "idle", "active", "pending"), t0Plus(5));
+        int requeued = work.requeue(varchars(List.of("failed", "ready", "idle", "active", "pending")), t0Plus(5));
 
         assertThat(requeued).isEqualTo(3);
         assertThat(Rows.stagedFile(jdbi, "failed").orElseThrow())
@@ -149,8 +157,8 @@ class StagingRequestDaoIT extends DaoTest {
         entry("ready");
         entry("waiting");
 
-        dao.insertRequestFiles(List.of(request.requestId().toString(), request.requestId().toString()),
-                List.of("ready", "waiting"), List.of("READY", "WAITING"), t0Plus(7));
+        files.insert(List.of(request.requestId().toString(), request.requestId().toString()),
+                List.of("ready", "waiting"), List.of(RequestFileState.READY, RequestFileState.WAITING), t0Plus(7));
 
         assertThat(Rows.requestFile(jdbi, request.requestId(), "ready").orElseThrow())
                 .extracting(Rows.RequestFileRow::state, Rows.RequestFileRow::completedAt).containsExactly("READY", t0Plus(7));
@@ -184,9 +192,9 @@ class StagingRequestDaoIT extends DaoTest {
         aRequestFile(other, shared).insert(jdbi);
 
         dao.setCancelledAt(cancelled.requestId(), t0Plus(3));
-        int stopped = dao.cancelWaitingFiles(cancelled.requestId(), t0Plus(3));
-        List<String> locked = dao.lockPendingWorkOf(cancelled.requestId());
-        int idled = dao.idleUnwanted(locked, t0Plus(3));
+        int stopped = files.cancelWaiting(cancelled.requestId(), t0Plus(3));
+        List<String> locked = work.lockPendingOfRequest(cancelled.requestId());
+        int idled = work.idleUnwanted(varchars(locked), t0Plus(3));
 
         assertThat(stopped).isEqualTo(2);
         assertThat(idled).isEqualTo(1);
@@ -208,8 +216,9 @@ class StagingRequestDaoIT extends DaoTest {
         aRequestFile(request, entry("cancelled")).settled(RequestFileState.CANCELLED, T0).insert(jdbi);
         aRequestFile(request, entry("ready")).settled(RequestFileState.READY, T0).insert(jdbi);
 
-        List<String> again = dao.fileIdsInStates(request.requestId(), List.of("FAILED", "CANCELLED"));
-        dao.resetRequestFiles(request.requestId(), List.of("a-failed", "b-failed"), List.of("READY", "WAITING"), t0Plus(9));
+        List<String> again = files.fileIdsInStates(request.requestId(), List.of(RequestFileState.FAILED, RequestFileState.CANCELLED));
+        files.reset(request.requestId(), List.of("a-failed", "b-failed"), List.of(RequestFileState.READY, RequestFileState.WAITING),
+                t0Plus(9));
 
         assertThat(again).containsExactly("a-failed", "b-failed", "cancelled");
         assertThat(Rows.requestFile(jdbi, request.requestId(), "a-failed").orElseThrow())
