@@ -15,9 +15,6 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @RegisterRowMapper(CatalogEntryMapper.class)
 public interface CatalogDao {
 
-    /** The columns {@link CatalogEntryMapper} reads, for statements that select entries. */
-    String COLUMNS = "file_id, staging_path, archive_location, bytes, checksum";
-
     @SqlQuery("""
             SELECT file_id, staging_path, archive_location, bytes, checksum FROM catalog_entry
             WHERE staging_path IN (<paths>)""")

@@ -14,12 +14,14 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.UseRowMapper;
+import org.stagehand.db.DefineStates;
 
 /**
  * The {@code staged_file} statements of volume planning: where queued files lie on tape (cached
  * with the work row), the queue by volume, and the claiming of a volume. Part of {@link WorkDao},
  * the table's one DAO; a file of its own only to keep each file readable.
  */
+@DefineStates(FileState.class)
 interface VolumeQueries {
 
     /** A queued file whose place the backend has not been asked for. */
@@ -28,7 +30,7 @@ interface VolumeQueries {
 
     @SqlQuery("""
             SELECT s.file_id, c.archive_location FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
-            WHERE s.state = 'PENDING' AND s.located_at IS NULL
+            WHERE s.state = <FileState.PENDING> AND s.located_at IS NULL
             ORDER BY s.not_before, s.file_id LIMIT :limit""")
     @UseRowMapper(UnlocatedMapper.class)
     List<Unlocated> unlocated(@Bind("limit") int limit);
@@ -47,13 +49,14 @@ interface VolumeQueries {
             SELECT s.tape_volume, count(*) AS files, coalesce(sum(c.bytes), 0) AS bytes,
                 min(s.not_before) AS oldest_due_since
             FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
-            WHERE s.state = 'PENDING' AND s.not_before <= :now AND s.tape_volume IS NOT NULL
+            WHERE s.state = <FileState.PENDING> AND s.not_before <= :now AND s.tape_volume IS NOT NULL
             GROUP BY s.tape_volume""")
     @UseRowMapper(VolumeQueueMapper.class)
     List<MountPolicy.VolumeQueue> dueByVolume(@Bind("now") Instant now);
 
     /** Volumes some instance works on. */
-    @SqlQuery("SELECT DISTINCT tape_volume FROM staged_file WHERE state = 'ACTIVE' AND tape_volume IS NOT NULL")
+    @SqlQuery("""
+            SELECT DISTINCT tape_volume FROM staged_file WHERE state = <FileState.ACTIVE> AND tape_volume IS NOT NULL""")
     List<String> volumesInProgress();
 
     /**
@@ -65,7 +68,7 @@ interface VolumeQueries {
      */
     @SqlQuery("""
             SELECT file_id, state FROM staged_file
-            WHERE tape_volume = :volume AND state IN ('PENDING', 'ACTIVE')
+            WHERE tape_volume = :volume AND state IN (<FileState.PENDING>, <FileState.ACTIVE>)
             ORDER BY file_id FOR UPDATE""")
     @KeyColumn("file_id")
     @ValueColumn("state")
@@ -74,14 +77,14 @@ interface VolumeQueries {
     /** The due files of a volume in read order; the caller holds their locks ({@link #lockVolume}). */
     @SqlQuery("""
             SELECT file_id FROM staged_file
-            WHERE tape_volume = :volume AND state = 'PENDING' AND not_before <= :now
+            WHERE tape_volume = :volume AND state = <FileState.PENDING> AND not_before <= :now
             ORDER BY tape_position, tape_offset, file_id LIMIT :limit""")
     List<String> dueOnVolume(@Bind("volume") String volume, @Bind("now") Instant now, @Bind("limit") int limit);
 
     /** Locks due files that lie on no volume (located on disk, or the backend could not say). */
     @SqlQuery("""
             SELECT file_id FROM staged_file
-            WHERE state = 'PENDING' AND not_before <= :now AND located_at IS NOT NULL AND tape_volume IS NULL
+            WHERE state = <FileState.PENDING> AND not_before <= :now AND located_at IS NOT NULL AND tape_volume IS NULL
             ORDER BY not_before, file_id LIMIT :limit FOR UPDATE SKIP LOCKED""")
     List<String> lockDueOffTape(@Bind("now") Instant now, @Bind("limit") int limit);
 
@@ -94,7 +97,7 @@ interface VolumeQueries {
             SELECT s.file_id, c.archive_location, coalesce(c.bytes, 0) AS bytes, s.tape_volume, s.tape_position,
                 s.tape_offset, s.state, s.lease_owner, s.not_before, s.updated_at
             FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
-            WHERE s.tape_volume IS NOT NULL AND (s.state = 'ACTIVE' OR (s.state = 'PENDING' AND s.not_before <= :now))
+            WHERE s.tape_volume IS NOT NULL AND (s.state = <FileState.ACTIVE> OR (s.state = <FileState.PENDING> AND s.not_before <= :now))
             ORDER BY s.tape_volume, s.tape_position, s.tape_offset, s.file_id""")
     @UseRowMapper(FileOnTapeMapper.class)
     List<FileOnTape> filesOnTape(@Bind("now") Instant now);

@@ -39,27 +39,32 @@ import org.stagehand.db.DefineStates;
 public interface WorkDao extends Transactional<WorkDao>, VolumeQueries, RequestedWork {
 
     /** Locks due work, skipping rows another instance is claiming at this moment. */
-    @SqlQuery("SELECT file_id FROM staged_file WHERE state = 'PENDING' AND not_before <= :now"
-            + " ORDER BY not_before, file_id LIMIT :limit FOR UPDATE SKIP LOCKED")
+    @SqlQuery("""
+            SELECT file_id FROM staged_file WHERE state = <FileState.PENDING> AND not_before <= :now
+            ORDER BY not_before, file_id LIMIT :limit FOR UPDATE SKIP LOCKED""")
     List<String> lockDue(@Bind("now") Instant now, @Bind("limit") int limit);
 
-    @SqlQuery("SELECT file_id, coalesce(bytes, 0) FROM catalog_entry WHERE file_id IN (<ids>)")
+    @SqlQuery("""
+            SELECT file_id, coalesce(bytes, 0) FROM catalog_entry WHERE file_id IN (<ids>)""")
     @KeyColumn("file_id")
     @ValueColumn("coalesce")
     Map<String, Long> sizes(@BindList("ids") Collection<String> fileIds);
 
-    @SqlUpdate("UPDATE staged_file SET waiting_for_space = :waiting WHERE file_id IN (<ids>)")
+    @SqlUpdate("""
+            UPDATE staged_file SET waiting_for_space = :waiting WHERE file_id IN (<ids>)""")
     int markWaitingForSpace(@BindList("ids") Collection<String> fileIds, @Bind("waiting") boolean waiting);
 
-    @SqlUpdate("UPDATE staged_file SET state = 'ACTIVE', attempts = attempts + 1, lease_owner = :owner,"
-            + " lease_token = :token, lease_expires_at = :expires, updated_at = :now, waiting_for_space = false"
-            + " WHERE file_id IN (<ids>) AND state = 'PENDING'")
+    @SqlUpdate("""
+            UPDATE staged_file SET state = <FileState.ACTIVE>, attempts = attempts + 1, lease_owner = :owner,
+                lease_token = :token, lease_expires_at = :expires, updated_at = :now, waiting_for_space = false
+            WHERE file_id IN (<ids>) AND state = <FileState.PENDING>""")
     int lease(@BindList("ids") Collection<String> fileIds, @Bind("owner") String owner, @Bind("token") String token,
               @Bind("expires") Instant expires, @Bind("now") Instant now);
 
-    @SqlQuery("SELECT s.file_id, s.attempts, s.lease_token, c.staging_path, c.archive_location, c.bytes, c.checksum"
-            + " FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id"
-            + " WHERE s.lease_token = :token ORDER BY s.not_before, s.file_id")
+    @SqlQuery("""
+            SELECT s.file_id, s.attempts, s.lease_token, c.staging_path, c.archive_location, c.bytes, c.checksum
+            FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
+            WHERE s.lease_token = :token ORDER BY s.not_before, s.file_id""")
     List<ClaimedFile> claimedBy(@Bind("token") String token);
 
     @SqlQuery("""

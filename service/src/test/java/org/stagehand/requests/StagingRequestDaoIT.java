@@ -248,11 +248,11 @@ class StagingRequestDaoIT extends DaoTest {
 
         assertThat(rows).extracting(row -> row.summary().state(), row -> row.summary().files(), row -> row.summary().bytes(),
                         row -> row.summary().lastCompletedAt())
-                .containsExactlyInAnyOrder(tuple("READY", 2L, 20L, t0Plus(2)),
-                        tuple("WAITING", 2L, 200L, null),
-                        tuple("FAILED", 1L, 100L, t0Plus(3)));
+                .containsExactlyInAnyOrder(tuple(RequestFileState.READY, 2L, 20L, t0Plus(2)),
+                        tuple(RequestFileState.WAITING, 2L, 200L, null),
+                        tuple(RequestFileState.FAILED, 1L, 100L, t0Plus(3)));
         assertThat(rows).allSatisfy(row -> assertThat(row.createdAt()).isEqualTo(T0));
-        StagingRequestDao.StatusRow waiting = rows.stream().filter(row -> row.summary().state().equals("WAITING"))
+        StagingRequestDao.StatusRow waiting = rows.stream().filter(row -> row.summary().state() == RequestFileState.WAITING)
                 .findFirst().orElseThrow();
         assertThat(waiting.waitingForSpace()).isEqualTo(1);
         assertThat(waiting.copying()).isEqualTo(1);
