@@ -241,7 +241,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new DatabaseExceptionMapper());
         environment.jersey().register(new MalformedBodyExceptionMapper());
         environment.jersey().register(new BadMessageExceptionMapper());
-        ReadyEstimates estimates = new ReadyEstimates(jdbi, postgres,
+        ReadyEstimates estimates = new ReadyEstimates(jdbi,
                 backend instanceof EstimatesReadiness readiness ? Optional.of(readiness) : Optional.empty(),
                 () -> dispatcher.tapePlan().map(PlanAhead::of), clock);
         environment.jersey().register(new StagingResource(intake, reader, operations, estimates, config.publicUrls(),

@@ -30,7 +30,6 @@ public final class ReadyEstimates {
     static final int MOST_WAITING = 10_000;
 
     private final Jdbi jdbi;
-    private final boolean postgres;
     private final Optional<EstimatesReadiness> backend;
     private final Supplier<Optional<PlanAhead>> planAhead;
     private final Clock clock;
@@ -41,10 +40,9 @@ public final class ReadyEstimates {
      * @param planAhead the tape scheduler's plan of what it has not handed over (empty when it does
      *     not plan by volume); called at most once a poll
      */
-    public ReadyEstimates(Jdbi jdbi, boolean postgres, Optional<EstimatesReadiness> backend,
-                          Supplier<Optional<PlanAhead>> planAhead, Clock clock) {
+    public ReadyEstimates(Jdbi jdbi, Optional<EstimatesReadiness> backend, Supplier<Optional<PlanAhead>> planAhead,
+                          Clock clock) {
         this.jdbi = jdbi;
-        this.postgres = postgres;
         this.backend = backend;
         this.planAhead = planAhead;
         this.clock = clock;
