@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.stagehand.requests.RequestFile;
 import org.stagehand.requests.RequestFilePage;
+import org.stagehand.work.RequestFileState;
 import org.stagehand.work.TapePlan;
 
 /** Builds the answers of the console's endpoints from the read models and the engine's read methods. */
@@ -114,10 +115,10 @@ final class ConsoleViews {
 
     private static ConsoleJson.RequestSummary summary(RequestSearch.Found found) {
         Map<String, Long> byState = found.filesByState();
-        long waiting = byState.getOrDefault("WAITING", 0L);
-        long ready = byState.getOrDefault("READY", 0L);
-        long failed = byState.getOrDefault("FAILED", 0L);
-        long cancelled = byState.getOrDefault("CANCELLED", 0L);
+        long waiting = byState.getOrDefault(RequestFileState.WAITING.name(), 0L);
+        long ready = byState.getOrDefault(RequestFileState.READY.name(), 0L);
+        long failed = byState.getOrDefault(RequestFileState.FAILED.name(), 0L);
+        long cancelled = byState.getOrDefault(RequestFileState.CANCELLED.name(), 0L);
         // The status answer's own rule (cancelled, then staging, then failed, else ready).
         String status = found.cancelledAt() != null ? "cancelled" : waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
         return new ConsoleJson.RequestSummary(found.requestId().toString(), status, found.createdAt().toString(),

@@ -3,7 +3,9 @@ package org.stagehand.console;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.stagehand.db.StateAttributes;
 import org.stagehand.lifecycle.LifecycleDao;
 import org.stagehand.work.FileState;
@@ -28,19 +30,24 @@ final class OverviewReadModel {
         this.jdbi = jdbi;
     }
 
+    /** A query whose SQL names states as {@code <FileState.X>} and {@code <RequestFileState.X>}. */
+    private static Query query(Handle handle, String sql) {
+        return StateAttributes.defineOn(handle.createQuery(sql), STATES);
+    }
+
     /** Stored requests by status, derived as a status answer derives it: cancelled, staging, failed, ready. */
     ConsoleJson.RequestCounts requestCounts() {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return jdbi.withHandle(handle -> query(handle, """
                 SELECT (SELECT count(*) FROM staging_request) AS total,
                        (SELECT count(*) FROM staging_request WHERE cancelled_at IS NOT NULL) AS cancelled,
-                       (SELECT count(*) FROM (SELECT DISTINCT w.request_id FROM request_file w WHERE w.state = 'WAITING') d
+                       (SELECT count(*) FROM (SELECT DISTINCT w.request_id FROM request_file w WHERE w.state = <RequestFileState.WAITING>) d
                           WHERE NOT EXISTS (SELECT 1 FROM staging_request r
                                             WHERE r.request_id = d.request_id AND r.cancelled_at IS NOT NULL)) AS staging,
-                       (SELECT count(*) FROM (SELECT DISTINCT f.request_id FROM request_file f WHERE f.state = 'FAILED') d
+                       (SELECT count(*) FROM (SELECT DISTINCT f.request_id FROM request_file f WHERE f.state = <RequestFileState.FAILED>) d
                           WHERE NOT EXISTS (SELECT 1 FROM staging_request r
                                             WHERE r.request_id = d.request_id AND r.cancelled_at IS NOT NULL)
                           AND NOT EXISTS (SELECT 1 FROM request_file w
-                                          WHERE w.request_id = d.request_id AND w.state = 'WAITING')) AS failed
+                                          WHERE w.request_id = d.request_id AND w.state = <RequestFileState.WAITING>)) AS failed
                 """).map((rs, ctx) -> {
                     long total = rs.getLong("total");
                     long cancelled = rs.getLong("cancelled");
@@ -53,14 +60,14 @@ final class OverviewReadModel {
 
     /** The work queue: due, backing off until a later try, waiting for space, under way; and failed since {@code since}. */
     ConsoleJson.FileCounts fileCounts(Instant now, Instant since) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return jdbi.withHandle(handle -> query(handle, """
                 SELECT q.due, q.later, q.waiting_for_space, q.under_way,
-                       (SELECT count(*) FROM staged_file WHERE state = 'FAILED' AND updated_at >= :since) AS failed
-                FROM (SELECT count(CASE WHEN state = 'PENDING' AND NOT waiting_for_space AND not_before <= :now THEN 1 END) AS due,
-                             count(CASE WHEN state = 'PENDING' AND NOT waiting_for_space AND not_before > :now THEN 1 END) AS later,
-                             count(CASE WHEN state = 'PENDING' AND waiting_for_space THEN 1 END) AS waiting_for_space,
-                             count(CASE WHEN state = 'ACTIVE' THEN 1 END) AS under_way
-                      FROM staged_file WHERE state IN ('PENDING', 'ACTIVE')) q
+                       (SELECT count(*) FROM staged_file WHERE state = <FileState.FAILED> AND updated_at >= :since) AS failed
+                FROM (SELECT count(CASE WHEN state = <FileState.PENDING> AND NOT waiting_for_space AND not_before <= :now THEN 1 END) AS due,
+                             count(CASE WHEN state = <FileState.PENDING> AND NOT waiting_for_space AND not_before > :now THEN 1 END) AS later,
+                             count(CASE WHEN state = <FileState.PENDING> AND waiting_for_space THEN 1 END) AS waiting_for_space,
+                             count(CASE WHEN state = <FileState.ACTIVE> THEN 1 END) AS under_way
+                      FROM staged_file WHERE state IN (<FileState.PENDING>, <FileState.ACTIVE>)) q
                 """).bind("now", now).bind("since", since)
                 .map((rs, ctx) -> new ConsoleJson.FileCounts(rs.getLong("due"), rs.getLong("later"),
                         rs.getLong("waiting_for_space"), rs.getLong("under_way"), rs.getLong("failed")))
@@ -69,9 +76,9 @@ final class OverviewReadModel {
 
     /** Files that failed for good since {@code since}, by error message, most frequent first. */
     List<ConsoleJson.FailureReason> failuresSince(Instant since, int limit) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return jdbi.withHandle(handle -> query(handle, """
                 SELECT coalesce(last_error, '(no message)') AS reason, count(*) AS files
-                FROM staged_file WHERE state = 'FAILED' AND updated_at >= :since
+                FROM staged_file WHERE state = <FileState.FAILED> AND updated_at >= :since
                 GROUP BY last_error ORDER BY count(*) DESC, coalesce(last_error, '(no message)') LIMIT :limit
                 """).bind("since", since).bind("limit", limit)
                 .map((rs, ctx) -> new ConsoleJson.FailureReason(rs.getString("reason"), rs.getLong("files")))
@@ -80,11 +87,11 @@ final class OverviewReadModel {
 
     /** Copies that became ready since {@code since}, per minute (minutes since the epoch), oldest first. */
     List<ConsoleJson.Minute> readyPerMinute(Instant since) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return jdbi.withHandle(handle -> query(handle, """
                 SELECT FLOOR(EXTRACT(EPOCH FROM s.updated_at) / 60) AS epoch_minute, count(*) AS files,
                        coalesce(sum(c.bytes), 0) AS bytes
                 FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
-                WHERE s.state = 'READY' AND s.updated_at >= :since
+                WHERE s.state = <FileState.READY> AND s.updated_at >= :since
                 GROUP BY FLOOR(EXTRACT(EPOCH FROM s.updated_at) / 60)
                 ORDER BY epoch_minute
                 """).bind("since", since)
@@ -95,9 +102,9 @@ final class OverviewReadModel {
 
     /** Instances whose runs were alive since {@code since}, with the claims each holds now. */
     List<InstanceRow> instances(Instant since) {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return jdbi.withHandle(handle -> query(handle, """
                 SELECT e.instance_name, max(e.started_at) AS started_at, max(e.alive_until) AS alive_until,
-                       (SELECT count(*) FROM staged_file s WHERE s.state = 'ACTIVE' AND s.lease_owner = e.instance_name) AS claims
+                       (SELECT count(*) FROM staged_file s WHERE s.state = <FileState.ACTIVE> AND s.lease_owner = e.instance_name) AS claims
                 FROM instance_epoch e WHERE e.alive_until >= :since
                 GROUP BY e.instance_name ORDER BY e.instance_name
                 """).bind("since", since)
@@ -113,9 +120,9 @@ final class OverviewReadModel {
 
     /** The queue as the tape view shows it: files and bytes waiting, and when the oldest was queued. */
     ConsoleJson.QueueSummary queue() {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return jdbi.withHandle(handle -> query(handle, """
                 SELECT count(*) AS files, coalesce(sum(c.bytes), 0) AS bytes, min(s.updated_at) AS oldest
-                FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id WHERE s.state = 'PENDING'
+                FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id WHERE s.state = <FileState.PENDING>
                 """).map((rs, ctx) -> new ConsoleJson.QueueSummary(rs.getLong("files"), rs.getLong("bytes"),
                         rs.getTimestamp("oldest") == null ? null : rs.getTimestamp("oldest").toInstant().toString()))
                 .one());
@@ -123,9 +130,9 @@ final class OverviewReadModel {
 
     /** The files under way on each instance, with their bytes. */
     List<ConsoleJson.UnderWay> underWay() {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return jdbi.withHandle(handle -> query(handle, """
                 SELECT s.lease_owner, count(*) AS files, coalesce(sum(c.bytes), 0) AS bytes
-                FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id WHERE s.state = 'ACTIVE'
+                FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id WHERE s.state = <FileState.ACTIVE>
                 GROUP BY s.lease_owner ORDER BY s.lease_owner
                 """).map((rs, ctx) -> new ConsoleJson.UnderWay(rs.getString("lease_owner"), rs.getLong("files"),
                         rs.getLong("bytes")))
@@ -134,9 +141,9 @@ final class OverviewReadModel {
 
     /** Bytes of the ready copies (the copies under way are {@link #underWay}). */
     long readyBytes() {
-        return jdbi.withHandle(handle -> handle.createQuery("""
+        return jdbi.withHandle(handle -> query(handle, """
                 SELECT coalesce(sum(c.bytes), 0) FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
-                WHERE s.state = 'READY'
+                WHERE s.state = <FileState.READY>
                 """).mapTo(Long.class).one());
     }
 

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
+import org.stagehand.db.StateAttributes;
+import org.stagehand.work.RequestFileState;
 
 /**
  * The console's read-only request queries: the search (newest first, a page at a time, on the
@@ -23,14 +25,14 @@ final class RequestSearch {
     enum Status {
         STAGING("""
                 r.cancelled_at IS NULL
-                AND EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state = 'WAITING')"""),
+                AND EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state = <RequestFileState.WAITING>)"""),
         READY("""
                 r.cancelled_at IS NULL
-                AND NOT EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state IN ('WAITING', 'FAILED'))"""),
+                AND NOT EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state IN (<RequestFileState.WAITING>, <RequestFileState.FAILED>))"""),
         FAILED("""
                 r.cancelled_at IS NULL
-                AND NOT EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state = 'WAITING')
-                AND EXISTS (SELECT 1 FROM request_file f WHERE f.request_id = r.request_id AND f.state = 'FAILED')"""),
+                AND NOT EXISTS (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id AND w.state = <RequestFileState.WAITING>)
+                AND EXISTS (SELECT 1 FROM request_file f WHERE f.request_id = r.request_id AND f.state = <RequestFileState.FAILED>)"""),
         CANCELLED("r.cancelled_at IS NOT NULL");
 
         private final String condition;
@@ -61,6 +63,8 @@ final class RequestSearch {
     /** A file's work row ({@code staged_file}). */
     record WorkRow(String state, int attempts, Instant notBefore, String leaseOwner, boolean waitingForSpace) {
     }
+
+    private static final Map<String, Object> STATES = StateAttributes.of(RequestFileState.class);
 
     private final Jdbi jdbi;
 
@@ -101,7 +105,7 @@ final class RequestSearch {
         }
         sql.append("ORDER BY r.created_at DESC, r.request_id DESC LIMIT :limit");
         return jdbi.withHandle(handle -> {
-            Query query = handle.createQuery(sql.toString()).bind("limit", limit);
+            Query query = StateAttributes.defineOn(handle.createQuery(sql.toString()), STATES).bind("limit", limit);
             if (text != null) {
                 query.bind("text", text).bind("bareId", bareId);
                 if (asUuid != null) {
