@@ -1,8 +1,5 @@
 package org.stagehand;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,11 +25,6 @@ class ArchitectureTest {
     private static final String BACKENDS = "org.stagehand.backend";
     /** Shared backend plumbing below {@link #BACKENDS} that plugins may use: not a plugin itself. */
     private static final Set<String> NOT_PLUGINS = Set.of("support");
-    /**
-     * Known exception, removed by `support` (#13 item 5): hsm still copies through the posix
-     * plugin's copier, which becomes shared plumbing in backends/support.
-     */
-    private static final String HSM_COPIES_THROUGH_POSIX = "org.stagehand.backend.posix.ArchiveFileCopier";
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -94,7 +86,7 @@ class ArchitectureTest {
             String[] others = plugins.stream().filter(other -> !other.equals(plugin))
                     .map(other -> BACKENDS + "." + other + "..").toArray(String[]::new);
             noClasses().that().resideInAPackage(BACKENDS + "." + plugin + "..")
-                    .should().dependOnClassesThat(resideInAnyPackage(others).and(not(name(HSM_COPIES_THROUGH_POSIX))))
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
                     .because("a plugin shares plumbing through backends/support or the SPI, not through another plugin")
                     .check(CLASSES);
         }
