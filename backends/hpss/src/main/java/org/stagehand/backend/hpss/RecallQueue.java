@@ -92,7 +92,7 @@ final class RecallQueue {
         for (VolumeRecall recall : next) {
             List<TapeTimeline.File> inOrder = recall.files.stream()
                     .filter(file -> file.state == PlannedFile.State.QUEUED).map(file -> file.location)
-                    .sorted(ArchiveFile.TAPE_ORDER).map(VolumeRecall::timelineFile).toList();
+                    .sorted(ArchiveFile.TAPE_ORDER).map(SessionProgress::timelineFile).toList();
             visits.add(TapeTimeline.Visit.queued(recall.volume(), inOrder));
         }
         return visits;

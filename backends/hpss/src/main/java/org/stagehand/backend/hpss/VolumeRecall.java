@@ -46,11 +46,7 @@ final class VolumeRecall {
     private volatile boolean stopRequested;
     private final List<String> unattributedErrors = new CopyOnWriteArrayList<>();
     private volatile long lastOutputNanos;
-    // Progress, for estimates and measured rates: written by the session's thread, read by the planner.
-    private volatile long lastFinishedNanos;
-    private volatile int finishedFiles;
-    private volatile long headPosition;
-    private volatile boolean previousFetched = true;
+    private volatile SessionProgress progress;
 
     VolumeRecall(Optional<String> volume, long sequence) {
         this.volume = volume;
@@ -82,6 +78,7 @@ final class VolumeRecall {
      */
     String run(RecallPlanner planner, Hsi hsi, HpssSettings settings) throws InterruptedException {
         int count = files.size();
+        progress = new SessionProgress(volume, planner.rates());
         Path commandFile;
         try {
             for (PlannedFile file : files) {
@@ -108,7 +105,7 @@ final class VolumeRecall {
             return "cannot start hsi: " + e.getMessage();
         }
         lastOutputNanos = System.nanoTime();
-        lastFinishedNanos = lastOutputNanos;
+        progress.started(lastOutputNanos);
         HsiOutput output = new HsiOutput(line -> LOG.debug("hsi ({}): {}", label(), line), this::onError,
                 line -> files.stream().anyMatch(file -> HsiMessages.mentions(line, file.remotePath)
                         || HsiMessages.mentions(line, file.targetFile().toString())));
@@ -216,41 +213,19 @@ final class VolumeRecall {
         return null;
     }
 
-    /**
-     * Hands a file's outcome to the planner, and first measures what fetching it took: from the
-     * session's start for its first file (mount included), from the file before for the others.
-     */
+    /** Hands a file's outcome to the planner, once its fetching is measured. */
     private void settle(RecallPlanner planner, PlannedFile file, StagingOutcome outcome) {
-        long now = System.nanoTime();
-        boolean fetched = outcome instanceof StagingOutcome.Fetched;
-        if (fetched && volume.isPresent() && file.location != null) {
-            double seconds = (now - lastFinishedNanos) / 1e9;
-            if (finishedFiles == 0) {
-                planner.rates().firstFile(seconds, file.location);
-            } else if (previousFetched) { // after a failed file the interval would span two
-                planner.rates().nextFile(seconds, headPosition, file.location);
-            }
-        }
-        previousFetched = fetched;
-        if (file.location != null) {
-            headPosition = file.location.position();
-        }
-        lastFinishedNanos = now;
-        finishedFiles++;
+        progress.finished(file.location, outcome instanceof StagingOutcome.Fetched, System.nanoTime());
         planner.finish(file, outcome);
     }
 
     /** This running session as the estimate sees it: its files not yet finished, in order. */
     TapeTimeline.Visit runningVisit(long nowNanos) {
-        List<TapeTimeline.File> left = files.stream().filter(file -> file.state != PlannedFile.State.DONE)
-                .map(file -> timelineFile(file.location)).toList();
-        return new TapeTimeline.Visit(volume, left, true, finishedFiles > 0, headPosition,
-                Math.max(0, nowNanos - lastFinishedNanos) / 1e9);
-    }
-
-    /** A located file as the timeline reads it, known by its HPSS path. */
-    static TapeTimeline.File timelineFile(ArchiveFile file) {
-        return new TapeTimeline.File(file.path(), file.position(), file.size());
+        List<ArchiveFile> left = files.stream().filter(file -> file.state != PlannedFile.State.DONE)
+                .map(file -> file.location).toList();
+        SessionProgress current = progress;
+        return current != null ? current.visit(left, nowNanos)
+                : TapeTimeline.Visit.queued(volume, left.stream().map(SessionProgress::timelineFile).toList());
     }
 
     private Path writeCommandFile(Path directory) throws IOException {
