@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
+    private static final String DOORS = "org.stagehand.api";
     private static final String BACKENDS = "org.stagehand.backend";
     /** Shared backend plumbing below {@link #BACKENDS} that plugins may use: not a plugin itself. */
     private static final Set<String> NOT_PLUGINS = Set.of("support");
@@ -79,31 +80,42 @@ class ArchitectureTest {
     }
 
     @Test
+    void noDoorImportsAnotherDoor() {
+        Set<String> doors = packagesBelow(DOORS, Set.of());
+        assertThat(doors).as("the doors found").contains("dts", "tape", "jdp", "data");
+        noneImportsAnother(DOORS, doors, "what two doors share lives in org.stagehand.api or in the engine");
+    }
+
+    @Test
     void noBackendPluginImportsAnotherPlugin() {
-        Set<String> plugins = plugins();
+        Set<String> plugins = packagesBelow(BACKENDS, NOT_PLUGINS);
         assertThat(plugins).as("the backend plugins found on the class path").contains("posix", "hpss", "jdp", "hsm");
-        for (String plugin : plugins) {
-            String[] others = plugins.stream().filter(other -> !other.equals(plugin))
-                    .map(other -> BACKENDS + "." + other + "..").toArray(String[]::new);
-            noClasses().that().resideInAPackage(BACKENDS + "." + plugin + "..")
+        noneImportsAnother(BACKENDS, plugins, "a plugin shares plumbing through backends/support or the SPI, not through another plugin");
+    }
+
+    private static void noneImportsAnother(String parent, Set<String> children, String reason) {
+        for (String child : children) {
+            String[] others = children.stream().filter(other -> !other.equals(child))
+                    .map(other -> parent + "." + other + "..").toArray(String[]::new);
+            noClasses().that().resideInAPackage(parent + "." + child + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(others)
-                    .because("a plugin shares plumbing through backends/support or the SPI, not through another plugin")
+                    .because(reason)
                     .check(CLASSES);
         }
     }
 
-    /** The packages directly below {@code org.stagehand.backend} that hold a plugin. */
-    private static Set<String> plugins() {
-        Set<String> plugins = new TreeSet<>();
+    /** The packages directly below {@code parent} that hold classes (in them or below), except {@code excluded}. */
+    private static Set<String> packagesBelow(String parent, Set<String> excluded) {
+        Set<String> children = new TreeSet<>();
         for (JavaClass javaClass : CLASSES) {
             String name = javaClass.getPackageName();
-            if (name.startsWith(BACKENDS + ".")) {
-                String plugin = List.of(name.substring(BACKENDS.length() + 1).split("\\.")).get(0);
-                if (!NOT_PLUGINS.contains(plugin)) {
-                    plugins.add(plugin);
+            if (name.startsWith(parent + ".")) {
+                String child = List.of(name.substring(parent.length() + 1).split("\\.")).get(0);
+                if (!excluded.contains(child)) {
+                    children.add(child);
                 }
             }
         }
-        return plugins;
+        return children;
     }
 }
