@@ -150,13 +150,13 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
             }
         }
         Map<String, Instant> byLocation = new HashMap<>();
-        planner.estimatedReadyAt(locationByPath.keySet()).forEach((path, at) -> byLocation.put(locationByPath.get(path), at));
+        planner.estimate().readyAt(locationByPath.keySet()).forEach((path, at) -> byLocation.put(locationByPath.get(path), at));
         return byLocation;
     }
 
     @Override
     public Optional<TapeTimeline.DriveRates> measuredRates() {
-        return planner.rates().current();
+        return planner.estimate().rates().current();
     }
 
     @Override

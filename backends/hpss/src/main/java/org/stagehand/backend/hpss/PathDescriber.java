@@ -67,7 +67,7 @@ final class PathDescriber {
                 settings.maxPathsPerListing(), settings.maxCommandLineBytes())) {
             Processes.Output result;
             try {
-                result = planner.runListing(chunk);
+                result = planner.listings().run(chunk);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while hsi ls -P ran");

@@ -78,7 +78,7 @@ final class VolumeRecall {
      */
     String run(RecallPlanner planner, Hsi hsi, HpssSettings settings) throws InterruptedException {
         int count = files.size();
-        progress = new SessionProgress(volume, planner.rates());
+        progress = new SessionProgress(volume, planner.estimate().rates());
         Path commandFile;
         try {
             for (PlannedFile file : files) {
