@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,9 @@ final class ConsolePages {
     String requests(ConsoleJson.RequestList list, boolean signOut) {
         Map<String, Object> model = model(list, "Requests", "requests", signOut);
         List<Map<String, Object>> options = new ArrayList<>();
-        for (String status : List.of("", "staging", "ready", "failed", "cancelled")) {
+        List<String> statuses = new ArrayList<>(List.of(""));
+        Arrays.stream(RequestSearch.Status.values()).map(RequestSearch.Status::apiName).forEach(statuses::add);
+        for (String status : statuses) {
             options.add(Map.of("value", status, "label", status.isEmpty() ? "any" : status,
                     "selected", status.equals(list.status() == null ? "" : list.status())));
         }

@@ -114,14 +114,16 @@ final class ConsoleViews {
     }
 
     private static ConsoleJson.RequestSummary summary(RequestSearch.Found found) {
-        Map<String, Long> byState = found.filesByState();
-        long waiting = byState.getOrDefault(RequestFileState.WAITING.name(), 0L);
-        long ready = byState.getOrDefault(RequestFileState.READY.name(), 0L);
-        long failed = byState.getOrDefault(RequestFileState.FAILED.name(), 0L);
-        long cancelled = byState.getOrDefault(RequestFileState.CANCELLED.name(), 0L);
+        Map<RequestFileState, Long> byState = found.filesByState();
+        long waiting = byState.getOrDefault(RequestFileState.WAITING, 0L);
+        long ready = byState.getOrDefault(RequestFileState.READY, 0L);
+        long failed = byState.getOrDefault(RequestFileState.FAILED, 0L);
+        long cancelled = byState.getOrDefault(RequestFileState.CANCELLED, 0L);
         // The status answer's own rule (cancelled, then staging, then failed, else ready).
-        String status = found.cancelledAt() != null ? "cancelled" : waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
-        return new ConsoleJson.RequestSummary(found.requestId().toString(), status, found.createdAt().toString(),
+        RequestSearch.Status status = found.cancelledAt() != null ? RequestSearch.Status.CANCELLED
+                : waiting > 0 ? RequestSearch.Status.STAGING
+                : failed > 0 ? RequestSearch.Status.FAILED : RequestSearch.Status.READY;
+        return new ConsoleJson.RequestSummary(found.requestId().toString(), status.apiName(), found.createdAt().toString(),
                 waiting + ready + failed + cancelled, ready, waiting, failed, cancelled, found.client(),
                 found.requesterOrcid());
     }
@@ -139,7 +141,7 @@ final class ConsoleViews {
         List<ConsoleJson.FileDetail> details = files.stream().map(file -> {
             RequestSearch.WorkRow w = work.get(file.id());
             return new ConsoleJson.FileDetail(file.id(), file.path(), file.state(), file.bytes(), file.error(),
-                    file.completedAt(), w == null ? null : w.state().toLowerCase(java.util.Locale.ROOT),
+                    file.completedAt(), w == null ? null : w.state().name().toLowerCase(java.util.Locale.ROOT),
                     w == null ? null : w.attempts(), w == null || w.notBefore() == null ? null : w.notBefore().toString(),
                     w == null ? null : w.leaseOwner(), w == null ? null : w.waitingForSpace());
         }).toList();

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 import org.stagehand.db.StateAttributes;
+import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileState;
 
 /**
@@ -49,7 +50,7 @@ final class RequestSearch {
 
     /** A stored request with its files counted by state ({@code request_file.state}). */
     record Found(UUID requestId, Instant createdAt, Instant cancelledAt, String client, String requesterOrcid,
-                 Map<String, Long> filesByState) {
+                 Map<RequestFileState, Long> filesByState) {
     }
 
     /** Where a page ends: the next page starts after this request. */
@@ -61,7 +62,7 @@ final class RequestSearch {
     }
 
     /** A file's work row ({@code staged_file}). */
-    record WorkRow(String state, int attempts, Instant notBefore, String leaseOwner, boolean waitingForSpace) {
+    record WorkRow(FileState state, int attempts, Instant notBefore, String leaseOwner, boolean waitingForSpace) {
     }
 
     private static final Map<String, Object> STATES = StateAttributes.of(RequestFileState.class);
@@ -128,7 +129,7 @@ final class RequestSearch {
                     WHERE request_id IN (<ids>) GROUP BY request_id, state
                     """).bindList("ids", new ArrayList<>(byId.keySet()))
                     .map((rs, ctx) -> Map.entry(rs.getObject("request_id", UUID.class),
-                            Map.entry(rs.getString("state"), rs.getLong("files"))))
+                            Map.entry(RequestFileState.valueOf(rs.getString("state")), rs.getLong("files"))))
                     .forEach(count -> byId.get(count.getKey()).filesByState()
                             .put(count.getValue().getKey(), count.getValue().getValue()));
             return rows;
@@ -154,7 +155,7 @@ final class RequestSearch {
                 SELECT file_id, state, attempts, not_before, lease_owner, waiting_for_space FROM staged_file
                 WHERE file_id IN (<ids>)
                 """).bindList("ids", new ArrayList<>(fileIds))
-                .map((rs, ctx) -> Map.entry(rs.getString("file_id"), new WorkRow(rs.getString("state"),
+                .map((rs, ctx) -> Map.entry(rs.getString("file_id"), new WorkRow(FileState.valueOf(rs.getString("state")),
                         rs.getInt("attempts"), instant(rs.getTimestamp("not_before")), rs.getString("lease_owner"),
                         rs.getBoolean("waiting_for_space"))))
                 .forEach(row -> rows.put(row.getKey(), row.getValue())));

@@ -73,7 +73,7 @@ class RequestSearchDaoIT extends DaoTest {
             aRequestFile(request, aCatalogEntry().insert(jdbi)).withState(state).insert(jdbi);
         }
         RequestSearch.Found found = new RequestSearch(jdbi).search(null, null, null, null, 10).get(0);
-        assertThat(found.filesByState()).containsEntry("READY", 2L).containsEntry("FAILED", 1L).hasSize(2);
+        assertThat(found.filesByState()).containsEntry(RequestFileState.READY, 2L).containsEntry(RequestFileState.FAILED, 1L).hasSize(2);
     }
 
     @Test
@@ -88,6 +88,6 @@ class RequestSearchDaoIT extends DaoTest {
         assertThat(work).hasSize(2);
         assertThat(work.get(copying.fileId()).leaseOwner()).isEqualTo("host-a");
         assertThat(work.get(copying.fileId()).attempts()).isEqualTo(2);
-        assertThat(work.get(failed.fileId()).state()).isEqualTo("FAILED");
+        assertThat(work.get(failed.fileId()).state()).isEqualTo(FileState.FAILED);
     }
 }
