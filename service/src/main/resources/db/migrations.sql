@@ -247,3 +247,14 @@ CREATE INDEX staged_file_tape_volume ON staged_file (tape_volume, state);
 -- this small index instead of reading every stored request (H2 has no partial indexes).
 CREATE INDEX staging_request_cancelled ON staging_request (request_id) WHERE cancelled_at IS NOT NULL;
 --rollback DROP INDEX staging_request_cancelled;
+
+--changeset stagehand:s2-mounts-1-tape-mount
+-- One row per tape mount a backend reported (a recall session began on the volume), for the
+-- console's mounts of the last 24 h; rows older than a week are pruned as new ones arrive.
+CREATE TABLE tape_mount (
+    volume varchar(64) NOT NULL,
+    instance_name varchar(255) NOT NULL,
+    mounted_at timestamp with time zone NOT NULL
+);
+CREATE INDEX tape_mount_by_time ON tape_mount (mounted_at);
+--rollback DROP TABLE tape_mount;

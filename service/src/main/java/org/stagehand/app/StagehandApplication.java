@@ -72,6 +72,7 @@ import org.stagehand.requests.StatusCache;
 import org.stagehand.requests.StatusChangeListener;
 import org.stagehand.work.ClientMessages;
 import org.stagehand.work.FreezePoints;
+import org.stagehand.work.MountRecorder;
 import org.stagehand.work.WorkDao;
 import org.stagehand.work.WorkDispatcher;
 
@@ -194,8 +195,10 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
             importer.importFile(Path.of(config.getCatalog().getImportAtStartup().get()));
         }
 
+        String instanceName = config.getWork().getInstanceName() != null
+                ? config.getWork().getInstanceName() : InetAddress.getLocalHost().getHostName();
         ArchiveBackend backend = config.getBackend().build(new BackendContext(getName(), area.root(),
-                environment.metrics(), environment.getObjectMapper()));
+                environment.metrics(), environment.getObjectMapper(), new MountRecorder(jdbi, instanceName, clock)));
         environment.lifecycle().manage(new Managed() {
             @Override
             public void stop() throws Exception {
@@ -203,8 +206,6 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
             }
         });
 
-        String instanceName = config.getWork().getInstanceName() != null
-                ? config.getWork().getInstanceName() : InetAddress.getLocalHost().getHostName();
         StatusCache statusCache = StatusCache.create(config.getStaging().getStatusCacheEntries(),
                 config.getStaging().getStatusCacheMaxAge().toJavaDuration(), environment.metrics());
         StagingAreaCleaner cleaner = new StagingAreaCleaner(jdbi, area, config.getLifecycle(), clock,

@@ -1,6 +1,7 @@
 package org.stagehand.console;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -109,13 +110,27 @@ final class ConsoleJson {
 
     /**
      * {@code GET /console/api/tape}. With a backend that says where files lie on tape (the queue
-     * planned by volume), the plan's volumes; else only the queue and the copies under way.
+     * planned by volume), the plan's volumes; else only the queue and the copies under way. With
+     * either, the tape mounts the backend reported in the last 24 hours, on every instance.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record TapeView(boolean volumesReported, String note, QueueSummary queue, List<UnderWay> underWay,
                     String planTakenAt, Integer drivesPerInstance, List<QueuedVolume> volumesQueued,
-                    List<VolumeInProgress> volumesInProgress, Long mountsLast24h) {
+                    List<VolumeInProgress> volumesInProgress,
+                    @JsonProperty("mounts_last_24h") long mountsLast24h, List<VolumeMounts> mountsByVolume) {
+
+        TapeView(boolean volumesReported, String note, QueueSummary queue, List<UnderWay> underWay, String planTakenAt,
+                 Integer drivesPerInstance, List<QueuedVolume> volumesQueued, List<VolumeInProgress> volumesInProgress,
+                 List<VolumeMounts> mountsByVolume) {
+            this(volumesReported, note, queue, underWay, planTakenAt, drivesPerInstance, volumesQueued, volumesInProgress,
+                    mountsByVolume.stream().mapToLong(VolumeMounts::mounts).sum(), mountsByVolume);
+        }
+    }
+
+    /** A volume mounted in the last 24 hours, and how often. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record VolumeMounts(String volume, long mounts) {
     }
 
     /** A volume waiting for a mount: its place in the mount queue (absent while not due), files, bytes. */

@@ -28,6 +28,7 @@ final class ConsoleViews {
     static final int PAGE = 50;
     private static final Duration HOUR = Duration.ofHours(1);
     private static final Duration INSTANCES_SHOWN = Duration.ofDays(1);
+    private static final Duration MOUNTS_SHOWN = Duration.ofDays(1);
 
     /** What the views need to know about this instance. */
     record Instance(String name, Duration leaseDuration, BooleanSupplier paused, OptionalLong capacityBytes,
@@ -161,16 +162,18 @@ final class ConsoleViews {
 
     ConsoleJson.TapeView tape() {
         Optional<TapePlan> plan = instance.tapePlan().get();
+        List<ConsoleJson.VolumeMounts> mounts = overview.mountsSince(clock.instant().minus(MOUNTS_SHOWN));
         if (plan.isEmpty()) {
             return new ConsoleJson.TapeView(false, "this backend does not report volumes: the queue and the copies"
                     + " under way are shown as the database knows them", overview.queue(), overview.underWay(),
-                    null, null, null, null, null);
+                    null, null, null, null, mounts);
         }
-        return volumes(plan.get(), overview.queue(), overview.underWay());
+        return volumes(plan.get(), overview.queue(), overview.underWay(), mounts);
     }
 
-    /** The tape view of a plan; mounts are not recorded anywhere yet, so they stay absent. */
-    static ConsoleJson.TapeView volumes(TapePlan plan, ConsoleJson.QueueSummary queue, List<ConsoleJson.UnderWay> underWay) {
+    /** The tape view of a plan, with the mounts of the last 24 hours. */
+    static ConsoleJson.TapeView volumes(TapePlan plan, ConsoleJson.QueueSummary queue, List<ConsoleJson.UnderWay> underWay,
+                                        List<ConsoleJson.VolumeMounts> mounts) {
         List<ConsoleJson.QueuedVolume> queued = plan.queued().stream().map(volume -> new ConsoleJson.QueuedVolume(
                 volume.volume(), volume.mountOrder().isPresent() ? volume.mountOrder().getAsInt() : null,
                 volume.files().size(), volume.bytes(), volume.oldestDueSince().toString(),
@@ -180,7 +183,7 @@ final class ConsoleViews {
                 new ConsoleJson.VolumeInProgress(volume.volume(), volume.instance(), volume.files().size(), volume.bytes(),
                         volume.claimedAt().toString(), volume.waiting().size())).toList();
         return new ConsoleJson.TapeView(true, "volumes as the tape plan has them, for every instance", queue, underWay,
-                plan.takenAt().toString(), plan.maxSessions(), queued, inProgress, null);
+                plan.takenAt().toString(), plan.maxSessions(), queued, inProgress, mounts);
     }
 
     private static double round(double value) {

@@ -10,6 +10,7 @@ import org.stagehand.db.StateAttributes;
 import org.stagehand.lifecycle.LifecycleDao;
 import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileState;
+import org.stagehand.work.TapeMountDao;
 
 /**
  * The console's read-only queries behind the overview and the tape view. Each reads an index
@@ -137,6 +138,12 @@ final class OverviewReadModel {
                 """).map((rs, ctx) -> new ConsoleJson.UnderWay(rs.getString("lease_owner"), rs.getLong("files"),
                         rs.getLong("bytes")))
                 .list());
+    }
+
+    /** The volumes mounted since {@code since} on every instance, as their one DAO counts them. */
+    List<ConsoleJson.VolumeMounts> mountsSince(Instant since) {
+        return jdbi.withExtension(TapeMountDao.class, mounts -> mounts.mountsSince(since)).stream()
+                .map(volume -> new ConsoleJson.VolumeMounts(volume.volume(), volume.mounts())).toList();
     }
 
     /** Bytes of the ready copies (the copies under way are {@link #underWay}). */

@@ -60,7 +60,8 @@ class ConsolePagesTest {
                 List.of(new org.stagehand.work.TapePlan.VolumeInProgress("VOL007", "host-a", List.of(file), 100,
                         taken.minusSeconds(30), List.of(file, file, file))));
 
-        ConsoleJson.TapeView tape = ConsoleViews.volumes(plan, new ConsoleJson.QueueSummary(3, 300, null), List.of());
+        ConsoleJson.TapeView tape = ConsoleViews.volumes(plan, new ConsoleJson.QueueSummary(3, 300, null), List.of(),
+                List.of(new ConsoleJson.VolumeMounts("VOL007", 2), new ConsoleJson.VolumeMounts("VOL009", 1)));
 
         assertThat(tape.volumesReported()).isTrue();
         assertThat(tape.drivesPerInstance()).isEqualTo(4);
@@ -72,6 +73,9 @@ class ConsolePagesTest {
         String page = pages.tape(tape, false);
         assertThat(page).contains("<th scope=\"row\">VOL001</th>").contains("yes: mounted first").contains("not due")
                 .contains("host-a").doesNotContain("<script>alert").doesNotContain("does not report volumes");
+        assertThat(tape.mountsLast24h()).isEqualTo(3);
+        assertThat(page).contains("<span data-key=\"mounts_last_24h\">3</span>")
+                .contains("<th scope=\"row\">VOL009</th><td class=\"num\">1</td>");
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.stagehand.backend.BackendHealth;
 import org.stagehand.backend.DescribesPaths;
 import org.stagehand.backend.EstimatesReadiness;
 import org.stagehand.backend.LocatesOnTape;
+import org.stagehand.backend.MountListener;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
@@ -40,10 +41,10 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
     private final RecallPlanner planner;
     private final PathDescriber describer;
 
-    HpssBackend(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String serviceName) {
+    HpssBackend(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String serviceName, MountListener mounts) {
         this.settings = settings;
         this.hsi = hsi;
-        this.planner = new RecallPlanner(settings, hsi, metrics, serviceName);
+        this.planner = new RecallPlanner(settings, hsi, metrics, serviceName, mounts);
         this.describer = new PathDescriber(settings, planner);
     }
 

@@ -263,6 +263,6 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         HpssSettings settings = new HpssSettings(root, maxSessions, batchWindow.toJavaDuration(),
                 listTimeout.toJavaDuration(), fetchIdleTimeout.toJavaDuration(), maxPathsPerListing, maxCommandLineBytes,
                 commands, diskPattern, progressPollInterval.toJavaDuration());
-        return new HpssBackend(settings, hsi, context.metrics(), context.serviceName());
+        return new HpssBackend(settings, hsi, context.metrics(), context.serviceName(), context.mounts());
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.backend.MountListener;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.TapeTimeline;
 import org.stagehand.backend.support.DaemonThreads;
@@ -47,8 +48,10 @@ final class RecallPlanner implements AutoCloseable {
     private final Counter joined;
     private final OutcomeDelivery delivery;
     private final HsiHealth health = new HsiHealth();
+    private final MountListener mounts;
 
-    RecallPlanner(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String threadPrefix) {
+    RecallPlanner(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String threadPrefix, MountListener mounts) {
+        this.mounts = mounts;
         this.queue = new RecallQueue(settings.maxSessions());
         this.joined = metrics.counter("hpss.files.joined");
         this.delivery = new OutcomeDelivery(metrics);
@@ -164,6 +167,11 @@ final class RecallPlanner implements AutoCloseable {
     /** The readiness estimate of the planned files, and the rates it uses. */
     PlanEstimate estimate() {
         return estimate;
+    }
+
+    /** Told of each session begun on a tape volume. */
+    MountListener mounts() {
+        return mounts;
     }
 
     private List<TapeTimeline.Visit> visitsAhead(long nowNanos) {

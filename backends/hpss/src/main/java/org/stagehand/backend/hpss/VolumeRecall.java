@@ -106,6 +106,7 @@ final class VolumeRecall {
         }
         lastOutputNanos = System.nanoTime();
         progress.started(lastOutputNanos);
+        volume.ifPresent(planner.mounts()::mounted);
         HsiOutput output = new HsiOutput(line -> LOG.debug("hsi ({}): {}", label(), line), this::onError,
                 line -> files.stream().anyMatch(file -> HsiMessages.mentions(line, file.remotePath)
                         || HsiMessages.mentions(line, file.targetFile().toString())));

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendContext;
 import org.stagehand.backend.StagingItem;
@@ -38,6 +39,7 @@ final class HsiStandIn {
     private final Path stagingRoot;
     private final Map<String, String> standInEnvironment = new LinkedHashMap<>();
     private final List<String> rules = new ArrayList<>();
+    private final List<String> reportedMounts = new CopyOnWriteArrayList<>();
     private int itemNumber;
 
     HsiStandIn(Path base) throws IOException {
@@ -161,7 +163,13 @@ final class HsiStandIn {
         factory.setEnvironment(environment);
         Map<String, String> serviceEnvironment = new HashMap<>(System.getenv());
         serviceEnvironment.putAll(serviceVariables);
-        return factory.build(new BackendContext("test", stagingRoot, new MetricRegistry(), new ObjectMapper()), serviceEnvironment);
+        return factory.build(new BackendContext("test", stagingRoot, new MetricRegistry(), new ObjectMapper(),
+                reportedMounts::add), serviceEnvironment);
+    }
+
+    /** The volumes the backends built here told the service they mounted, in the order told. */
+    List<String> reportedMounts() {
+        return List.copyOf(reportedMounts);
     }
 
     /** A staging item for a location, with a fresh temporary file name in the staging area. */
