@@ -18,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Tape REST benchmark: {@code POST /api/v1/stage} of 1,000 paths and {@code GET /api/v1/stage/<id>}
@@ -43,11 +41,7 @@ public final class TapeRestBenchmark {
     private static final int FTS_REQUESTS = 500;
     private static final int FTS_FILES = 200;
     private static final Duration FTS_POLL_INTERVAL = Duration.ofSeconds(10);
-    private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
-    private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
 
-    record Result(double rate, double p50, double p99, long bad) {
-    }
 
     public static void main(String[] args) throws Exception {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 16;
@@ -99,13 +93,13 @@ public final class TapeRestBenchmark {
 
             System.out.println("warming up (" + Math.max(3, seconds / 2) + " s per scenario)...");
             for (String[] scenario : scenarios.values()) {
-                wrk(scenario[0], scenario[1], connections, Math.max(3, seconds / 2));
+                Wrk.run(scenario[0], scenario[1], connections, Math.max(3, seconds / 2), "--timeout", "60s");
             }
             Bench.printPgStats(databaseUrl, "warm-up");
-            Map<String, List<Result>> results = new LinkedHashMap<>();
+            Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 for (Map.Entry<String, String[]> scenario : scenarios.entrySet()) {
-                    Result result = wrk(scenario.getValue()[0], scenario.getValue()[1], connections, seconds);
+                    Wrk.Result result = Wrk.run(scenario.getValue()[0], scenario.getValue()[1], connections, seconds, "--timeout", "60s");
                     results.computeIfAbsent(scenario.getKey(), key -> new ArrayList<>()).add(result);
                     Bench.printPgStats(databaseUrl, scenario.getKey());
                     System.out.printf(Locale.ROOT, "round %d  %-18s %9s req/s  p50 %7s ms  p99 %7s ms%s%n", round,
@@ -120,13 +114,13 @@ public final class TapeRestBenchmark {
             System.out.println("| scenario | requests/s (mean of rounds) | p50 ms (median) | p99 ms (median) | ratio to no-op |");
             System.out.println("| --- | ---: | ---: | ---: | ---: |");
             for (String name : scenarios.keySet()) {
-                List<Result> list = results.get(name);
-                double rate = list.stream().mapToDouble(Result::rate).average().orElse(0);
+                List<Wrk.Result> list = results.get(name);
+                double rate = list.stream().mapToDouble(Wrk.Result::rate).average().orElse(0);
                 String baseline = name.startsWith("stage") || name.equals("no-op stage") ? "no-op stage" : "no-op poll";
-                double baseRate = results.get(baseline).stream().mapToDouble(Result::rate).average().orElse(1);
+                double baseRate = results.get(baseline).stream().mapToDouble(Wrk.Result::rate).average().orElse(1);
                 System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", name, Bench.f(rate),
-                        Bench.f(median(list.stream().mapToDouble(Result::p50).toArray())),
-                        Bench.f(median(list.stream().mapToDouble(Result::p99).toArray())),
+                        Bench.f(Wrk.median(list.stream().mapToDouble(Wrk.Result::p50).toArray())),
+                        Bench.f(Wrk.median(list.stream().mapToDouble(Wrk.Result::p99).toArray())),
                         name.startsWith("no-op") ? "1 (baseline)" : String.format(Locale.ROOT, "%.2f", rate / baseRate));
             }
             if (ftsSeconds > 0) {
@@ -275,42 +269,5 @@ public final class TapeRestBenchmark {
                 .append("  return wrk.format('GET', '").append(prefix).append("' .. ids[math.random(#ids)] .. '")
                 .append(suffix).append("')\n")
                 .append("end\n").toString();
-    }
-
-    private static Result wrk(String url, String script, int connections, int seconds) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
-                "--timeout", "60s", "-s", script, url).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed:\n" + output);
-        }
-        Matcher rate = RATE.matcher(output);
-        if (!rate.find()) {
-            throw new IllegalStateException("no rate in wrk's output:\n" + output);
-        }
-        Matcher bad = NON_2XX.matcher(output);
-        return new Result(Double.parseDouble(rate.group(1)), latency(output, "50%"), latency(output, "99%"),
-                bad.find() ? Long.parseLong(bad.group(1)) : 0);
-    }
-
-    /** A percentile from wrk's latency distribution, in milliseconds. */
-    private static double latency(String output, String percentile) {
-        Matcher matcher = Pattern.compile("^\\s+" + Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)\\s*$",
-                Pattern.MULTILINE).matcher(output);
-        if (!matcher.find()) {
-            return Double.NaN;
-        }
-        double value = Double.parseDouble(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "us" -> value / 1000;
-            case "s" -> value * 1000;
-            default -> value;
-        };
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }
