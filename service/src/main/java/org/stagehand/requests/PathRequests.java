@@ -30,7 +30,7 @@ import org.stagehand.requests.PathRequestDao.PathRow;
 import org.stagehand.requests.RequestWriter.NewRequest;
 import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileDao;
-import org.stagehand.work.WorkDao;
+import org.stagehand.work.RequestedWork;
 
 /**
  * Requests that name files by path instead of catalog ID (the WLCG Tape REST door): stored as
@@ -159,7 +159,7 @@ public final class PathRequests {
             }
             Instant now = clock.instant();
             if (new RequestFileDao(handle).cancelWaiting(requestId, fileIds, CANCELLED_BY_CLIENT, now) > 0) {
-                WorkDao work = handle.attach(WorkDao.class);
+                RequestedWork work = new RequestedWork(handle);
                 work.idleUnwanted(varchars(work.lockPending(varchars(List.copyOf(fileIds)))), now);
             }
         });
@@ -216,7 +216,7 @@ public final class PathRequests {
             StagingRequestDao requests = new StagingRequestDao(handle);
             requests.lockRequest(requestId).orElseThrow(() -> ApiException.notFound("no stage request " + requestId));
             Instant now = clock.instant();
-            WorkDao work = handle.attach(WorkDao.class);
+            RequestedWork work = new RequestedWork(handle);
             List<String> pending = work.lockPendingOfRequest(requestId);
             new RequestFileDao(handle).cancelWaiting(requestId, now);
             if (!pending.isEmpty()) {

@@ -26,7 +26,7 @@ import org.stagehand.http.ApiException;
 import org.stagehand.requests.RequestWriter.NewRequest;
 import org.stagehand.work.RequestFileDao;
 import org.stagehand.work.RequestFileState;
-import org.stagehand.work.WorkDao;
+import org.stagehand.work.RequestedWork;
 
 /**
  * Accepts requests: checks what a client asked for, looks every file up in the catalog and stores
@@ -260,7 +260,7 @@ public final class RequestIntake implements Managed {
                                                 Map<String, CatalogEntry> entries) {
         Instant now = clock.instant();
         dao(handle).insertRequests(requests, now);
-        WorkDao queue = handle.attach(WorkDao.class);
+        RequestedWork queue = new RequestedWork(handle);
         // Sorted, so concurrent transactions lock shared rows in the same order and cannot deadlock.
         List<String> sorted = fileIdsOf(requests).stream().sorted().toList();
         Map<String, RequestFileState> stateByFile = new HashMap<>(sorted.size() * 4 / 3 + 1);

@@ -18,7 +18,7 @@ import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.http.ApiException;
 import org.stagehand.work.RequestFileDao;
 import org.stagehand.work.RequestFileState;
-import org.stagehand.work.WorkDao;
+import org.stagehand.work.RequestedWork;
 
 /**
  * What an operator or a client does to a stored request: cancel it, try its failed files again,
@@ -80,7 +80,7 @@ public final class RequestOperations {
             }
             dao.setCancelledAt(requestId, now);
             int setAside = 0;
-            WorkDao queue = handle.attach(WorkDao.class);
+            RequestedWork queue = new RequestedWork(handle);
             for (List<String> chunk : WorkAttachment.chunks(queue.lockPendingOfRequest(requestId))) {
                 setAside += queue.idleUnwanted(varchars(chunk), now);
             }
@@ -119,7 +119,7 @@ public final class RequestOperations {
             Map<String, CatalogEntry> entries = new HashMap<>();
             Instant now = clock.instant();
             int readyAtOnce = 0;
-            WorkDao queue = handle.attach(WorkDao.class);
+            RequestedWork queue = new RequestedWork(handle);
             for (List<String> chunk : WorkAttachment.chunks(again)) {
                 dao.catalogEntries(chunk).forEach(entry -> entries.put(entry.fileId(), entry));
                 Map<String, RequestFileState> stateByFile = work.attach(queue, chunk, entries, now);

@@ -14,7 +14,7 @@ import org.stagehand.area.StagingArea;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileState;
-import org.stagehand.work.WorkDao;
+import org.stagehand.work.RequestedWork;
 
 /**
  * What a request's files need from the work queue, when a request is stored and when its files are
@@ -47,7 +47,7 @@ final class WorkAttachment {
      * @return per file, the requests' state for it ({@link RequestFileState#of} its work's state
      *     now): READY when a copy is in place, else WAITING
      */
-    Map<String, RequestFileState> attach(WorkDao work, List<String> sortedChunk, Map<String, CatalogEntry> entries,
+    Map<String, RequestFileState> attach(RequestedWork work, List<String> sortedChunk, Map<String, CatalogEntry> entries,
                                          Instant now) {
         Map<String, FileState> states = new HashMap<>(sortedChunk.size() * 4 / 3 + 1);
         lockOrInsert(work, sortedChunk, now, states);
@@ -79,7 +79,7 @@ final class WorkAttachment {
      * them before the commit); where the database cannot say which rows it inserted (H2), all are
      * locked. A file whose row is neither inserted nor there to lock is left out.
      */
-    private void lockOrInsert(WorkDao work, List<String> sortedIds, Instant now, Map<String, FileState> states) {
+    private void lockOrInsert(RequestedWork work, List<String> sortedIds, Instant now, Map<String, FileState> states) {
         Optional<Set<String>> inserted = work.insertMissingWork(sortedIds, now, postgres);
         List<String> existing = sortedIds;
         if (inserted.isPresent()) {

@@ -31,12 +31,12 @@ import org.stagehand.db.DefineStates;
 /**
  * The {@code staged_file} work queue: claims under leases, and the recording of outcomes, which
  * also settles the file for every request waiting on it. What to claim is decided in the work
- * code ({@link WorkClaimer}), inside {@link #inTransaction}. The one writer of {@code staged_file};
- * the lease thread uses it on its own connection.
+ * code ({@link WorkClaimer}), inside {@link #inTransaction}. The one writer of {@code staged_file},
+ * with its request side {@link RequestedWork}; the lease thread uses it on its own connection.
  */
 @DefineStates({FileState.class, RequestFileState.class})
 @RegisterRowMapper(WorkDao.ClaimedFileMapper.class)
-public interface WorkDao extends Transactional<WorkDao>, VolumeQueries, RequestedWork {
+public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
 
     /** Locks due work, skipping rows another instance is claiming at this moment. */
     @SqlQuery("""

@@ -29,7 +29,7 @@ import org.stagehand.testing.rows.StagingRequestFixture;
 import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileDao;
 import org.stagehand.work.RequestFileState;
-import org.stagehand.work.WorkDao;
+import org.stagehand.work.RequestedWork;
 
 class PathRequestDaoIT extends DaoTest {
 
@@ -150,7 +150,7 @@ class PathRequestDaoIT extends DaoTest {
         aStagedFile(entry("a")).insert(jdbi);
         aStagedFile(entry("c")).claimedBy("me", "token", t0Plus(60)).insert(jdbi);
 
-        assertThat(handle.attach(WorkDao.class).lockPending(varchars(List.of("a", "b", "c", "none")))).containsExactly("a", "b");
+        assertThat(new RequestedWork(handle).lockPending(varchars(List.of("a", "b", "c", "none")))).containsExactly("a", "b");
     }
 
     @Test

@@ -27,20 +27,20 @@ import org.stagehand.testing.rows.StagingRequestFixture;
 import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileDao;
 import org.stagehand.work.RequestFileState;
-import org.stagehand.work.WorkDao;
+import org.stagehand.work.RequestedWork;
 
 class StagingRequestDaoIT extends DaoTest {
 
     private Handle handle;
     private StagingRequestDao dao;
-    private WorkDao work;
+    private RequestedWork work;
     private RequestFileDao files;
 
     @BeforeEach
     void openHandle() {
         handle = jdbi.open();
         dao = new StagingRequestDao(handle);
-        work = handle.attach(WorkDao.class);
+        work = new RequestedWork(handle);
         files = new RequestFileDao(handle);
     }
 
@@ -122,7 +122,7 @@ class StagingRequestDaoIT extends DaoTest {
         aStagedFile(entry("f")).insert(jdbi);
         try (Handle holder = jdbi.open()) {
             holder.begin();
-            holder.attach(WorkDao.class).lockAndTouch(List.of("f"), t0Plus(1), database.isPostgres());
+            new RequestedWork(holder).lockAndTouch(List.of("f"), t0Plus(1), database.isPostgres());
 
             List<String> skipping = jdbi.withHandle(handle -> handle.createQuery(
                     "SELECT file_id FROM staged_file WHERE file_id = 'f' FOR UPDATE SKIP LOCKED").mapTo(String.class).list());
