@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.Checksum;
+import org.stagehand.backend.support.StagingRootGuard;
 
 /**
  * The staging area: the directory tree the DTS reads through Globus. A file appears at its path

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.backend.support.StagingRootGuard;
 
 /**
  * The temporary files copies are written to: {@code .<name>.<token>.stagehand-part} (a token of 32

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
-import org.stagehand.area.StagingRootGuard;
+import org.stagehand.backend.support.StagingRootGuard;
 import org.stagehand.requests.StagingRequestDao;
 import org.stagehand.work.SpaceGuard;
 import org.stagehand.work.WorkDao;

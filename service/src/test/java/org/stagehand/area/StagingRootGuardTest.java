@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stagehand.backend.support.StagingRootGuard;
 
 /**
  * Every change the staging area makes below its root goes through {@link StagingRootGuard}: a

@@ -24,6 +24,7 @@ import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.TapeTimeline;
+import org.stagehand.backend.support.StagingRootGuard;
 
 /**
  * Recalls files from HPSS with {@code hsi}, in tape order. Every {@code stage()} call hands its
@@ -41,10 +42,11 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
     private final RecallPlanner planner;
     private final PathDescriber describer;
 
-    HpssBackend(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String serviceName, MountListener mounts) {
+    HpssBackend(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String serviceName, MountListener mounts,
+            StagingRootGuard stagingArea) {
         this.settings = settings;
         this.hsi = hsi;
-        this.planner = new RecallPlanner(settings, hsi, metrics, serviceName, mounts);
+        this.planner = new RecallPlanner(settings, hsi, metrics, serviceName, mounts, stagingArea);
         this.describer = new PathDescriber(settings, planner);
     }
 

@@ -23,6 +23,7 @@ import org.stagehand.backend.BackendContext;
 import org.stagehand.backend.support.ConfiguredDirectories;
 import org.stagehand.backend.support.Executables;
 import org.stagehand.backend.support.ServiceEnvironment;
+import org.stagehand.backend.support.StagingRootGuard;
 
 /**
  * {@code backend: {type: hpss, archiveRoot: /home/p/project, ...}}: the archive is HPSS, reached
@@ -263,6 +264,7 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         HpssSettings settings = new HpssSettings(root, maxSessions, batchWindow.toJavaDuration(),
                 listTimeout.toJavaDuration(), fetchIdleTimeout.toJavaDuration(), maxPathsPerListing, maxCommandLineBytes,
                 commands, diskPattern, progressPollInterval.toJavaDuration());
-        return new HpssBackend(settings, hsi, context.metrics(), context.serviceName(), context.mounts());
+        return new HpssBackend(settings, hsi, context.metrics(), context.serviceName(), context.mounts(),
+                new StagingRootGuard(context.stagingRoot()));
     }
 }

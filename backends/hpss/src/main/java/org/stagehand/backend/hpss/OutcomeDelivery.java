@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.stagehand.backend.StagingOutcome;
+import org.stagehand.backend.support.StagingRootGuard;
 
 /**
  * Delivers a finished file's outcome to every item waiting for it, and counts it. A fetched file
@@ -20,7 +21,10 @@ final class OutcomeDelivery {
     private final Counter failed;
     private final Counter retried;
 
-    OutcomeDelivery(MetricRegistry metrics) {
+    private final StagingRootGuard stagingArea;
+
+    OutcomeDelivery(MetricRegistry metrics, StagingRootGuard stagingArea) {
+        this.stagingArea = stagingArea;
         this.fetched = metrics.counter("hpss.files.fetched");
         this.failed = metrics.counter("hpss.files.failed");
         this.retried = metrics.counter("hpss.files.retried");
@@ -47,13 +51,13 @@ final class OutcomeDelivery {
         }
     }
 
-    private static StagingOutcome copy(Path source, WaitingItem item) {
+    private StagingOutcome copy(Path source, WaitingItem item) {
         Path destination = item.item().temporaryFile();
         if (destination.equals(source)) {
             return StagingOutcome.fetched();
         }
         try {
-            Files.copy(source, destination, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(source, stagingArea.resolve(destination), StandardCopyOption.REPLACE_EXISTING);
             return StagingOutcome.fetched();
         } catch (IOException e) {
             return StagingOutcome.retry("cannot copy the recalled " + item.remotePath() + " for this request: " + e);

@@ -48,6 +48,12 @@ final class PlannedFile {
         return target.item().temporaryFile();
     }
 
+    /**
+     * Where hsi writes the target's temporary file: its real location as the staging root's guard
+     * resolved it when the session began, so that no directory swapped for a link leads hsi out.
+     */
+    Path localFile;
+
     @Override
     public String toString() {
         return remotePath + " [" + state + "]";

@@ -14,6 +14,7 @@ import org.stagehand.backend.MountListener;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.TapeTimeline;
 import org.stagehand.backend.support.DaemonThreads;
+import org.stagehand.backend.support.StagingRootGuard;
 
 /**
  * The one place where all concurrent {@code stage()} calls meet, so that their files share tape
@@ -49,12 +50,16 @@ final class RecallPlanner implements AutoCloseable {
     private final OutcomeDelivery delivery;
     private final HsiHealth health = new HsiHealth();
     private final MountListener mounts;
+    /** Every delete and write of a temporary file goes through it. */
+    private final StagingRootGuard stagingArea;
 
-    RecallPlanner(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String threadPrefix, MountListener mounts) {
+    RecallPlanner(HpssSettings settings, Hsi hsi, MetricRegistry metrics, String threadPrefix, MountListener mounts,
+            StagingRootGuard stagingArea) {
         this.mounts = mounts;
+        this.stagingArea = stagingArea;
         this.queue = new RecallQueue(settings.maxSessions());
         this.joined = metrics.counter("hpss.files.joined");
-        this.delivery = new OutcomeDelivery(metrics);
+        this.delivery = new OutcomeDelivery(metrics, stagingArea);
         this.estimate = new PlanEstimate(settings.maxSessions(), this::visitsAhead);
         metrics.gauge("hpss.files.planned", () -> this::plannedFileCount);
         this.listings = new ListingSessions(lock, queue, hsi, settings, metrics.counter("hpss.listings"), this::dispatch);
@@ -169,6 +174,11 @@ final class RecallPlanner implements AutoCloseable {
         return estimate;
     }
 
+    /** The gate for the temporary files hsi writes: none is deleted or written below a link leaving the staging root. */
+    StagingRootGuard stagingArea() {
+        return stagingArea;
+    }
+
     /** Told of each session begun on a tape volume. */
     MountListener mounts() {
         return mounts;
@@ -263,6 +273,17 @@ final class RecallPlanner implements AutoCloseable {
         }
         unwanted.forEach(file -> finish(file, StagingOutcome.retry("the recall from " + file.recall.label()
                 + " was stopped before " + file.remotePath + " because no request wanted it any more")));
+    }
+
+    /** Takes files out of a session about to begin and retries them for the reasons given. */
+    void withdraw(VolumeRecall recall, Map<PlannedFile, String> reasons) {
+        lock.lock();
+        try {
+            recall.files.removeAll(reasons.keySet());
+        } finally {
+            lock.unlock();
+        }
+        reasons.forEach((file, reason) -> finish(file, StagingOutcome.retry(reason)));
     }
 
     /**

@@ -7,7 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.TapeTimeline;
 import org.stagehand.backend.support.Processes;
+import org.stagehand.backend.support.StagingRootGuard;
 
 /**
  * The files of one tape volume (or of HPSS's disk cache) recalled in one {@code hsi "in <file>"}
@@ -81,8 +84,21 @@ final class VolumeRecall {
         progress = new SessionProgress(volume, planner.estimate().rates());
         Path commandFile;
         try {
+            Map<PlannedFile, String> unsafe = new LinkedHashMap<>();
             for (PlannedFile file : files) {
-                Files.deleteIfExists(file.targetFile()); // its appearance is how we see hsi reach it
+                try {
+                    file.localFile = planner.stagingArea().resolve(file.targetFile());
+                    Files.deleteIfExists(file.localFile); // its appearance is how we see hsi reach it
+                } catch (StagingRootGuard.OutsideRootException e) {
+                    unsafe.put(file, "its place in the staging area is not safe to write: " + e.getMessage());
+                }
+            }
+            if (!unsafe.isEmpty()) {
+                planner.withdraw(this, unsafe);
+                count = files.size();
+                if (count == 0) {
+                    return null;
+                }
             }
             commandFile = writeCommandFile(settings.commandDirectory());
         } catch (IOException e) {
@@ -109,7 +125,7 @@ final class VolumeRecall {
         volume.ifPresent(planner.mounts()::mounted);
         HsiOutput output = new HsiOutput(line -> LOG.debug("hsi ({}): {}", label(), line), this::onError,
                 line -> files.stream().anyMatch(file -> HsiMessages.mentions(line, file.remotePath)
-                        || HsiMessages.mentions(line, file.targetFile().toString())));
+                        || HsiMessages.mentions(line, file.localFile.toString())));
         Thread reader = Processes.readLines(process, line -> {
             lastOutputNanos = System.nanoTime();
             output.accept(line);
@@ -142,7 +158,7 @@ final class VolumeRecall {
                     fetchedHere += settled instanceof StagingOutcome.Fetched ? 1 : 0;
                     settle(planner, passed, settled);
                 }
-                long size = started >= 0 ? sizeOf(files.get(started).targetFile()) : -1;
+                long size = started >= 0 ? sizeOf(files.get(started).localFile) : -1;
                 if (started != lastStarted || size != lastSeenSize || lastOutputNanos > lastProgressNanos) {
                     lastProgressNanos = Math.max(System.nanoTime(), lastOutputNanos);
                     lastStarted = started;
@@ -234,7 +250,7 @@ final class VolumeRecall {
         List<String> lines = new ArrayList<>();
         lines.add("# Stagehand recall from " + label() + ", in tape order");
         for (PlannedFile file : files) {
-            lines.add(getLine(file.targetFile().toString(), file.remotePath));
+            lines.add(getLine(file.localFile.toString(), file.remotePath));
         }
         Files.write(commandFile, lines, StandardCharsets.US_ASCII);
         return commandFile;
@@ -252,7 +268,7 @@ final class VolumeRecall {
     private void onError(HsiMessages.HsiError error) {
         boolean attributed = false;
         for (PlannedFile file : files) {
-            if (error.isAbout(file.remotePath) || error.isAbout(file.targetFile().toString())) {
+            if (error.isAbout(file.remotePath) || error.isAbout(file.localFile.toString())) {
                 file.errors.add(error);
                 attributed = true;
             }
@@ -266,7 +282,7 @@ final class VolumeRecall {
     /** Index of the last file in [from, to) whose local file exists, or {@code from - 1}. */
     private int lastStarted(int from, int to) {
         for (int index = to - 1; index >= from; index--) {
-            if (Files.exists(files.get(index).targetFile())) {
+            if (Files.exists(files.get(index).localFile)) {
                 return index;
             }
         }
@@ -279,7 +295,7 @@ final class VolumeRecall {
         if (fromErrors != null) {
             return fromErrors;
         }
-        return sizeOf(file.targetFile()) == file.location.size() ? StagingOutcome.fetched() : null;
+        return sizeOf(file.localFile) == file.location.size() ? StagingOutcome.fetched() : null;
     }
 
     /** A file hsi has moved past while still running. */
@@ -288,7 +304,7 @@ final class VolumeRecall {
         if (settled != null) {
             return settled;
         }
-        return StagingOutcome.retry("hsi went past " + file.remotePath + " leaving " + Math.max(sizeOf(file.targetFile()), 0)
+        return StagingOutcome.retry("hsi went past " + file.remotePath + " leaving " + Math.max(sizeOf(file.localFile), 0)
                 + " of " + file.location.size() + " bytes");
     }
 

@@ -656,6 +656,27 @@ class HpssBackendTest {
     }
 
     @Test
+    void neitherDeletesNorWritesATemporaryFileBelowADirectorySwappedForALinkOutOfTheStagingRoot() throws Exception {
+        hpss.onTape("a/one.fastq", "recalled bytes", "EA0001", 10, 0).onTape("a/two.fastq", "two", "EA0001", 20, 0);
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Files.writeString(outside.resolve(".tmp-x"), "someone else's file");
+        // a staging user replaced the directory of the first file's temporary file by a link leading out
+        Files.createSymbolicLink(hpss.stagingRoot().resolve("ev"), outside);
+        StagingItem linked = StagingItems.item("linked").location("a/one.fastq").stagingPath("ev/one.fastq")
+                .temporaryFile(hpss.stagingRoot().resolve("ev").resolve(".tmp-x")).build();
+        StagingItem plain = hpss.item("a/two.fastq");
+        RecordingListener listener = new RecordingListener();
+
+        backend().stage(batch(List.of(linked, plain)), listener);
+
+        assertThat(Files.readString(outside.resolve(".tmp-x"))).isEqualTo("someone else's file");
+        assertThat(listener.outcome(linked)).isInstanceOf(StagingOutcome.Retry.class);
+        assertThat(((StagingOutcome.Retry) listener.outcome(linked)).message()).contains("symbolic link leading out");
+        assertThat(listener.outcome(plain)).isInstanceOf(StagingOutcome.Fetched.class);
+        assertThat(hpss.events("READ")).extracting(HsiStandIn.Event::readPath).containsExactly(HsiStandIn.ARCHIVE_ROOT + "/a/two.fastq");
+    }
+
+    @Test
     void passesConfiguredArgumentsWithSecretsFromTheEnvironmentOnly() throws Exception {
         hpss.onDisk("auth/file", "x");
         HpssBackendFactory factory = hpss.factory();

@@ -1,4 +1,4 @@
-package org.stagehand.area;
+package org.stagehand.backend.support;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
