@@ -73,13 +73,36 @@ public final class DatabaseSetup {
     /**
      * Lets the PostgreSQL driver send a batch of inserts as multi-row statements (the catalog import
      * inserts in batches; one statement per row makes it several times slower; a value set in
-     * {@code database.properties} wins), and keeps H2 open until the service has stopped.
+     * {@code database.properties} wins), and keeps H2 open until the service has stopped, whatever
+     * its threads are interrupted in.
      */
     public static void tuneDriver(DataSourceFactory database) {
         if (isPostgres(database)) {
             database.getProperties().putIfAbsent("reWriteBatchedInserts", "true");
         }
         keepH2OpenUntilThePoolCloses(database);
+        keepH2OpenWhenAWriterIsInterrupted(database);
+    }
+
+    /**
+     * The service stops its threads by interrupting them, and one may be writing to the database
+     * then. H2's default file access uses an interruptible channel: the interrupt closes the
+     * database file, and the database with it, under every other thread (the lease renewal, the
+     * end of the epoch). Its {@code async:} file system reads and writes the same file through a
+     * channel that an interrupt does not close. Only a file database named with {@code file:} or
+     * by a bare path is changed; a URL that chooses another file system is left alone.
+     */
+    private static void keepH2OpenWhenAWriterIsInterrupted(DataSourceFactory database) {
+        String url = database.getUrl();
+        if (url == null || !url.startsWith("jdbc:h2:")) {
+            return;
+        }
+        String name = url.substring("jdbc:h2:".length());
+        if (name.startsWith("file:")) {
+            database.setUrl("jdbc:h2:async:" + name.substring("file:".length()));
+        } else if (name.startsWith("./") || name.startsWith("../") || name.startsWith("/") || name.startsWith("~")) {
+            database.setUrl("jdbc:h2:async:" + name);
+        }
     }
 
     /**
