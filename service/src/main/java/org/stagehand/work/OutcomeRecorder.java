@@ -198,14 +198,19 @@ final class OutcomeRecorder implements OutcomeListener {
             fail(item, claim, "gave up after " + claim.attempt() + " attempts: " + message, "retries");
             return;
         }
-        metrics.fileRetried();
         Duration wait = retryPolicy.backoff().after(claim.attempt());
         if (notBefore.isPresent() && notBefore.get().compareTo(wait) > 0) {
             wait = notBefore.get();
         }
         Instant now = clock.instant();
-        LOG.info("staging of {} will be retried in {} (attempt {}): {}", item.fileId(), wait, claim.attempt(), message);
         settling(item.fileId());
-        dao.reschedule(item.fileId(), claim.leaseToken(), now.plus(wait), messages.forClients(message), now);
+        if (dao.reschedule(item.fileId(), claim.leaseToken(), now.plus(wait), messages.forClients(message), now) == 0) {
+            // Taken over by another instance, or taken back after its lease ran out: this claim's
+            // retry is not scheduled, whoever holds the file now decides what becomes of it.
+            LOG.info("staging of {} is not retried by this instance: its claim was lost ({})", item.fileId(), message);
+            return;
+        }
+        metrics.fileRetried();
+        LOG.info("staging of {} will be retried in {} (attempt {}): {}", item.fileId(), wait, claim.attempt(), message);
     }
 }

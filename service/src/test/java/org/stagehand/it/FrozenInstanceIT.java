@@ -3,6 +3,10 @@ package org.stagehand.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.ConfigOverride;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.stagehand.testing.Freezer;
 import org.stagehand.testing.OverrideProperties;
 import org.stagehand.testing.RecordingBackend;
@@ -80,6 +85,7 @@ class FrozenInstanceIT {
         freezerOfA.freeze(Point.MOVING_INTO_PLACE);
 
         Map<String, String> propertiesBefore = OverrideProperties.save();
+        ListAppender<ILoggingEvent> outcomeLogs = new ListAppender<>();
         StagehandTestApp a = instance("node-a", "frozen-node-a-" + leasesFirst, database, archive, catalog,
                 freezerOfA).start();
         StagehandTestApp b = null;
@@ -95,6 +101,10 @@ class FrozenInstanceIT {
             // b takes everything over: the expired claims, and those whose rows a's frozen session
             // held locked once the server ended that session.
             b = instance("node-b", "frozen-node-b-" + leasesFirst, database, archive, catalog, new Freezer()).start();
+            // After the last start: each start resets the logging (to WARN in the tests).
+            outcomeLogs.start();
+            outcomeRecorderLogger().addAppender(outcomeLogs);
+            outcomeRecorderLogger().setLevel(Level.INFO);
             JsonNode status = b.awaitStatus(request, "ready", TIMEOUT);
             assertThat(status.get("files").get("ready").asInt()).isEqualTo(ids.size());
 
@@ -119,6 +129,12 @@ class FrozenInstanceIT {
             long movedByB = b.metrics().meter("stagehand.work.files-staged").getCount();
             assertThat(movedByA).as("files moved into place by the instance whose claims were taken over").isZero();
             assertThat(movedByA + movedByB).as("renames against distinct files").isEqualTo(ids.size());
+            assertThat(a.metrics().meter("stagehand.work.files-retried").getCount())
+                    .as("retries counted by the instance whose claims were taken over").isZero();
+            List<String> outcomes = List.copyOf(outcomeLogs.list).stream().map(ILoggingEvent::getFormattedMessage).toList();
+            assertThat(outcomes).as("what the instances said of the outcomes")
+                    .noneMatch(line -> line.contains("will be retried"))
+                    .anyMatch(line -> line.contains("is not retried by this instance: its claim was lost"));
             for (String id : ids) {
                 assertThat(copiesOfA.copiesOf(id)).as("a's copies of " + id).isLessThanOrEqualTo(1);
                 assertThat(staging.resolve("frozen/" + id + ".bin")).hasBinaryContent(archive.bytes("frozen/" + id + ".bin"));
@@ -127,6 +143,8 @@ class FrozenInstanceIT {
             assertThat(after.get("status").asText()).isEqualTo("ready");
             assertThat(after.get("files").get("failed").asInt()).isZero();
         } finally {
+            outcomeRecorderLogger().detachAppender(outcomeLogs);
+            outcomeRecorderLogger().setLevel(null);
             copiesOfA.releaseHeld();
             freezerOfA.thaw(Point.RENEWING_LEASES);
             freezerOfA.thaw(Point.MOVING_INTO_PLACE);
@@ -136,6 +154,10 @@ class FrozenInstanceIT {
             }
             OverrideProperties.restore(propertiesBefore);
         }
+    }
+
+    private static Logger outcomeRecorderLogger() {
+        return (Logger) LoggerFactory.getLogger("org.stagehand.work.OutcomeRecorder");
     }
 
     private static String[] concat(String[] first, String[] second) {
