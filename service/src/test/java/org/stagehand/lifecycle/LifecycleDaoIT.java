@@ -34,7 +34,7 @@ class LifecycleDaoIT extends DaoTest {
     }
 
     private CatalogEntryFixture ready(String fileId, Instant lastRequestedAt) {
-        CatalogEntryFixture entry = aCatalogEntry().withFileId(fileId).withStagingPath("data/" + fileId).insert(jdbi);
+        CatalogEntryFixture entry = entry(fileId);
         aStagedFile(entry).withState(FileState.READY).withLastRequestedAt(lastRequestedAt).insert(jdbi);
         return entry;
     }

@@ -10,8 +10,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stagehand.testing.DaoTest;
@@ -21,18 +19,11 @@ import org.stagehand.testing.rows.StagingRequestFixture;
 /** The {@code jdp_request} table: the JDP-compatible door's integer IDs, written and read by {@link StagingRequestDao}. */
 class JdpRequestDaoIT extends DaoTest {
 
-    private Handle handle;
     private StagingRequestDao dao;
 
     @BeforeEach
-    void openHandle() {
-        handle = jdbi.open();
+    void attachDao() {
         dao = new StagingRequestDao(handle);
-    }
-
-    @AfterEach
-    void closeHandle() {
-        handle.close();
     }
 
     @Test

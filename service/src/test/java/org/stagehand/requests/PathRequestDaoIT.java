@@ -3,7 +3,6 @@ package org.stagehand.requests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.stagehand.db.SqlArrays.varchars;
-import static org.stagehand.testing.rows.CatalogEntryFixture.aCatalogEntry;
 import static org.stagehand.testing.rows.RequestFileFixture.aRequestFile;
 import static org.stagehand.testing.rows.RequestPathFixture.aRequestPath;
 import static org.stagehand.testing.rows.StagedFileFixture.aStagedFile;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stagehand.area.RelativePath;
@@ -33,22 +30,11 @@ import org.stagehand.work.RequestedWork;
 
 class PathRequestDaoIT extends DaoTest {
 
-    private Handle handle;
     private PathRequestDao dao;
 
     @BeforeEach
-    void openHandle() {
-        handle = jdbi.open();
+    void attachDao() {
         dao = new PathRequestDao(handle);
-    }
-
-    @AfterEach
-    void closeHandle() {
-        handle.close();
-    }
-
-    private CatalogEntryFixture entry(String fileId) {
-        return aCatalogEntry().withFileId(fileId).withStagingPath("data/" + fileId).insert(jdbi);
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stagehand.catalog.CatalogEntry;
@@ -31,26 +30,15 @@ import org.stagehand.work.RequestedWork;
 
 class StagingRequestDaoIT extends DaoTest {
 
-    private Handle handle;
     private StagingRequestDao dao;
     private RequestedWork work;
     private RequestFileDao files;
 
     @BeforeEach
-    void openHandle() {
-        handle = jdbi.open();
+    void attachDaos() {
         dao = new StagingRequestDao(handle);
         work = new RequestedWork(handle);
         files = new RequestFileDao(handle);
-    }
-
-    @AfterEach
-    void closeHandle() {
-        handle.close();
-    }
-
-    private CatalogEntryFixture entry(String fileId) {
-        return aCatalogEntry().withFileId(fileId).withStagingPath("data/" + fileId).insert(jdbi);
     }
 
     @Test

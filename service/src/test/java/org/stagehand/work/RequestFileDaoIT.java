@@ -9,8 +9,6 @@ import static org.stagehand.testing.rows.Times.T0;
 import static org.stagehand.testing.rows.Times.t0Plus;
 
 import java.util.List;
-import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stagehand.testing.DaoTest;
@@ -20,22 +18,11 @@ import org.stagehand.testing.rows.StagingRequestFixture;
 
 class RequestFileDaoIT extends DaoTest {
 
-    private Handle handle;
     private RequestFileDao dao;
 
     @BeforeEach
-    void openHandle() {
-        handle = jdbi.open();
+    void attachDao() {
         dao = new RequestFileDao(handle);
-    }
-
-    @AfterEach
-    void closeHandle() {
-        handle.close();
-    }
-
-    private CatalogEntryFixture entry(String fileId) {
-        return aCatalogEntry().withFileId(fileId).withStagingPath("data/" + fileId).insert(jdbi);
     }
 
     @Test

@@ -27,10 +27,6 @@ class WorkDaoIT extends DaoTest {
         return jdbi.onDemand(WorkDao.class);
     }
 
-    private CatalogEntryFixture entry(String fileId) {
-        return aCatalogEntry().withFileId(fileId).withStagingPath("data/" + fileId).insert(jdbi);
-    }
-
     private CatalogEntryFixture queued(String fileId) {
         CatalogEntryFixture entry = entry(fileId);
         aStagedFile(entry).insert(jdbi);
