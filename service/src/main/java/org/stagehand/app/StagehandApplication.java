@@ -214,7 +214,8 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
                 cleaner, instanceName, new ClientMessages(area.root(),
                         ClientMessages.archiveRootsOf(config.getBackend(), environment.getObjectMapper())),
                 environment.metrics(), clock,
-                () -> DatabaseSetup.openDedicatedConnection(config.getDatabase(), "stagehand-leases"), freezePoints);
+                () -> DatabaseSetup.openDedicatedConnection(config.getDatabase(), "stagehand-leases"), freezePoints,
+                postgres);
         // Before the ports open: a load balancer must not see an instance that is still sweeping.
         dispatcher.prepare();
         environment.lifecycle().manage(dispatcher);

@@ -81,12 +81,32 @@ interface VolumeQueries {
             ORDER BY tape_position, tape_offset, file_id LIMIT :limit""")
     List<String> dueOnVolume(@Bind("volume") String volume, @Bind("now") Instant now, @Bind("limit") int limit);
 
-    /** Locks due files that lie on no volume (located on disk, or the backend could not say). */
+    /**
+     * Locks due files that lie on no volume (located on disk, or the backend could not say), as
+     * {@link WorkDao#lockDue} locks due files: only those returned.
+     *
+     * @param postgres whether the database is PostgreSQL (else H2)
+     */
+    default List<String> lockDueOffTape(Instant now, int limit, boolean postgres) {
+        return postgres ? lockDueOffTapeSkippingLocked(now, limit) : lockDueOffTapeOnH2(now, limit);
+    }
+
     @SqlQuery("""
             SELECT file_id FROM staged_file
             WHERE state = <FileState.PENDING> AND not_before <= :now AND located_at IS NOT NULL AND tape_volume IS NULL
             ORDER BY not_before, file_id LIMIT :limit FOR UPDATE SKIP LOCKED""")
-    List<String> lockDueOffTape(@Bind("now") Instant now, @Bind("limit") int limit);
+    List<String> lockDueOffTapeSkippingLocked(@Bind("now") Instant now, @Bind("limit") int limit);
+
+    /** The rows are chosen first, then locked, for the reason {@link WorkDao#lockDueOnH2} gives. */
+    @SqlQuery("""
+            SELECT file_id FROM staged_file
+            WHERE file_id IN (SELECT file_id FROM staged_file
+                              WHERE state = <FileState.PENDING> AND not_before <= :now
+                                  AND located_at IS NOT NULL AND tape_volume IS NULL
+                              ORDER BY not_before, file_id LIMIT :limit)
+                AND state = <FileState.PENDING> AND not_before <= :now AND located_at IS NOT NULL AND tape_volume IS NULL
+            ORDER BY not_before, file_id FOR UPDATE SKIP LOCKED""")
+    List<String> lockDueOffTapeOnH2(@Bind("now") Instant now, @Bind("limit") int limit);
 
     /** A queued or claimed file on tape, for the plan's snapshot. */
     record FileOnTape(String volume, TapePlan.PlannedFile file, boolean claimed, Instant dueSince) {

@@ -38,11 +38,34 @@ import org.stagehand.db.DefineStates;
 @RegisterRowMapper(WorkDao.ClaimedFileMapper.class)
 public interface WorkDao extends Transactional<WorkDao>, VolumeQueries {
 
-    /** Locks due work, skipping rows another instance is claiming at this moment. */
+    /**
+     * Locks due work in queue order, up to {@code limit} files, skipping rows another transaction
+     * is claiming at this moment; only the rows returned are locked.
+     *
+     * @param postgres whether the database is PostgreSQL (else H2)
+     */
+    default List<String> lockDue(Instant now, int limit, boolean postgres) {
+        return postgres ? lockDueSkippingLocked(now, limit) : lockDueOnH2(now, limit);
+    }
+
     @SqlQuery("""
             SELECT file_id FROM staged_file WHERE state = <FileState.PENDING> AND not_before <= :now
             ORDER BY not_before, file_id LIMIT :limit FOR UPDATE SKIP LOCKED""")
-    List<String> lockDue(@Bind("now") Instant now, @Bind("limit") int limit);
+    List<String> lockDueSkippingLocked(@Bind("now") Instant now, @Bind("limit") int limit);
+
+    /**
+     * H2 locks every row a {@code FOR UPDATE} with an {@code ORDER BY} matches, before it sorts and
+     * applies the limit: the due rows are chosen first, without locks, and only they are locked. A
+     * second claimer at the same moment gets those of the first {@code limit} it finds unlocked,
+     * not the next ones (H2 runs one instance).
+     */
+    @SqlQuery("""
+            SELECT file_id FROM staged_file
+            WHERE file_id IN (SELECT file_id FROM staged_file WHERE state = <FileState.PENDING> AND not_before <= :now
+                              ORDER BY not_before, file_id LIMIT :limit)
+                AND state = <FileState.PENDING> AND not_before <= :now
+            ORDER BY not_before, file_id FOR UPDATE SKIP LOCKED""")
+    List<String> lockDueOnH2(@Bind("now") Instant now, @Bind("limit") int limit);
 
     @SqlQuery("""
             SELECT file_id, coalesce(bytes, 0) FROM catalog_entry WHERE file_id IN (<ids>)""")

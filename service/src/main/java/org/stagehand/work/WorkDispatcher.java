@@ -52,6 +52,7 @@ public final class WorkDispatcher implements Managed {
     private final OutcomeRecorder.RetryPolicy retryPolicy;
     private final FreezePoints freezePoints;
     private final LeaseKeeper.ConnectionOpener leaseConnection;
+    private final boolean postgres;
     /** This run's epoch: a fresh ID per start, recorded in {@code instance_epoch}. */
     private final String epoch;
 
@@ -78,11 +79,14 @@ public final class WorkDispatcher implements Managed {
     /**
      * @param leaseConnection opens the connection of the lease thread, used for nothing else
      * @param freezePoints where tests hold threads; {@link FreezePoints#NONE} in service
+     * @param postgres whether the database is PostgreSQL (else H2), for the claim statements' dialect
      */
     public WorkDispatcher(WorkDao dao, StagingArea area, ArchiveBackend backend, WorkConfiguration config,
                           SpaceGuard space, String owner, ClientMessages messages, MetricRegistry metricRegistry,
-                          Clock clock, LeaseKeeper.ConnectionOpener leaseConnection, FreezePoints freezePoints) {
+                          Clock clock, LeaseKeeper.ConnectionOpener leaseConnection, FreezePoints freezePoints,
+                          boolean postgres) {
         this.dao = dao;
+        this.postgres = postgres;
         this.messages = messages;
         this.leaseConnection = leaseConnection;
         this.freezePoints = freezePoints;
@@ -323,8 +327,8 @@ public final class WorkDispatcher implements Managed {
         WorkClaimer.Claim claim;
         try {
             claim = claimer.claim(token, volumes == null
-                    ? (transaction, now) -> transaction.lockDue(now, config.getMaxBatchSize())
-                    : (transaction, now) -> transaction.lockDueOffTape(now, config.getMaxBatchSize()));
+                    ? (transaction, now) -> transaction.lockDue(now, config.getMaxBatchSize(), postgres)
+                    : (transaction, now) -> transaction.lockDueOffTape(now, config.getMaxBatchSize(), postgres));
         } catch (RuntimeException e) {
             underWay.close(token);
             throw e;

@@ -53,7 +53,7 @@ class VolumeQueriesDaoIT extends DaoTest {
         queued("c", 300);
         assertThat(dao().unlocated(10)).extracting(VolumeQueries.Unlocated::fileId).containsExactlyInAnyOrder("a", "b", "c");
         assertThat(dao().unlocated(10)).extracting(VolumeQueries.Unlocated::archiveLocation).contains("archive/a");
-        assertThat(dao().lockDueOffTape(T0, 10)).as("nothing is claimed before it is located").isEmpty();
+        assertThat(dao().lockDueOffTape(T0, 10, database.isPostgres())).as("nothing is claimed before it is located").isEmpty();
 
         place(new Object[] {"a", "VA0001", 30, 0}, new Object[] {"b", "VA0001", 10, 0}, new Object[] {"c", null, 0, 0});
 
@@ -64,8 +64,8 @@ class VolumeQueriesDaoIT extends DaoTest {
             assertThat(queue.bytes()).isEqualTo(300);
             assertThat(queue.oldestDueSince()).isEqualTo(T0);
         });
-        assertThat(dao().lockDueOffTape(T0, 10)).as("placed on no volume: batches as before").containsExactly("c");
-        assertThat(dao().lockDue(T0, 10)).as("with scheduling BATCHES places are ignored").hasSize(3);
+        assertThat(dao().lockDueOffTape(T0, 10, database.isPostgres())).as("placed on no volume: batches as before").containsExactly("c");
+        assertThat(dao().lockDue(T0, 10, database.isPostgres())).as("with scheduling BATCHES places are ignored").hasSize(3);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.stagehand.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.stagehand.testing.rows.CatalogEntryFixture.aCatalogEntry;
 import static org.stagehand.testing.rows.RequestFileFixture.aRequestFile;
 import static org.stagehand.testing.rows.StagedFileFixture.aStagedFile;
@@ -10,6 +9,7 @@ import static org.stagehand.testing.rows.Times.T0;
 import static org.stagehand.testing.rows.Times.t0Plus;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +56,9 @@ class WorkDaoIT extends DaoTest {
         aStagedFile(entry("active")).claimedBy("other", "t-other", t0Plus(60)).insert(jdbi);
         aStagedFile(entry("ready")).withState(FileState.READY).insert(jdbi);
 
-        assertThat(dao().lockDue(t0Plus(10), 10)).containsExactly("b", "c", "a");
-        assertThat(dao().lockDue(t0Plus(10), 2)).containsExactly("b", "c");
-        assertThat(dao().lockDue(T0.minusSeconds(1), 10)).isEmpty();
+        assertThat(dao().lockDue(t0Plus(10), 10, database.isPostgres())).containsExactly("b", "c", "a");
+        assertThat(dao().lockDue(t0Plus(10), 2, database.isPostgres())).containsExactly("b", "c");
+        assertThat(dao().lockDue(T0.minusSeconds(1), 10, database.isPostgres())).isEmpty();
     }
 
     @Test
@@ -68,9 +68,9 @@ class WorkDaoIT extends DaoTest {
         }
         try (Handle first = jdbi.open(); Handle second = jdbi.open()) {
             first.begin();
-            List<String> firstDue = first.attach(WorkDao.class).lockDue(T0, 2);
+            List<String> firstDue = first.attach(WorkDao.class).lockDue(T0, 2, database.isPostgres());
             second.begin();
-            List<String> secondDue = second.attach(WorkDao.class).lockDue(T0, 10);
+            List<String> secondDue = second.attach(WorkDao.class).lockDue(T0, 10, database.isPostgres());
             first.attach(WorkDao.class).lease(firstDue, "one", "token-one", t0Plus(60), T0);
             if (!secondDue.isEmpty()) {
                 second.attach(WorkDao.class).lease(secondDue, "two", "token-two", t0Plus(60), T0);
@@ -89,38 +89,38 @@ class WorkDaoIT extends DaoTest {
 
     /**
      * Several instances share one PostgreSQL queue: a claimer skips the rows a concurrent one has
-     * locked and takes the next due ones. Not so on H2, which locks every due row that a
-     * {@code FOR UPDATE ... LIMIT} reads, not only those it returns (see
-     * {@link #onH2AClaimLocksEveryDueFileNotOnlyThoseItReturns}); H2 runs one instance with one claim loop.
+     * locked and takes the next due ones. H2 would lock every due row that a {@code FOR UPDATE}
+     * with an {@code ORDER BY} reads, not only those it returns, and the second claimer would find
+     * none.
      */
     @Test
-    void aSecondClaimerOnPostgresTakesTheDueFilesTheFirstDidNotLock() {
-        assumeTrue(database.isPostgres(), "H2 runs a single instance");
+    void aSecondClaimerTakesTheDueFilesTheFirstDidNotLock() {
         for (String id : List.of("f1", "f2", "f3", "f4")) {
             queued(id);
         }
         try (Handle first = jdbi.open(); Handle second = jdbi.open()) {
             first.begin();
-            assertThat(first.attach(WorkDao.class).lockDue(T0, 2)).containsExactly("f1", "f2");
+            assertThat(first.attach(WorkDao.class).lockDue(T0, 2, database.isPostgres())).containsExactly("f1", "f2");
             second.begin();
-            assertThat(second.attach(WorkDao.class).lockDue(T0, 10)).containsExactly("f3", "f4");
+            assertThat(second.attach(WorkDao.class).lockDue(T0, 10, database.isPostgres())).containsExactly("f3", "f4");
             first.rollback();
             second.rollback();
         }
     }
 
-    /** What H2 does (a finding: each claim writes a lock into every due row, however long the queue). */
     @Test
-    void onH2AClaimLocksEveryDueFileNotOnlyThoseItReturns() {
-        assumeTrue(!database.isPostgres(), "PostgreSQL locks only the rows it returns");
+    void aClaimOfFilesOnNoVolumeLocksOnlyThoseItReturns() {
         for (String id : List.of("f1", "f2", "f3", "f4")) {
             queued(id);
         }
+        List<String> onNoVolume = Arrays.asList(null, null, null, null);
+        dao().recordPlaces(List.of("f1", "f2", "f3", "f4"), onNoVolume, List.of(0L, 0L, 0L, 0L), List.of(0L, 0L, 0L, 0L), T0);
         try (Handle first = jdbi.open(); Handle second = jdbi.open()) {
             first.begin();
-            assertThat(first.attach(WorkDao.class).lockDue(T0, 1)).containsExactly("f1");
+            assertThat(first.attach(WorkDao.class).lockDueOffTape(T0, 1, database.isPostgres())).containsExactly("f1");
             second.begin();
-            assertThat(second.attach(WorkDao.class).lockDue(T0, 10)).isEmpty();
+            assertThat(second.attach(WorkDao.class).lockDueOffTape(T0, 10, database.isPostgres()))
+                    .containsExactly("f2", "f3", "f4");
             first.rollback();
             second.rollback();
         }
@@ -129,10 +129,10 @@ class WorkDaoIT extends DaoTest {
     @Test
     void aCommittedClaimIsNotDueForTheNextClaimer() {
         queued("f1");
-        List<String> due = dao().lockDue(T0, 10);
+        List<String> due = dao().lockDue(T0, 10, database.isPostgres());
         dao().lease(due, "one", "token-one", t0Plus(60), T0);
 
-        assertThat(dao().lockDue(t0Plus(1), 10)).isEmpty();
+        assertThat(dao().lockDue(t0Plus(1), 10, database.isPostgres())).isEmpty();
     }
 
     @Test
