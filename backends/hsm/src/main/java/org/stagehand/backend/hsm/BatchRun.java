@@ -10,9 +10,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.backend.LocatesOnTape.TapePlace;
 import org.stagehand.backend.OutcomeListener;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
@@ -75,7 +78,7 @@ final class BatchRun {
                 }
             });
             // Tapes start moving first; online files are copied while they do.
-            startRecalls(offlineByFileSystem);
+            startRecalls(offlineByFileSystem, report.places());
             for (StagingItem item : online) {
                 copyAndReport(item);
             }
@@ -114,7 +117,8 @@ final class BatchRun {
         return located;
     }
 
-    private void startRecalls(Map<Path, List<StagingItem>> offlineByFileSystem) {
+    /** @param places where the state query placed the files, to tell the service which volumes the recalls mount */
+    private void startRecalls(Map<Path, List<StagingItem>> offlineByFileSystem, Map<Path, TapePlace> places) {
         offlineByFileSystem.forEach((fileSystem, items) -> {
             for (int from = 0; from < items.size(); from += tools.recall().maxFilesPerCall()) {
                 List<StagingItem> chunk = items.subList(from, Math.min(items.size(), from + tools.recall().maxFilesPerCall()));
@@ -126,6 +130,9 @@ final class BatchRun {
                     command.onExit().thenRun(wakeUp::signal);
                     tools.recallCalls().inc();
                     tools.recalledFiles().inc(chunk.size());
+                    // the HSM mounts each volume the call needs (once: it reads a volume's files together)
+                    files.stream().map(places::get).filter(Objects::nonNull).map(TapePlace::volume)
+                            .flatMap(Optional::stream).distinct().forEach(tools.mounts()::mounted);
                     LOG.info("{}: recalling {} files of {} with {}", batch.id(), chunk.size(), fileSystem,
                             tools.recall().command().programName());
                 } catch (IOException e) {

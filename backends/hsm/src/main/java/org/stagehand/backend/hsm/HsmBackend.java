@@ -20,9 +20,10 @@ import org.stagehand.backend.support.Executables;
  * Stages from a file system managed by an HSM: files whose data is on tape are recalled through the
  * HSM's own commands, then copied like the POSIX backend copies. Thread-safe: each batch gets its
  * own {@link BatchRun}. Describes locations with a stat and the preset's state query
- * ({@link HsmPathDescriber}), so files outside the catalog can be staged by path.
+ * ({@link HsmPathDescriber}), so files outside the catalog can be staged by path. A preset whose
+ * state tool also says on which volume a file lies is {@link VolumeLocatingHsmBackend}.
  */
-final class HsmBackend implements ArchiveBackend, DescribesPaths {
+class HsmBackend implements ArchiveBackend, DescribesPaths {
 
     private final HsmTools tools;
     private final HsmPathDescriber describer;

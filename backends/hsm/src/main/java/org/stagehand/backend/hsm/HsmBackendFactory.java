@@ -82,6 +82,10 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
     @Max(100_000)
     private int maxFilesPerStateQuery = 500;
 
+    @Min(1)
+    @Max(1000)
+    private int maxSessions = 2;
+
     private String workDirectory;
 
     @Override
@@ -103,14 +107,16 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
 
         MetricRegistry metrics = context.metrics();
         CommandRunner runner = new CommandRunner(environment, work);
-        StateQuery states = new StateQuery(runner, state, presetCommands.parser(), rules, maxFilesPerStateQuery,
-                commandTimeout.toJavaDuration(), metrics.counter("hsm.state.calls"));
+        StateQuery states = new StateQuery(runner, state, presetCommands.parser(), presetCommands.places(), rules,
+                maxFilesPerStateQuery, commandTimeout.toJavaDuration(), metrics.counter("hsm.state.calls"));
         RecallSettings recallSettings = new RecallSettings(recall, fileSystemPaths, maxFilesPerRecall,
                 pollInterval.toJavaDuration(), recallTimeout.toJavaDuration(), permanentRecallExitCodes);
-        return new HsmBackend(new HsmTools(copier, states, runner, recallSettings, metrics.counter("hsm.recall.calls"),
-                metrics.counter("hsm.recall.files")),
-                // a configured state command prints what it likes: only the classification can be read then
-                new PresetLocality(stateCommand == null ? preset : HsmPreset.CUSTOM));
+        HsmTools tools = new HsmTools(copier, states, runner, recallSettings, metrics.counter("hsm.recall.calls"),
+                metrics.counter("hsm.recall.files"), context.mounts());
+        // a configured state command prints what it likes: only the classification can be read then
+        PresetLocality localities = new PresetLocality(stateCommand == null ? preset : HsmPreset.CUSTOM);
+        return states.places() ? new VolumeLocatingHsmBackend(tools, localities, maxSessions)
+                : new HsmBackend(tools, localities);
     }
 
     // --- configuration properties --------------------------------------------------------------
@@ -324,6 +330,22 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
     @JsonProperty
     public void setMaxFilesPerStateQuery(int maxFilesPerStateQuery) {
         this.maxFilesPerStateQuery = maxFilesPerStateQuery;
+    }
+
+    /**
+     * For a preset whose state tool says on which volume each file lies ({@code samqfs}): how many
+     * volumes the service may have this backend recall from at once, each as one batch of its
+     * files, i.e. the tape drives Stagehand may keep busy (default 2; 1 to 1000). Ignored by the
+     * other presets, whose files are staged in ordinary batches.
+     */
+    @JsonProperty
+    public int getMaxSessions() {
+        return maxSessions;
+    }
+
+    @JsonProperty
+    public void setMaxSessions(int maxSessions) {
+        this.maxSessions = maxSessions;
     }
 
     /** Where file lists and command output are kept while a command runs; default: the JVM's temporary directory. */

@@ -38,21 +38,8 @@ final class HsmPathDescriber {
 
     Map<String, Optional<ArchivedFile>> describeAll(Collection<String> locations) throws IOException {
         Map<String, Optional<ArchivedFile>> answers = new LinkedHashMap<>();
-        Map<String, Path> present = new LinkedHashMap<>();
-        for (String location : locations) {
-            Path file;
-            try {
-                file = copier.resolveInsideRoot(location);
-            } catch (NoSuchFileException | IllegalArgumentException e) {
-                answers.put(location, Optional.empty());
-                continue;
-            }
-            if (Files.isRegularFile(file)) {
-                present.put(location, file);
-            } else {
-                answers.put(location, Optional.empty());
-            }
-        }
+        Map<String, Path> present = ArchiveFiles.regularFiles(copier, locations,
+                absent -> answers.put(absent, Optional.empty()));
         if (present.isEmpty()) {
             return answers;
         }

@@ -1,6 +1,7 @@
 package org.stagehand.backend.hsm;
 
 import com.codahale.metrics.Counter;
+import org.stagehand.backend.MountListener;
 import org.stagehand.backend.support.ArchiveFileCopier;
 
 /**
@@ -12,7 +13,8 @@ import org.stagehand.backend.support.ArchiveFileCopier;
  * @param recall how recalls are made and waited for
  * @param recallCalls counts recall commands started
  * @param recalledFiles counts the files they were given
+ * @param mounts told of each volume a recall call needs, when the state tool says which
  */
 record HsmTools(ArchiveFileCopier copier, StateQuery states, CommandRunner runner, RecallSettings recall,
-        Counter recallCalls, Counter recalledFiles) {
+        Counter recallCalls, Counter recalledFiles, MountListener mounts) {
 }

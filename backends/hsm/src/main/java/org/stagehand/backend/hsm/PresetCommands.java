@@ -9,9 +9,13 @@ import java.util.regex.PatternSyntaxException;
 /**
  * A preset's commands and patterns with the configured overrides applied, checked at start-up:
  * each error names the configuration key at fault.
+ *
+ * @param places reads where files lie on tape from the state command's output: only for a preset
+ *     whose own state tool prints it (SAM-QFS's {@code sls -D}), and only when neither the state
+ *     command nor its pattern is configured (a configured command prints what it likes)
  */
 record PresetCommands(CommandTemplate stateCommand, CommandTemplate recallCommand, StateRules rules,
-        StateOutputParser parser) {
+        StateOutputParser parser, Optional<TapePlaceParser> places) {
 
     /**
      * Applies the overrides to the preset's commands and patterns: {@code commands} are the paths
@@ -33,7 +37,10 @@ record PresetCommands(CommandTemplate stateCommand, CommandTemplate recallComman
                 pattern("backend.offlinePattern", offlinePattern, preset.offlinePattern()),
                 optionalPattern("backend.recallingPattern", recallingPattern, preset.recallingPattern()),
                 optionalPattern("backend.lostPattern", lostPattern, preset.lostPattern()));
-        return new PresetCommands(state, recall, rules, parser(preset, statePattern));
+        boolean presetOutput = stateCommand == null && statePattern == null;
+        Optional<TapePlaceParser> places = preset == HsmPreset.SAMQFS && presetOutput
+                ? Optional.of(new SamQfsCopyParser()) : Optional.empty();
+        return new PresetCommands(state, recall, rules, parser(preset, statePattern), places);
     }
 
     private static StateOutputParser parser(HsmPreset preset, String statePattern) {

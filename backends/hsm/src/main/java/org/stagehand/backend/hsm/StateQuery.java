@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.backend.LocatesOnTape.TapePlace;
 
 /** Asks the HSM where files are, many files per call. Thread-safe. */
 final class StateQuery {
@@ -20,9 +22,10 @@ final class StateQuery {
      * The states read, and what went wrong with calls whose files may lack a state.
      *
      * @param readings the state of each file the tool reported on
+     * @param places where on tape each file lies, for a tool that prints it (else empty)
      * @param problems failures of the calls, for the message of a file without a reading
      */
-    record Report(Map<Path, StateReading> readings, List<String> problems) {
+    record Report(Map<Path, StateReading> readings, Map<Path, TapePlace> places, List<String> problems) {
 
         /** Why a file has no reading, for its message. */
         String whyNoReading(String program) {
@@ -33,16 +36,20 @@ final class StateQuery {
     private final CommandRunner runner;
     private final CommandTemplate command;
     private final StateOutputParser parser;
+    private final Optional<TapePlaceParser> placeParser;
     private final StateRules rules;
     private final int maxFilesPerCall;
     private final Duration timeout;
     private final Counter calls;
 
-    StateQuery(CommandRunner runner, CommandTemplate command, StateOutputParser parser, StateRules rules,
-               int maxFilesPerCall, Duration timeout, Counter calls) {
+    /** @param placeParser reads where files lie from the same output, when the preset's tool prints it */
+    StateQuery(CommandRunner runner, CommandTemplate command, StateOutputParser parser,
+               Optional<TapePlaceParser> placeParser, StateRules rules, int maxFilesPerCall, Duration timeout,
+               Counter calls) {
         this.runner = runner;
         this.command = command;
         this.parser = parser;
+        this.placeParser = placeParser;
         this.rules = rules;
         this.maxFilesPerCall = maxFilesPerCall;
         this.timeout = timeout;
@@ -53,9 +60,15 @@ final class StateQuery {
         return command;
     }
 
+    /** Whether the reports say where on tape files lie. */
+    boolean places() {
+        return placeParser.isPresent();
+    }
+
     /** Queries the state of the files, {@code maxFilesPerCall} at a time. */
     Report query(List<Path> files) throws InterruptedException {
         Map<Path, StateReading> readings = new HashMap<>();
+        Map<Path, TapePlace> places = new HashMap<>();
         List<String> problems = new ArrayList<>();
         for (int from = 0; from < files.size(); from += maxFilesPerCall) {
             List<Path> chunk = files.subList(from, Math.min(files.size(), from + maxFilesPerCall));
@@ -81,8 +94,15 @@ final class StateQuery {
                     readings.put(file, new StateReading(rules.classify(text), text));
                 }
             });
+            String stdout = result.stdout();
+            placeParser.ifPresent(placing -> placing.places(stdout).forEach((printed, place) -> {
+                Path file = matchPrinted(printed, requested, chunk);
+                if (file != null) {
+                    places.put(file, place);
+                }
+            }));
         }
-        return new Report(readings, problems);
+        return new Report(readings, places, problems);
     }
 
     /** The requested file a printed name stands for: the same path, or the only one ending in a relative name. */

@@ -150,6 +150,21 @@ final class FakeHsm {
         return file;
     }
 
+    /**
+     * Sets the archive copies a SAM-QFS stand-in lists for a file, each {@code "<flags>
+     * <position>.<offset> <media> <VSN>"} as {@code sls -D} prints them (hexadecimal), in copy order.
+     */
+    void archiveCopies(Path file, String... copies) throws IOException {
+        Path marker = Path.of(offlineCopy(file) + ".tape");
+        Files.createDirectories(marker.getParent());
+        Files.write(marker, List.of(copies));
+    }
+
+    /** One archive copy, on tape {@code vsn} at {@code position} (offset 0). */
+    void onVolume(Path file, String vsn, long position) throws IOException {
+        archiveCopies(file, "---- " + Long.toHexString(position) + ".0 li " + vsn);
+    }
+
     /** Marks a file as being recalled by someone else. */
     void markRecalling(Path file) throws IOException {
         Files.createFile(Path.of(offlineCopy(file) + ".recalling"));
