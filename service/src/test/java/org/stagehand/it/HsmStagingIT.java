@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -81,25 +84,10 @@ class HsmStagingIT {
             moveToOfflineArea(root.resolve(path), offlineArea);
         }
         makeUnreadable(root.resolve("hsm/broken.bin"), offlineArea);
-        Path bin = installStandIns(preset);
         Path stagingRoot = directory.resolve("staging");
-
-        List<ConfigOverride> backend = new ArrayList<>(List.of(
-                ConfigOverride.config("backend.type", "hsm"),
-                ConfigOverride.config("backend.preset", preset.preset()),
-                ConfigOverride.config("backend.pollInterval", "50ms"),
-                ConfigOverride.config("backend.recallTimeout", "1500ms"),
-                ConfigOverride.config("backend.environment.HSM_FAKE_OFFLINE", offlineArea.toString()),
-                ConfigOverride.config("backend.environment.HSM_FAKE_LOG", log.toString()),
-                ConfigOverride.config("backend.environment.HSM_FAKE_RECALL_DELAY", "0.3"),
+        StagehandTestApp app = start(preset, archive, offlineArea, log, stagingRoot,
                 // a request's files in one batch, so one recall call is what the backend owes
-                ConfigOverride.config("work.maxBatchSize", "10")));
-        for (String program : preset.programs()) {
-            backend.add(ConfigOverride.config("backend.commands." + program, bin.resolve(program).toString()));
-        }
-        StagehandTestApp app = new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")),
-                stagingRoot, root, archive.writeCatalog(directory.resolve("catalog.json")),
-                backend.toArray(ConfigOverride[]::new))).start();
+                ConfigOverride.config("work.maxBatchSize", "10"));
         try {
             Reply mixed = app.requestStaging("on1", "off1", "on2", "off2");
             assertThat(mixed.status()).isEqualTo(201);
@@ -133,7 +121,83 @@ class HsmStagingIT {
         }
     }
 
+    @Test
+    void samQfsRecallsTheFilesOfOneVolumeInOneCallWhateverTheBatchSizeAndCountsItsMounts() throws Exception {
+        Preset samQfs = presets().map(arguments -> (Preset) arguments.get()[0])
+                .filter(preset -> preset.preset().equals("samqfs")).findFirst().orElseThrow();
+        TestArchive archive = new TestArchive(directory.resolve("archive"));
+        for (int f = 0; f < 3; f++) {
+            archive.file("a" + f, "vol/a" + f + ".bin", 2_000 + f).file("b" + f, "vol/b" + f + ".bin", 3_000 + f);
+        }
+        archive.file("disk", "vol/disk.bin", 500);
+        Path root = archive.root().toRealPath();
+        Path offlineArea = Files.createDirectories(directory.resolve("offline")).toRealPath();
+        Path log = Files.createFile(directory.resolve("calls.log"));
+        for (int f = 0; f < 3; f++) {
+            // the two volumes' files interleaved in the catalog, so batches in queue order would mix them
+            moveToOfflineArea(root.resolve("vol/a" + f + ".bin"), offlineArea);
+            onVolume(root.resolve("vol/a" + f + ".bin"), offlineArea, "VOLAAA", 0x100 * (3 - f));
+            moveToOfflineArea(root.resolve("vol/b" + f + ".bin"), offlineArea);
+            onVolume(root.resolve("vol/b" + f + ".bin"), offlineArea, "VOLBBB", 0x100 * (f + 1));
+        }
+        Path stagingRoot = directory.resolve("staging");
+        StagehandTestApp app = start(samQfs, archive, offlineArea, log, stagingRoot,
+                ConfigOverride.config("work.maxBatchSize", "2"));
+        try {
+            Reply reply = app.requestStaging("a0", "b0", "a1", "b1", "a2", "b2", "disk");
+            assertThat(reply.status()).isEqualTo(201);
+            app.awaitStatus(reply.json().get("request_id").asText(), "ready", TIMEOUT);
+
+            for (int f = 0; f < 3; f++) {
+                for (String path : List.of("vol/a" + f + ".bin", "vol/b" + f + ".bin")) {
+                    assertThat(stagingRoot.resolve(path)).as(path).hasBinaryContent(archive.bytes(path));
+                }
+            }
+            assertThat(recallCalls(log, samQfs)).as("one recall call per volume, in tape order, batches of 2 notwithstanding")
+                    .containsExactlyInAnyOrder(
+                            List.of(2, 1, 0).stream().map(f -> root.resolve("vol/a" + f + ".bin").toString()).toList(),
+                            List.of(0, 1, 2).stream().map(f -> root.resolve("vol/b" + f + ".bin").toString()).toList());
+            JsonNode tape = app.getAdmin("/console/api/tape").json();
+            Map<String, Long> mounts = new TreeMap<>();
+            tape.get("mounts_by_volume").forEach(volume -> mounts.put(volume.get("volume").asText(),
+                    volume.get("mounts").asLong()));
+            assertThat(mounts).isEqualTo(Map.of("VOLAAA", 1L, "VOLBBB", 1L));
+        } finally {
+            app.stop();
+            await().atMost(TIMEOUT).until(() -> backgroundRecallsFinished(log, samQfs));
+        }
+    }
+
+    /** Starts the service on H2 over the stand-ins of {@code preset}, with quick polls and mounts. */
+    private StagehandTestApp start(Preset preset, TestArchive archive, Path offlineArea, Path log, Path stagingRoot,
+            ConfigOverride... more) throws Exception {
+        Path bin = installStandIns(preset);
+        List<ConfigOverride> backend = new ArrayList<>(List.of(
+                ConfigOverride.config("backend.type", "hsm"),
+                ConfigOverride.config("backend.preset", preset.preset()),
+                ConfigOverride.config("backend.pollInterval", "50ms"),
+                ConfigOverride.config("backend.recallTimeout", "1500ms"),
+                ConfigOverride.config("backend.environment.HSM_FAKE_OFFLINE", offlineArea.toString()),
+                ConfigOverride.config("backend.environment.HSM_FAKE_LOG", log.toString()),
+                ConfigOverride.config("backend.environment.HSM_FAKE_RECALL_DELAY", "0.3"),
+                // samqfs plans by volume: a volume is due as soon as its files are queued
+                ConfigOverride.config("work.tape.dueAge", "200ms")));
+        backend.addAll(List.of(more));
+        for (String program : preset.programs()) {
+            backend.add(ConfigOverride.config("backend.commands." + program, bin.resolve(program).toString()));
+        }
+        return new StagehandTestApp(StagehandTestApp.overrides(TestDatabase.h2(directory.resolve("db")),
+                stagingRoot, archive.root().toRealPath(), archive.writeCatalog(directory.resolve("catalog.json")),
+                backend.toArray(ConfigOverride[]::new))).start();
+    }
+
     // --- the fake HSM --------------------------------------------------------------------------
+
+    /** The one archive copy the SAM-QFS stand-in lists for a file: on tape {@code vsn} at {@code position}. */
+    private static void onVolume(Path file, Path offlineArea, String vsn, long position) throws IOException {
+        Files.writeString(Path.of(offlineArea.toString() + file + ".tape"),
+                "---- " + Long.toHexString(position) + ".0 li " + vsn + "\n");
+    }
 
     /** Leaves a stub in the archive and keeps the content where the stand-ins recall it from. */
     private static void moveToOfflineArea(Path file, Path offlineArea) throws IOException {

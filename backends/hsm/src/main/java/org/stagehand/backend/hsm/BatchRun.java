@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,6 +120,11 @@ final class BatchRun {
 
     /** @param places where the state query placed the files, to tell the service which volumes the recalls mount */
     private void startRecalls(Map<Path, List<StagingItem>> offlineByFileSystem, Map<Path, TapePlace> places) {
+        // In tape order where the tool placed the files (the service's claim order is not), the unplaced after.
+        Comparator<StagingItem> tapeOrder = Comparator.comparing(item -> places.get(waiting.get(item)),
+                Comparator.nullsLast(Comparator.comparing((TapePlace place) -> place.volume().orElse(""))
+                        .thenComparingLong(TapePlace::position).thenComparingLong(TapePlace::offset)));
+        offlineByFileSystem.values().forEach(items -> items.sort(tapeOrder));
         offlineByFileSystem.forEach((fileSystem, items) -> {
             for (int from = 0; from < items.size(); from += tools.recall().maxFilesPerCall()) {
                 List<StagingItem> chunk = items.subList(from, Math.min(items.size(), from + tools.recall().maxFilesPerCall()));

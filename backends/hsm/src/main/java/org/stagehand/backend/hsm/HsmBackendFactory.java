@@ -41,25 +41,15 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
     private HsmPreset preset;
 
     private List<String> fileSystems = List.of();
-
     private Map<String, String> commands = Map.of();
-
     private Map<String, String> environment = Map.of();
-
     private List<String> stateCommand;
-
     private String statePattern;
-
     private String onlinePattern;
-
     private String offlinePattern;
-
     private String recallingPattern;
-
     private String lostPattern;
-
     private List<String> recallCommand;
-
     private Set<Integer> permanentRecallExitCodes = Set.of();
 
     @NotNull

@@ -114,6 +114,31 @@ class HsmVolumeLocationTest {
     }
 
     @Test
+    void aRecallCallNamesTheFilesInTapeOrderWhateverTheBatchOrder() throws Exception {
+        FakeHsm hsm = new FakeHsm(HsmPreset.SAMQFS, base.resolve("hsm"));
+        Path far = hsm.offlineFile("o/far", bytes("far"));
+        hsm.onVolume(far, "VOL001", 0x300);
+        Path near = hsm.offlineFile("o/near", bytes("near"));
+        hsm.onVolume(near, "VOL001", 0x100);
+        Path middle = hsm.offlineFile("o/middle", bytes("middle"));
+        hsm.archiveCopies(middle, "---- 100.2 li VOL001");
+        Path staging = Files.createDirectories(base.resolve("staging")).toRealPath();
+        List<StagingItem> items = new ArrayList<>();
+        for (String location : List.of("o/far", "o/near", "o/middle")) {
+            items.add(StagingItems.item(location.replace('/', '-')).location(location).in(staging).build());
+        }
+
+        try (ArchiveBackend backend = backend(hsm.factory())) {
+            backend.stage(new StagingBatch("batch", items), new RecordingListener());
+        } finally {
+            await().atMost(Duration.ofSeconds(20)).until(hsm::backgroundRecallsFinished);
+        }
+
+        assertThat(hsm.recallCalls()).singleElement().satisfies(call -> assertThat(call.files())
+                .containsExactly(near.toString(), middle.toString(), far.toString()));
+    }
+
+    @Test
     void aRecallTellsTheServiceOfEachVolumeItNeedsOnce() throws Exception {
         FakeHsm hsm = new FakeHsm(HsmPreset.SAMQFS, base.resolve("hsm"));
         hsm.onVolume(hsm.offlineFile("m/a1", bytes("a1")), "VOL001", 0x10);
