@@ -258,3 +258,55 @@ CREATE TABLE tape_mount (
 );
 CREATE INDEX tape_mount_by_time ON tape_mount (mounted_at);
 --rollback DROP TABLE tape_mount;
+
+--changeset stagehand:s3-stage-1-new-request-notify-function dbms:postgresql splitStatements:false
+-- New requests are notified on a channel of their own, 'stagehand_new_requests': a memory of
+-- last-known answers that already holds a new request's answer (its own instance stored it, or read
+-- it after the commit) need not read it again, while a change, on 'stagehand_status', is always read.
+CREATE FUNCTION stagehand_notify_new_requests() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('stagehand_new_requests', string_agg(request_id::text, ','))
+    FROM (SELECT request_id, (row_number() OVER ()) / 150 AS part FROM changed_requests) AS numbered
+    GROUP BY part;
+    RETURN NULL;
+END
+$$;
+--rollback DROP FUNCTION stagehand_notify_new_requests();
+
+--changeset stagehand:s3-stage-2-new-request-notify-trigger dbms:postgresql
+DROP TRIGGER staging_request_inserted ON staging_request;
+CREATE TRIGGER staging_request_inserted AFTER INSERT ON staging_request
+    REFERENCING NEW TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION stagehand_notify_new_requests();
+--rollback DROP TRIGGER staging_request_inserted ON staging_request;
+--rollback CREATE TRIGGER staging_request_inserted AFTER INSERT ON staging_request REFERENCING NEW TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION stagehand_notify_changed_requests();
+
+--changeset stagehand:s3-stage-3-paths-on-request-file
+-- A path request's first path naming a file is kept on that file's request_file row (position, path
+-- as sent, metadata): a request of 1,000 paths writes 1,000 rows, not 2,000. request_path keeps only
+-- the paths no file's row holds: those naming no file, and later spellings of a file already named.
+ALTER TABLE request_file ADD position integer;
+ALTER TABLE request_file ADD path varchar(4096);
+ALTER TABLE request_file ADD metadata varchar(65536);
+UPDATE request_file SET position = (SELECT min(p.position) FROM request_path p
+                                    WHERE p.request_id = request_file.request_id AND p.file_id = request_file.file_id)
+WHERE EXISTS (SELECT 1 FROM request_path p WHERE p.request_id = request_file.request_id AND p.file_id = request_file.file_id);
+UPDATE request_file
+SET path = (SELECT p.path FROM request_path p WHERE p.request_id = request_file.request_id AND p.position = request_file.position),
+    metadata = (SELECT p.metadata FROM request_path p
+                WHERE p.request_id = request_file.request_id AND p.position = request_file.position)
+WHERE position IS NOT NULL;
+DELETE FROM request_path WHERE EXISTS (SELECT 1 FROM request_file f
+                                       WHERE f.request_id = request_path.request_id AND f.position = request_path.position);
+--rollback ALTER TABLE request_file DROP COLUMN metadata;
+--rollback ALTER TABLE request_file DROP COLUMN path;
+--rollback ALTER TABLE request_file DROP COLUMN position;
+
+--changeset stagehand:s3-stage-4-request-file-path-index dbms:postgresql
+-- For a client's release by path and the console's search: only rows of path requests have a path.
+CREATE INDEX request_file_by_path ON request_file (path) WHERE path IS NOT NULL;
+--rollback DROP INDEX request_file_by_path;
+
+--changeset stagehand:s3-stage-4-request-file-path-index-h2 dbms:h2
+-- H2 has no partial indexes.
+CREATE INDEX request_file_by_path ON request_file (path);
+--rollback DROP INDEX request_file_by_path;

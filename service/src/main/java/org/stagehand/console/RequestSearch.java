@@ -17,7 +17,7 @@ import org.stagehand.work.RequestFileState;
 
 /**
  * The console's read-only request queries: the search (newest first, a page at a time, on the
- * indexes of {@code staging_request.created_at}, {@code request_file.file_id}, {@code request_path.path},
+ * indexes of {@code staging_request.created_at}, {@code request_file.file_id}, {@code request_file.path}, {@code request_path.path},
  * {@code staging_request.client} and {@code staging_request.requester_orcid}) and a request's work rows.
  */
 final class RequestSearch {
@@ -92,6 +92,7 @@ final class RequestSearch {
                         SELECT request_id FROM request_file WHERE file_id IN (:text, :bareId)
                         UNION SELECT rf.request_id FROM catalog_entry c JOIN request_file rf ON rf.file_id = c.file_id
                               WHERE c.staging_path = :text
+                        UNION SELECT request_id FROM request_file WHERE path = :text
                         UNION SELECT request_id FROM request_path WHERE path = :text
                         UNION SELECT request_id FROM staging_request WHERE client = :text
                         UNION SELECT request_id FROM staging_request WHERE requester_orcid = :text

@@ -20,6 +20,12 @@ public final class SqlArrays {
                 statement.setArray(position, statement.getConnection().createArrayOf("varchar", values.toArray()));
     }
 
+    /** A list bound as one {@code bigint} array (null elements stay null). */
+    public static Argument bigints(Collection<Long> values) {
+        return (position, statement, context) ->
+                statement.setArray(position, statement.getConnection().createArrayOf("bigint", values.toArray()));
+    }
+
     /** A list bound as one {@code integer} array. */
     public static Argument integers(Collection<Integer> values) {
         return (position, statement, context) ->

@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
@@ -25,8 +27,10 @@ import org.stagehand.db.DatabaseFailures;
  * blindly, while the request itself is safe in the database and the work simply waits.
  *
  * <p>An answer is remembered when it is read from the database, when the request is created here,
- * and when the database notifies a change of it (whichever instance made the change, a new request
- * included): the change marks it, and a thread of its own reads it again within a second. A memory
+ * and when the database notifies a change of it (whichever instance made the change): the change
+ * marks it, and a thread of its own reads it again within a second. A new request is notified too,
+ * and read the same way only if no answer of it is kept by then: one created here was remembered
+ * at its commit, and is not read again. A memory
  * is served only after a read failed because the database is out of reach, and for a second after
  * that without trying again (so that a poll does not wait on a dead database every time). It may lag
  * behind the database, never run ahead of it: it holds only what was read from the database or
@@ -67,6 +71,11 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
     private final Clock clock;
     private final RefreshRounds changed;
     private final AtomicLong sequence = new AtomicLong();
+    /**
+     * Requests told of as new and not changed since: read in the next round only if no answer is
+     * kept by then (one stored here at its commit, or read since, is current).
+     */
+    private final Set<UUID> createdOnly = ConcurrentHashMap.newKeySet();
     private final Meter fromMemory;
     private final Meter unknownInOutage;
     private volatile long outageUntilNanos;
@@ -171,11 +180,20 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
 
     @Override
     public void changed(Collection<UUID> requestIds) {
+        createdOnly.removeAll(requestIds);
+        changed.again(requestIds);
+    }
+
+    /** New requests: read in the next round, unless an answer is kept by then. */
+    @Override
+    public void created(Collection<UUID> requestIds) {
+        createdOnly.addAll(requestIds);
         changed.again(requestIds);
     }
 
     @Override
     public void allChanged() {
+        createdOnly.clear();
         changed.again(kept.asMap().keySet());
     }
 
@@ -202,6 +220,9 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
     private void readAgain(List<UUID> batch) {
         for (int i = 0; i < batch.size(); i++) {
             UUID id = batch.get(i);
+            if (createdOnly.remove(id) && kept.getIfPresent(id) != null) {
+                continue; // stored or read here since its commit: nothing newer to read
+            }
             long started = sequence.incrementAndGet();
             Instant readAt = clock.instant();
             try {

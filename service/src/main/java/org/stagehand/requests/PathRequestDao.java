@@ -61,17 +61,25 @@ final class PathRequestDao {
 
     /**
      * A path request's paths in order with their states, one round trip: the request's own view of
-     * each file and whether its work is under way. Empty for an unknown request, or one not named by
+     * each file (whose row holds the first path naming it; {@code request_path} the other paths) and
+     * whether its work is under way. Empty for an unknown request, or one not named by
      * paths.
      */
     List<PathRow> pathRows(UUID requestId) {
         return handle.createQuery("""
-                        SELECT r.created_at, r.started_at, p.path, p.file_id, p.error AS path_error, rf.state,
-                            rf.error, rf.completed_at, s.state AS work_state, s.updated_at AS work_since
-                        FROM staging_request r JOIN request_path p ON p.request_id = r.request_id
-                        LEFT JOIN request_file rf ON rf.request_id = p.request_id AND rf.file_id = p.file_id
-                        LEFT JOIN staged_file s ON s.file_id = p.file_id
-                        WHERE r.request_id = :id ORDER BY p.position""")
+                        SELECT r.created_at, r.started_at, x.path, x.file_id, x.path_error, x.state, x.error,
+                            x.completed_at, s.state AS work_state, s.updated_at AS work_since
+                        FROM (SELECT f.request_id, f.position, f.path, f.file_id, CAST(NULL AS varchar(4000)) AS path_error,
+                                  f.state, f.error, f.completed_at
+                              FROM request_file f WHERE f.request_id = :id AND f.position IS NOT NULL
+                              UNION ALL
+                              SELECT p.request_id, p.position, p.path, p.file_id, p.error, rf.state, rf.error, rf.completed_at
+                              FROM request_path p
+                              LEFT JOIN request_file rf ON rf.request_id = p.request_id AND rf.file_id = p.file_id
+                              WHERE p.request_id = :id) x
+                        JOIN staging_request r ON r.request_id = x.request_id
+                        LEFT JOIN staged_file s ON s.file_id = x.file_id
+                        ORDER BY x.position""")
                 .bind("id", requestId)
                 .map(PathRequestDao::pathRow)
                 .list();

@@ -269,8 +269,9 @@ public final class RequestIntake implements Managed {
         }
         RequestFileRows rows = new RequestFileRows(new RequestFileDao(handle), now);
         for (NewRequest request : requests) {
+            Map<String, PathRows.AsSent> asSent = request.byPath() == null ? Map.of() : request.byPath().asSent();
             for (String id : request.ids()) {
-                rows.add(request.requestId(), id, stateByFile.get(id));
+                rows.add(request.requestId(), id, stateByFile.get(id), asSent.get(id));
             }
         }
         rows.flush();
@@ -284,16 +285,23 @@ public final class RequestIntake implements Managed {
         private final List<String> requestIds = new ArrayList<>();
         private final List<String> fileIds = new ArrayList<>();
         private final List<RequestFileState> states = new ArrayList<>();
+        private final List<Integer> positions = new ArrayList<>();
+        private final List<String> paths = new ArrayList<>();
+        private final List<String> metadata = new ArrayList<>();
 
         RequestFileRows(RequestFileDao dao, Instant now) {
             this.dao = dao;
             this.now = now;
         }
 
-        void add(UUID requestId, String fileId, RequestFileState state) {
+        /** @param asSent the first path naming the file, for a request named by paths; else null */
+        void add(UUID requestId, String fileId, RequestFileState state, PathRows.AsSent asSent) {
             requestIds.add(requestId.toString());
             fileIds.add(fileId);
             states.add(state);
+            positions.add(asSent == null ? null : asSent.position());
+            paths.add(asSent == null ? null : asSent.path());
+            metadata.add(asSent == null ? null : asSent.metadata());
             if (fileIds.size() == WorkAttachment.CHUNK) {
                 flush();
             }
@@ -301,13 +309,14 @@ public final class RequestIntake implements Managed {
 
         void flush() {
             if (!fileIds.isEmpty()) {
-                dao.insert(requestIds, fileIds, states, now);
+                dao.insert(requestIds, fileIds, states, positions, paths, metadata, now);
                 requestIds.clear();
                 fileIds.clear();
                 states.clear();
+                positions.clear();
+                paths.clear();
+                metadata.clear();
             }
         }
     }
-
-
 }

@@ -1,5 +1,6 @@
 package org.stagehand.requests;
 
+import static org.stagehand.db.SqlArrays.bigints;
 import static org.stagehand.db.SqlArrays.integers;
 import static org.stagehand.db.SqlArrays.varchars;
 
@@ -67,21 +68,29 @@ public final class StagingRequestDao {
                 .list();
     }
 
+    /**
+     * Inserts requests with their paths (for those named by path) and JDP IDs, one statement per
+     * table: a path request's client and pin go into its row as it is inserted, so the request is
+     * notified once, as new, and never as changed by its own transaction.
+     */
     void insertRequests(List<RequestWriter.NewRequest> requests, Instant now) {
         handle.createUpdate("""
-                        INSERT INTO staging_request (request_id, created_at, file_count, requester_orcid)
-                        SELECT CAST(u.request_id AS uuid), :now, u.file_count, u.orcid
-                        FROM UNNEST(:ids, :counts, :orcids) AS u(request_id, file_count, orcid)""")
+                        INSERT INTO staging_request (request_id, created_at, file_count, requester_orcid, client, pin_seconds)
+                        SELECT CAST(u.request_id AS uuid), :now, u.file_count, u.orcid, u.client, u.pin_seconds
+                        FROM UNNEST(:ids, :counts, :orcids, :clients, :pins)
+                            AS u(request_id, file_count, orcid, client, pin_seconds)""")
                 .bind("ids", varchars(requests.stream().map(request -> request.requestId().toString()).toList()))
                 .bind("counts", integers(requests.stream().map(request -> request.ids().size()).toList()))
                 .bind("orcids", varchars(requests.stream().map(request -> request.origin() == null ? null
                         : request.origin().requesterOrcid()).toList()))
+                .bind("clients", varchars(requests.stream().map(request -> request.byPath() == null ? null
+                        : request.byPath().client()).toList()))
+                .bind("pins", bigints(requests.stream().map(request -> request.byPath() == null ? null
+                        : request.byPath().pinSeconds()).toList()))
                 .bind("now", now)
                 .execute();
+        insertPaths(requests.stream().filter(request -> request.byPath() != null).toList());
         for (RequestWriter.NewRequest request : requests) {
-            if (request.byPath() != null) {
-                insertPaths(request.requestId(), request.byPath());
-            }
             if (request.origin() != null && request.origin().jdpRequestId() != null) {
                 // A clash of the random ID is a unique-key violation: the request is then drawn again.
                 handle.createUpdate("""
@@ -93,29 +102,43 @@ public final class StagingRequestDao {
         }
     }
 
-    /** A path request's client, pin and paths, in the transaction that inserts the request. */
-    private void insertPaths(UUID requestId, PathRows rows) {
-        handle.createUpdate("""
-                        UPDATE staging_request SET client = :client, pin_seconds = :pin WHERE request_id = :id""")
-                .bind("id", requestId)
-                .bind("client", rows.client())
-                .bind("pin", rows.pinSeconds())
-                .execute();
-        List<Integer> positions = new ArrayList<>(rows.names().size());
-        for (int i = 0; i < rows.names().size(); i++) {
-            positions.add(i);
+    /**
+     * The paths of requests named by path that their files' rows do not hold (paths naming no file,
+     * later spellings of a file), in one statement, in the transaction that inserts the requests.
+     */
+    private void insertPaths(List<RequestWriter.NewRequest> byPath) {
+        List<String> requestIds = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> fileIds = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        List<String> metadata = new ArrayList<>();
+        for (RequestWriter.NewRequest request : byPath) {
+            PathRows paths = request.byPath();
+            String requestId = request.requestId().toString();
+            for (int i : paths.leftOver()) {
+                requestIds.add(requestId);
+                positions.add(i);
+                names.add(paths.names().get(i));
+                fileIds.add(paths.fileIds().get(i));
+                errors.add(paths.errors().get(i));
+                metadata.add(paths.metadata().get(i));
+            }
+        }
+        if (requestIds.isEmpty()) {
+            return;
         }
         handle.createUpdate("""
                         INSERT INTO request_path (request_id, position, path, file_id, error, metadata)
-                        SELECT CAST(:id AS uuid), u.position, u.path, u.file_id, u.error, u.metadata
-                        FROM UNNEST(:positions, :paths, :fileIds, :errors, :metadata)
-                            AS u(position, path, file_id, error, metadata)""")
-                .bind("id", requestId.toString())
+                        SELECT CAST(u.request_id AS uuid), u.position, u.path, u.file_id, u.error, u.metadata
+                        FROM UNNEST(:requestIds, :positions, :paths, :fileIds, :errors, :metadata)
+                            AS u(request_id, position, path, file_id, error, metadata)""")
+                .bind("requestIds", varchars(requestIds))
                 .bind("positions", integers(positions))
-                .bind("paths", varchars(rows.names()))
-                .bind("fileIds", varchars(rows.fileIds()))
-                .bind("errors", varchars(rows.errors()))
-                .bind("metadata", varchars(rows.metadata()))
+                .bind("paths", varchars(names))
+                .bind("fileIds", varchars(fileIds))
+                .bind("errors", varchars(errors))
+                .bind("metadata", varchars(metadata))
                 .execute();
     }
 

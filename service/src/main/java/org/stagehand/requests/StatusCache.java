@@ -37,6 +37,15 @@ public final class StatusCache {
         /** These requests' answers may have changed. */
         void changed(Collection<UUID> requestIds);
 
+        /**
+         * These requests are new: committed since this instance last heard of them, and changed by
+         * nothing else yet (a change is told by {@link #changed}). An answer of one read or stored
+         * here since its commit is current.
+         */
+        default void created(Collection<UUID> requestIds) {
+            changed(requestIds);
+        }
+
         /** Any answer may have changed, or changes may have been missed (the listener was down). */
         void allChanged();
     }
@@ -97,6 +106,14 @@ public final class StatusCache {
         generation.incrementAndGet();
         answers.invalidateAll(requestIds);
         subscribers.forEach(subscriber -> subscriber.changed(requestIds));
+    }
+
+    /**
+     * Tells the subscribers of new requests; no answer is dropped (none is kept for a request
+     * before it exists).
+     */
+    void created(Collection<UUID> requestIds) {
+        subscribers.forEach(subscriber -> subscriber.created(requestIds));
     }
 
     /** Drops every answer. */

@@ -24,6 +24,8 @@ public final class StatusChangeListener implements Managed {
 
     /** The channel the triggers of the migration {@code 7-status-notify-function} notify. */
     static final String CHANNEL = "stagehand_status";
+    /** The channel of new requests (migration {@code s3-stage-1-new-request-notify-function}). */
+    static final String NEW_REQUESTS_CHANNEL = "stagehand_new_requests";
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusChangeListener.class);
     private static final int QUIET_CHECK_MILLIS = 1000;
@@ -101,6 +103,7 @@ public final class StatusChangeListener implements Managed {
         opened.setAutoCommit(true);
         try (Statement statement = opened.createStatement()) {
             statement.execute("LISTEN " + CHANNEL);
+            statement.execute("LISTEN " + NEW_REQUESTS_CHANNEL);
         }
         // Only now: a change committed before the LISTEN was not notified, but is read by any later query.
         cache.goLive();
@@ -121,24 +124,32 @@ public final class StatusChangeListener implements Managed {
 
     private void apply(PGNotification[] received) {
         List<UUID> changed = new ArrayList<>();
+        List<UUID> created = new ArrayList<>();
         for (PGNotification notification : received) {
             String payload = notification.getParameter();
             if ("*".equals(payload)) {
                 cache.invalidateAll();
                 return;
             }
+            List<UUID> into = NEW_REQUESTS_CHANNEL.equals(notification.getName()) ? created : changed;
             for (String id : payload.split(",")) {
                 try {
-                    changed.add(UUID.fromString(id));
+                    into.add(UUID.fromString(id));
                 } catch (IllegalArgumentException e) {
                     // Not ours to understand: play safe.
-                    LOG.warn("notification on '{}' with a payload that is not request IDs: {}", CHANNEL, payload);
+                    LOG.warn("notification on '{}' with a payload that is not request IDs: {}", notification.getName(), payload);
                     cache.invalidateAll();
                     return;
                 }
             }
         }
-        cache.invalidate(changed);
+        // In the order sent: a request is created before anything changes it.
+        if (!created.isEmpty()) {
+            cache.created(created);
+        }
+        if (!changed.isEmpty()) {
+            cache.invalidate(changed);
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -1,5 +1,6 @@
 package org.stagehand.work;
 
+import static org.stagehand.db.SqlArrays.integers;
 import static org.stagehand.db.SqlArrays.varchars;
 
 import java.time.Instant;
@@ -32,18 +33,25 @@ public final class RequestFileDao {
     /**
      * Inserts requests' rows for files, in one statement: row {@code i} is file {@code fileIds[i]}
      * of request {@code requestIds[i]}, in state {@code states[i]}; a {@code READY} row is
-     * completed {@code now}.
+     * completed {@code now}. For a request named by paths, {@code positions[i]}, {@code paths[i]}
+     * and {@code metadata[i]} are the first path that names the file, as sent; else null.
      */
-    public void insert(List<String> requestIds, List<String> fileIds, List<RequestFileState> states, Instant now) {
+    public void insert(List<String> requestIds, List<String> fileIds, List<RequestFileState> states,
+                       List<Integer> positions, List<String> paths, List<String> metadata, Instant now) {
         handle.createUpdate("""
-                        INSERT INTO request_file (request_id, file_id, state, completed_at)
+                        INSERT INTO request_file (request_id, file_id, state, completed_at, position, path, metadata)
                         SELECT CAST(u.request_id AS uuid), u.file_id, u.state,
-                            CASE WHEN u.state = <RequestFileState.READY> THEN CAST(:now AS timestamp with time zone) END
-                        FROM UNNEST(:requestIds, :ids, :states) AS u(request_id, file_id, state)""")
+                            CASE WHEN u.state = <RequestFileState.READY> THEN CAST(:now AS timestamp with time zone) END,
+                            u.position, u.path, u.metadata
+                        FROM UNNEST(:requestIds, :ids, :states, :positions, :paths, :metadata)
+                            AS u(request_id, file_id, state, position, path, metadata)""")
                 .bind("requestIds", varchars(requestIds))
                 .bind("now", now)
                 .bind("ids", varchars(fileIds))
                 .bind("states", varchars(states.stream().map(Enum::name).toList()))
+                .bind("positions", integers(positions))
+                .bind("paths", varchars(paths))
+                .bind("metadata", varchars(metadata))
                 .execute();
     }
 
@@ -124,14 +132,21 @@ public final class RequestFileDao {
                 .execute();
     }
 
-    /** Releases, in every request of this client, the files it named by these paths. */
+    /**
+     * Releases, in every request of this client, the files it named by these paths: a file's row
+     * holds the first path that named it, {@code request_path} any later spelling.
+     */
     public int releaseForClient(String client, Collection<String> names, Instant now) {
         return handle.createUpdate("""
                         UPDATE request_file SET released_at = :now
-                        WHERE released_at IS NULL AND EXISTS (
-                            SELECT 1 FROM request_path p JOIN staging_request r ON r.request_id = p.request_id
-                            WHERE p.request_id = request_file.request_id AND p.file_id = request_file.file_id
-                                AND r.client = :client AND p.path = ANY(:names))""")
+                        WHERE released_at IS NULL AND (request_id, file_id) IN (
+                            SELECT f.request_id, f.file_id FROM request_file f
+                            JOIN staging_request r ON r.request_id = f.request_id
+                            WHERE f.path = ANY(:names) AND r.client = :client
+                            UNION
+                            SELECT p.request_id, p.file_id FROM request_path p
+                            JOIN staging_request r ON r.request_id = p.request_id
+                            WHERE p.path = ANY(:names) AND p.file_id IS NOT NULL AND r.client = :client)""")
                 .bind("client", client)
                 .bind("names", varchars(names))
                 .bind("now", now)

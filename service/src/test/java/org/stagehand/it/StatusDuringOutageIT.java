@@ -25,8 +25,9 @@ import org.stagehand.testing.TestDatabase;
 /**
  * Polls while the PostgreSQL server is stopped: two instances share it, and each answers from
  * memory, with the last state it knew, for the requests it created or answered and for those the
- * other created (told by the database's notifications); a request it knows nothing of is a 503 on
- * {@code /dts/staging} and {@code new} on the JDP door, which never answers 5xx.
+ * other created (told by the database's notifications, of a new request on a channel of its own); a
+ * request it knows nothing of is a 503 on {@code /dts/staging} and {@code new} on the JDP door, which
+ * never answers 5xx.
  * After the outage the answers come from the database again.
  */
 class StatusDuringOutageIT {
@@ -67,11 +68,14 @@ class StatusDuringOutageIT {
             // Created and finished on b, never asked of a: a knows it from the notifications alone.
             String readyOnB = accepted(b.requestStaging("done-b"));
             b.awaitStatus(readyOnB, "ready", TIMEOUT);
+            // Created on b and changed by nothing since (its file is being copied already): a knows it
+            // from the notification of its creation alone.
+            String stagingOnB = accepted(b.requestStaging("held"));
             // Through the JDP door of b; a hears of its integer ID from the database alone.
             String jdpOnB = Long.toString(jdp(b).stage(List.of("jdp-b")).json().get("request_id").asLong());
             JdpApiIT.pollUntil(b, jdpOnB, "ready");
             await().atMost(TIMEOUT).until(() -> allChangesRead(first) && allChangesRead(second)
-                    && remembered(first) >= 4 && remembered(second) >= 4
+                    && remembered(first) >= 5 && remembered(second) >= 5
                     && gauge(first, "stagehand.jdp-ids.to-look-up") == 0 && gauge(first, "stagehand.jdp-ids.known") >= 1);
 
             postgres.close();
@@ -84,6 +88,7 @@ class StatusDuringOutageIT {
             JsonNode other = fromMemory(a, readyOnB);
             assertThat(other.get("status").asText()).isEqualTo("ready");
             assertThat(other.get("bytes").get("ready").asLong()).isEqualTo(2_000);
+            assertThat(fromMemory(a, stagingOnB).get("status").asText()).isEqualTo("staging");
             assertThat(fromMemory(b, readyOnA).get("status").asText()).isEqualTo("ready");
             assertThat(fromMemory(b, stagingOnA).get("status").asText()).isEqualTo("staging");
 

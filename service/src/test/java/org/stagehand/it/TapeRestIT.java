@@ -221,7 +221,7 @@ abstract class TapeRestIT {
         var database = app.configuration().getDatabase();
         try (Connection connection = DriverManager.getConnection(database.getUrl(), database.getUser(), database.getPassword());
              PreparedStatement query = connection.prepareStatement(
-                     "SELECT metadata FROM request_path WHERE request_id = CAST(? AS uuid)")) {
+                     "SELECT metadata FROM request_file WHERE request_id = CAST(? AS uuid)")) {
             query.setString(1, requestId);
             try (ResultSet rows = query.executeQuery()) {
                 assertThat(rows.next()).isTrue();

@@ -97,6 +97,39 @@ class LastKnownAnswersTest {
     }
 
     @Test
+    void aNewRequestRememberedAtItsCommitIsNotReadAgainWhenItsCreationIsNotified() {
+        answers.remember(request, "staging");
+        UUID createdElsewhere = UUID.randomUUID();
+        database.put(createdElsewhere, "staging");
+        reader = id -> {
+            if (id.equals(request) && reachable) {
+                throw new AssertionError("a request remembered at its commit was read again");
+            }
+            return read(id);
+        };
+
+        answers.created(List.of(request, createdElsewhere));
+        answers.refreshChanged();
+        reachable = false;
+
+        assertThat(answers.answer(request).orElseThrow().value()).isEqualTo("staging");
+        assertThat(answers.answer(createdElsewhere).orElseThrow().value()).isEqualTo("staging");
+    }
+
+    @Test
+    void aNewRequestChangedBeforeTheRefreshIsReadAgain() {
+        answers.remember(request, "staging");
+        database.put(request, "ready");
+
+        answers.created(List.of(request));
+        answers.changed(List.of(request));
+        answers.refreshChanged();
+        reachable = false;
+
+        assertThat(answers.answer(request).orElseThrow().value()).isEqualTo("ready");
+    }
+
+    @Test
     void aChangeThatCannotBeReadDuringAnOutageIsReadOnceTheDatabaseIsBack() {
         database.put(request, "staging");
         answers.answer(request);

@@ -88,12 +88,9 @@ class PathRequestDaoIT extends DaoTest {
         aStagedFile(ready).withState(FileState.READY).insert(jdbi);
         aStagedFile(copying).claimedBy("me", "token", t0Plus(60)).insert(jdbi);
         StagingRequestFixture request = aStagingRequest().withCreatedAt(T0).withClient("fts").insert(jdbi);
-        aRequestPath(request, 2, "/archive/data/ready").naming(ready).insert(jdbi);
-        aRequestPath(request, 0, "/archive/data/copying").naming(copying).insert(jdbi);
         aRequestPath(request, 1, "/archive/missing").withError("not in the catalog").insert(jdbi);
-        aRequestFile(request, ready).settled(RequestFileState.READY, t0Plus(5)).insert(jdbi);
-        aRequestFile(request, copying).insert(jdbi);
-
+        aRequestFile(request, ready).namedBy(2, "/archive/data/ready").settled(RequestFileState.READY, t0Plus(5)).insert(jdbi);
+        aRequestFile(request, copying).namedBy(0, "/archive/data/copying").insert(jdbi);
         List<PathRequestDao.PathRow> rows = dao.pathRows(request.requestId());
 
         assertThat(rows).extracting(PathRequestDao.PathRow::path).containsExactly("/archive/data/copying",
@@ -108,6 +105,46 @@ class PathRequestDaoIT extends DaoTest {
         assertThat(rows).allSatisfy(row -> assertThat(row.createdAt()).isEqualTo(T0));
         assertThat(dao.pathRows(aStagingRequest().insert(jdbi).requestId())).isEmpty();
         assertThat(dao.pathRows(UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
+    void aLaterSpellingOfAFileNamedBeforeIsAPathOfItsOwnWithTheFilesState() {
+        CatalogEntryFixture file = entry("f");
+        StagingRequestFixture request = aStagingRequest().withCreatedAt(T0).insert(jdbi);
+        aRequestFile(request, file).namedBy(0, "/archive/data/f").settled(RequestFileState.READY, t0Plus(3)).insert(jdbi);
+        aRequestPath(request, 1, "/archive//data/f").naming(file).insert(jdbi);
+
+        assertThat(dao.pathRows(request.requestId()))
+                .extracting(PathRequestDao.PathRow::path, PathRequestDao.PathRow::fileId, PathRequestDao.PathRow::state)
+                .containsExactly(tuple("/archive/data/f", "f", RequestFileState.READY),
+                        tuple("/archive//data/f", "f", RequestFileState.READY));
+    }
+
+    @Test
+    void aPathRequestIsStoredWithOneRowPerFileAndRequestPathRowsOnlyForPathsNoFileRowHolds() {
+        entry("a");
+        entry("b");
+        UUID id = UUID.randomUUID();
+        PathRows paths = new PathRows("fts", 60L, List.of("/archive/data/a", "/archive/nowhere", "/archive//data/a", "/archive/data/b"),
+                java.util.Arrays.asList("a", null, "a", "b"), java.util.Arrays.asList(null, "no such file", null, null),
+                java.util.Arrays.asList("{\"m\":1}", null, null, null));
+        new StagingRequestDao(handle).insertRequests(List.of(new RequestWriter.NewRequest(id, List.of("a", "b"), paths)), T0);
+        java.util.Map<String, PathRows.AsSent> asSent = paths.asSent();
+        new RequestFileDao(handle).insert(List.of(id.toString(), id.toString()), List.of("a", "b"),
+                List.of(RequestFileState.WAITING, RequestFileState.WAITING),
+                java.util.Arrays.asList(asSent.get("a").position(), asSent.get("b").position()),
+                List.of(asSent.get("a").path(), asSent.get("b").path()),
+                java.util.Arrays.asList(asSent.get("a").metadata(), asSent.get("b").metadata()), T0);
+
+        assertThat(Rows.count(jdbi, "request_path")).isEqualTo(2);
+        assertThat(dao.pathRows(id)).extracting(PathRequestDao.PathRow::path, PathRequestDao.PathRow::fileId,
+                        PathRequestDao.PathRow::pathError)
+                .containsExactly(tuple("/archive/data/a", "a", null), tuple("/archive/nowhere", null, "no such file"),
+                        tuple("/archive//data/a", "a", null), tuple("/archive/data/b", "b", null));
+        assertThat(handle.createQuery("SELECT metadata FROM request_file WHERE file_id = 'a'").mapTo(String.class).one())
+                .isEqualTo("{\"m\":1}");
+        assertThat(handle.createQuery("SELECT client FROM staging_request").mapTo(String.class).one()).isEqualTo("fts");
+        assertThat(handle.createQuery("SELECT pin_seconds FROM staging_request").mapTo(Long.class).one()).isEqualTo(60L);
     }
 
     @Test
@@ -158,18 +195,19 @@ class PathRequestDaoIT extends DaoTest {
     void aClientReleasesByPathOnlyTheFilesItNamedByThosePaths() {
         CatalogEntryFixture named = entry("named");
         CatalogEntryFixture unnamed = entry("unnamed");
+        CatalogEntryFixture respelled = entry("respelled");
         StagingRequestFixture mine = aStagingRequest().withClient("fts").insert(jdbi);
-        aRequestPath(mine, 0, "/archive/data/named").naming(named).insert(jdbi);
-        aRequestPath(mine, 1, "/archive/data/unnamed").naming(unnamed).insert(jdbi);
-        aRequestFile(mine, named).insert(jdbi);
-        aRequestFile(mine, unnamed).insert(jdbi);
+        aRequestFile(mine, named).namedBy(0, "/archive/data/named").insert(jdbi);
+        aRequestFile(mine, unnamed).namedBy(1, "/archive/data/unnamed").insert(jdbi);
+        aRequestFile(mine, respelled).namedBy(2, "/archive/data/respelled").insert(jdbi);
+        aRequestPath(mine, 3, "/archive//data/respelled").naming(respelled).insert(jdbi);
         StagingRequestFixture theirs = aStagingRequest().withClient("rucio").insert(jdbi);
-        aRequestPath(theirs, 0, "/archive/data/named").naming(named).insert(jdbi);
-        aRequestFile(theirs, named).insert(jdbi);
+        aRequestFile(theirs, named).namedBy(0, "/archive/data/named").insert(jdbi);
+        int released = new RequestFileDao(handle).releaseForClient("fts",
+                List.of("/archive/data/named", "/archive//data/respelled"), t0Plus(4));
 
-        int released = new RequestFileDao(handle).releaseForClient("fts", List.of("/archive/data/named"), t0Plus(4));
-
-        assertThat(released).isEqualTo(1);
+        assertThat(released).isEqualTo(2);
+        assertThat(Rows.requestFile(jdbi, mine.requestId(), "respelled").orElseThrow().releasedAt()).isEqualTo(t0Plus(4));
         assertThat(Rows.requestFile(jdbi, mine.requestId(), "named").orElseThrow().releasedAt()).isEqualTo(t0Plus(4));
         assertThat(Rows.requestFile(jdbi, mine.requestId(), "unnamed").orElseThrow().releasedAt()).isNull();
         assertThat(Rows.requestFile(jdbi, theirs.requestId(), "named").orElseThrow().releasedAt()).isNull();

@@ -146,7 +146,9 @@ class StagingRequestDaoIT extends DaoTest {
         entry("waiting");
 
         files.insert(List.of(request.requestId().toString(), request.requestId().toString()),
-                List.of("ready", "waiting"), List.of(RequestFileState.READY, RequestFileState.WAITING), t0Plus(7));
+                List.of("ready", "waiting"), List.of(RequestFileState.READY, RequestFileState.WAITING),
+                java.util.Arrays.asList(null, null), java.util.Arrays.asList(null, null), java.util.Arrays.asList(null, null),
+                t0Plus(7));
 
         assertThat(Rows.requestFile(jdbi, request.requestId(), "ready").orElseThrow())
                 .extracting(Rows.RequestFileRow::state, Rows.RequestFileRow::completedAt).containsExactly("READY", t0Plus(7));

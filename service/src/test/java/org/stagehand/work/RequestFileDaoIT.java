@@ -32,8 +32,10 @@ class RequestFileDaoIT extends DaoTest {
         entry("waiting");
         String id = request.requestId().toString();
 
+        java.util.List<Integer> noPositions = java.util.Arrays.asList(null, null);
+        java.util.List<String> none = java.util.Arrays.asList(null, null);
         dao.insert(List.of(id, id), List.of("ready", "waiting"), List.of(RequestFileState.READY, RequestFileState.WAITING),
-                t0Plus(7));
+                noPositions, none, none, t0Plus(7));
 
         assertThat(Rows.requestFile(jdbi, request.requestId(), "ready").orElseThrow())
                 .isEqualTo(new Rows.RequestFileRow("READY", null, t0Plus(7), null));

@@ -14,6 +14,9 @@ public final class RequestFileFixture {
     private String error;
     private Instant completedAt;
     private Instant releasedAt;
+    private Integer position;
+    private String path;
+    private String metadata;
 
     private RequestFileFixture(UUID requestId, String fileId) {
         this.requestId = requestId;
@@ -47,16 +50,32 @@ public final class RequestFileFixture {
         return this;
     }
 
+    /** For a request named by paths: the first path naming the file, at {@code position}, as sent. */
+    public RequestFileFixture namedBy(int position, String path) {
+        this.position = position;
+        this.path = path;
+        return this;
+    }
+
+    public RequestFileFixture withMetadata(String metadata) {
+        this.metadata = metadata;
+        return this;
+    }
+
     public RequestFileFixture insert(Jdbi jdbi) {
         jdbi.useHandle(handle -> handle.createUpdate("""
-                        INSERT INTO request_file (request_id, file_id, state, error, completed_at, released_at)
-                        VALUES (:requestId, :fileId, :state, :error, :completedAt, :releasedAt)""")
+                        INSERT INTO request_file (request_id, file_id, state, error, completed_at, released_at,
+                            position, path, metadata)
+                        VALUES (:requestId, :fileId, :state, :error, :completedAt, :releasedAt, :position, :path, :metadata)""")
                 .bind("requestId", requestId)
                 .bind("fileId", fileId)
                 .bind("state", state.name())
                 .bind("error", error)
                 .bind("completedAt", completedAt)
                 .bind("releasedAt", releasedAt)
+                .bind("position", position)
+                .bind("path", path)
+                .bind("metadata", metadata)
                 .execute());
         return this;
     }

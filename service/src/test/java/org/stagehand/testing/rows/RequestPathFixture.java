@@ -2,7 +2,11 @@ package org.stagehand.testing.rows;
 
 import org.jdbi.v3.core.Jdbi;
 
-/** A {@code request_path} row (one path of a request named by paths) to insert. */
+/**
+ * A {@code request_path} row to insert: a path of a request named by paths that no file's row holds
+ * (one naming no file, or a later spelling of a file named before; the first is on the file's row,
+ * {@link RequestFileFixture#namedBy}).
+ */
 public final class RequestPathFixture {
 
     private final StagingRequestFixture request;
