@@ -49,33 +49,22 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
     private String offlinePattern;
     private String recallingPattern;
     private String lostPattern;
+    private String locatePattern;
     private List<String> recallCommand;
     private Set<Integer> permanentRecallExitCodes = Set.of();
 
-    @NotNull
-    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @NotNull @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration pollInterval = Duration.seconds(30);
-
-    @NotNull
-    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @NotNull @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration recallTimeout = Duration.hours(4);
-
-    @NotNull
-    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @NotNull @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     private Duration commandTimeout = Duration.minutes(5);
-
-    @Min(1)
-    @Max(100_000)
+    @Min(1) @Max(100_000)
     private int maxFilesPerRecall = 1000;
-
-    @Min(1)
-    @Max(100_000)
+    @Min(1) @Max(100_000)
     private int maxFilesPerStateQuery = 500;
-
-    @Min(1)
-    @Max(1000)
+    @Min(1) @Max(1000)
     private int maxSessions = 2;
-
     private String workDirectory;
 
     @Override
@@ -90,16 +79,13 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
         Path work = workDirectory == null ? Path.of(System.getProperty("java.io.tmpdir")).toRealPath()
                 : ConfiguredDirectories.readable("backend.workDirectory", workDirectory);
         PresetCommands presetCommands = PresetCommands.resolve(preset, commands, stateCommand, statePattern, onlinePattern,
-                offlinePattern, recallingPattern, lostPattern, recallCommand);
-        CommandTemplate state = presetCommands.stateCommand();
-        CommandTemplate recall = presetCommands.recallCommand();
-        StateRules rules = presetCommands.rules();
-
+                offlinePattern, recallingPattern, lostPattern, locatePattern, recallCommand);
         MetricRegistry metrics = context.metrics();
         CommandRunner runner = new CommandRunner(environment, work);
-        StateQuery states = new StateQuery(runner, state, presetCommands.parser(), presetCommands.places(), rules,
-                maxFilesPerStateQuery, commandTimeout.toJavaDuration(), metrics.counter("hsm.state.calls"));
-        RecallSettings recallSettings = new RecallSettings(recall, fileSystemPaths, maxFilesPerRecall,
+        StateQuery states = new StateQuery(runner, presetCommands.stateCommand(), presetCommands.parser(),
+                presetCommands.places(), presetCommands.rules(), maxFilesPerStateQuery, commandTimeout.toJavaDuration(),
+                metrics.counter("hsm.state.calls"));
+        RecallSettings recallSettings = new RecallSettings(presetCommands.recallCommand(), fileSystemPaths, maxFilesPerRecall,
                 pollInterval.toJavaDuration(), recallTimeout.toJavaDuration(), permanentRecallExitCodes);
         HsmTools tools = new HsmTools(copier, states, runner, recallSettings, metrics.counter("hsm.recall.calls"),
                 metrics.counter("hsm.recall.files"), context.mounts());
@@ -236,6 +222,23 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
     }
 
     /**
+     * A line of the state command's output that says on which tape volume a file lies, with the
+     * named groups {@code path} and {@code volume} and optionally {@code position} (decimal, the
+     * read order on the volume); when set, the backend tells the service where files lie, which
+     * then plans by volume. Default: the preset's ({@code samqfs} reads the copy lines of
+     * {@code sls -D}; the other presets' tools print no volume, so none).
+     */
+    @JsonProperty
+    public String getLocatePattern() {
+        return locatePattern;
+    }
+
+    @JsonProperty
+    public void setLocatePattern(String locatePattern) {
+        this.locatePattern = locatePattern;
+    }
+
+    /**
      * The command that recalls files, one call per file system ({@code {fileSystem}} in it);
      * default: the preset's.
      */
@@ -323,10 +326,9 @@ public class HsmBackendFactory extends FileTreeBackendFactory {
     }
 
     /**
-     * For a preset whose state tool says on which volume each file lies ({@code samqfs}): how many
-     * volumes the service may have this backend recall from at once, each as one batch of its
-     * files, i.e. the tape drives Stagehand may keep busy (default 2; 1 to 1000). Ignored by the
-     * other presets, whose files are staged in ordinary batches.
+     * When the backend locates files ({@code samqfs}, or a {@code locatePattern}): how many volumes
+     * the service may have it recall from at once, each as one batch, i.e. the tape drives
+     * Stagehand may keep busy (default 2; 1 to 1000). Ignored otherwise.
      */
     @JsonProperty
     public int getMaxSessions() {

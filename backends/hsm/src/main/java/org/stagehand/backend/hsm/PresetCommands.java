@@ -10,9 +10,10 @@ import java.util.regex.PatternSyntaxException;
  * A preset's commands and patterns with the configured overrides applied, checked at start-up:
  * each error names the configuration key at fault.
  *
- * @param places reads where files lie on tape from the state command's output: only for a preset
- *     whose own state tool prints it (SAM-QFS's {@code sls -D}), and only when neither the state
- *     command nor its pattern is configured (a configured command prints what it likes)
+ * @param places reads where files lie on tape from the state command's output: the configured
+ *     {@code locatePattern}, else a preset's whose own state tool prints it (SAM-QFS's {@code sls
+ *     -D}) when neither the state command nor its pattern is configured (a configured command
+ *     prints what it likes); empty for every other preset
  */
 record PresetCommands(CommandTemplate stateCommand, CommandTemplate recallCommand, StateRules rules,
         StateOutputParser parser, Optional<TapePlaceParser> places) {
@@ -24,7 +25,7 @@ record PresetCommands(CommandTemplate stateCommand, CommandTemplate recallComman
      */
     static PresetCommands resolve(HsmPreset preset, Map<String, String> commands, List<String> stateCommand,
             String statePattern, String onlinePattern, String offlinePattern, String recallingPattern,
-            String lostPattern, List<String> recallCommand) {
+            String lostPattern, String locatePattern, List<String> recallCommand) {
         checkCommandOverrides(preset, commands);
         CommandTemplate state = template("backend.stateCommand", stateCommand, preset.stateCommand(), commands);
         if (state.usesFileSystem()) {
@@ -37,10 +38,21 @@ record PresetCommands(CommandTemplate stateCommand, CommandTemplate recallComman
                 pattern("backend.offlinePattern", offlinePattern, preset.offlinePattern()),
                 optionalPattern("backend.recallingPattern", recallingPattern, preset.recallingPattern()),
                 optionalPattern("backend.lostPattern", lostPattern, preset.lostPattern()));
-        boolean presetOutput = stateCommand == null && statePattern == null;
-        Optional<TapePlaceParser> places = preset == HsmPreset.SAMQFS && presetOutput
-                ? Optional.of(new SamQfsCopyParser()) : Optional.empty();
-        return new PresetCommands(state, recall, rules, parser(preset, statePattern), places);
+        return new PresetCommands(state, recall, rules, parser(preset, statePattern),
+                places(preset, stateCommand == null && statePattern == null, locatePattern));
+    }
+
+    private static Optional<TapePlaceParser> places(HsmPreset preset, boolean presetOutput, String locatePattern) {
+        if (locatePattern != null) {
+            Pattern line = pattern("backend.locatePattern", locatePattern, null);
+            for (String group : List.of("path", "volume")) {
+                if (!line.pattern().contains("(?<" + group + ">")) {
+                    throw new IllegalArgumentException("backend.locatePattern: needs a named group (?<" + group + ">...)");
+                }
+            }
+            return Optional.of(new LinePatternPlaceParser(line));
+        }
+        return preset == HsmPreset.SAMQFS && presetOutput ? Optional.of(new SamQfsCopyParser()) : Optional.empty();
     }
 
     private static StateOutputParser parser(HsmPreset preset, String statePattern) {

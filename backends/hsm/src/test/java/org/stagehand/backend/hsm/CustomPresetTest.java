@@ -2,6 +2,7 @@ package org.stagehand.backend.hsm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.BackendContext;
+import org.stagehand.backend.LocatesOnTape;
+import org.stagehand.backend.LocatesOnTape.TapePlace;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
 import org.stagehand.backend.StagingOutcome;
@@ -127,6 +130,62 @@ class CustomPresetTest {
 
         assertThatThrownBy(() -> factory.build(context())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("backend.offlinePattern");
+    }
+
+    /**
+     * A site's state tool that prints the volume: here a wrapper of the DMF stand-in's {@code dmls -l}
+     * that appends {@code on <volume> at <position>} when the test left the pair beside the file's
+     * offline copy (a real wrapper would ask the HSM's catalog).
+     */
+    private HsmBackendFactory factoryWithAVolumeTellingStateTool() {
+        HsmBackendFactory factory = customFactory();
+        factory.setStateCommand(List.of("/bin/sh", "-c", """
+                dmls="$0"; status=0
+                for f; do
+                    line=$("$dmls" -l "$f") || { status=2; continue; }
+                    place="$HSM_FAKE_OFFLINE$f.tape"
+                    if [ -r "$place" ]; then read -r volume position < "$place"; line="$line on $volume at $position"; fi
+                    printf '%s\\n' "$line"
+                done
+                exit "$status"
+                """, hsm.tool("dmls").toString(), "{files}"));
+        factory.setStatePattern("^\\S+\\s.*\\((?<state>[A-Z]{3})\\) (?<path>/\\S*)( on .*)?$");
+        factory.setLocatePattern("^\\S+\\s.*\\([A-Z]{3}\\) (?<path>/\\S*) on (?<volume>\\S+) at (?<position>\\d+)$");
+        return factory;
+    }
+
+    @Test
+    void aLocatePatternMakesTheBackendSayWhereFilesLie() throws Exception {
+        hsm.onlineFile("on", "online".getBytes(StandardCharsets.UTF_8));
+        hsm.archiveCopies(hsm.offlineFile("placed", "x".getBytes(StandardCharsets.UTF_8)), "VOL042 1234");
+        hsm.offlineFile("unplaced", "y".getBytes(StandardCharsets.UTF_8));
+
+        java.util.Map<String, TapePlace> places;
+        try (ArchiveBackend backend = factoryWithAVolumeTellingStateTool().build(context())) {
+            assertThat(backend).isInstanceOf(LocatesOnTape.class);
+            places = ((LocatesOnTape) backend).locate(List.of("on", "placed", "unplaced", "missing"));
+        }
+
+        assertThat(places).containsOnly(entry("on", TapePlace.onDisk()), entry("placed", TapePlace.onTape("VOL042", 1234, 0)));
+    }
+
+    @Test
+    void withoutALocatePatternACustomStateToolLocatesNothing() throws Exception {
+        HsmBackendFactory factory = factoryWithAVolumeTellingStateTool();
+        factory.setLocatePattern(null);
+
+        try (ArchiveBackend backend = factory.build(context())) {
+            assertThat(backend).isNotInstanceOf(LocatesOnTape.class);
+        }
+    }
+
+    @Test
+    void locatePatternWithoutAVolumeGroupIsRefused() {
+        HsmBackendFactory factory = customFactory();
+        factory.setLocatePattern("^(?<path>/.*)$");
+
+        assertThatThrownBy(() -> factory.build(context())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("backend.locatePattern").hasMessageContaining("volume");
     }
 
     private StagingItem item(String name) {
