@@ -51,7 +51,7 @@ final class WorkAttachment {
                                          Instant now) {
         Map<String, FileState> states = new HashMap<>(sortedChunk.size() * 4 / 3 + 1);
         lockOrInsert(work, sortedChunk, now, states);
-        // A row evicted between the insert and the lock is gone: insert it again and lock it.
+        // A row another transaction inserted and then evicted before this one could lock it is gone: again.
         List<String> gone = sortedChunk.stream().filter(id -> !states.containsKey(id)).toList();
         if (!gone.isEmpty()) {
             lockOrInsert(work, gone, now, states);
@@ -74,19 +74,27 @@ final class WorkAttachment {
     }
 
     /**
-     * Inserts the missing work rows of these files and locks (and touches) the others, putting each
-     * file's state in {@code states}. Rows this transaction inserted need no lock (no one else sees
-     * them before the commit); where the database cannot say which rows it inserted (H2), all are
-     * locked. A file whose row is neither inserted nor there to lock is left out.
+     * Locks (and touches) the work rows of these files that exist and inserts those missing,
+     * putting each file's state in {@code states}. Locking first: most files asked for have work
+     * already, and then no insert runs, so none waits in its conflict check behind another
+     * transaction that holds a shared row. Rows this transaction inserted need no lock (no one else
+     * sees them before the commit); where the database cannot say which rows it inserted (H2), the
+     * missing are locked after the insert, as are rows another transaction inserted meanwhile. A
+     * file whose row is neither inserted nor there to lock is left out.
      */
     private void lockOrInsert(RequestedWork work, List<String> sortedIds, Instant now, Map<String, FileState> states) {
-        Optional<Set<String>> inserted = work.insertMissingWork(sortedIds, now, postgres);
-        List<String> existing = sortedIds;
+        states.putAll(work.lockAndTouch(sortedIds, now, postgres));
+        List<String> missing = sortedIds.stream().filter(id -> !states.containsKey(id)).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        Optional<Set<String>> inserted = work.insertMissingWork(missing, now, postgres);
+        List<String> others = missing;
         if (inserted.isPresent()) {
             inserted.get().forEach(id -> states.put(id, FileState.PENDING));
-            existing = sortedIds.stream().filter(id -> !inserted.get().contains(id)).toList();
+            others = missing.stream().filter(id -> !inserted.get().contains(id)).toList();
         }
-        states.putAll(work.lockAndTouch(existing, now, postgres));
+        states.putAll(work.lockAndTouch(others, now, postgres));
     }
 
     /** The IDs in slices of {@link #CHUNK}, in order. */
