@@ -226,7 +226,10 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
             environment.lifecycle().manage(new StatusChangeListener(() -> DatabaseSetup.openDedicatedPostgresConnection(
                     config.getDatabase(), "stagehand-status-listener"), statusCache));
         }
-        RequestStatusReader reader = new RequestStatusReader(jdbi, statusCache,
+        ReadyEstimates estimates = new ReadyEstimates(jdbi,
+                backend instanceof EstimatesReadiness readiness ? Optional.of(readiness) : Optional.empty(),
+                () -> dispatcher.tapePlan().map(PlanAhead::of), clock);
+        RequestStatusReader reader = new RequestStatusReader(jdbi, statusCache, estimates,
                 config.getStaging().getLastKnownStatusEntries(), clock, environment.metrics());
         RequestIntake intake = new RequestIntake(jdbi, postgres, reader, area, config.getStaging(), dispatcher::signal,
                 clock);
@@ -243,16 +246,13 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         environment.jersey().register(new DatabaseExceptionMapper());
         environment.jersey().register(new MalformedBodyExceptionMapper());
         environment.jersey().register(new BadMessageExceptionMapper());
-        ReadyEstimates estimates = new ReadyEstimates(jdbi,
-                backend instanceof EstimatesReadiness readiness ? Optional.of(readiness) : Optional.empty(),
-                () -> dispatcher.tapePlan().map(PlanAhead::of), clock);
-        environment.jersey().register(new StagingResource(intake, reader, operations, estimates, config.publicUrls(),
+        environment.jersey().register(new StagingResource(intake, reader, operations, config.publicUrls(),
                 environment.metrics()));
         if (config.getJdpApi().isEnabled()) {
             JdpRequestIds jdpIds = JdpRequestIds.create(intake, reader, config.getStaging().getLastKnownStatusEntries(),
                     environment.metrics());
             environment.lifecycle().manage(jdpIds);
-            environment.jersey().register(JdpApiResource.create(intake, reader, estimates, jdpIds, config.getJdpApi(),
+            environment.jersey().register(JdpApiResource.create(intake, reader, jdpIds, config.getJdpApi(),
                     environment.metrics()));
             LOG.info("the JDP-compatible API is served at the root of the API port");
         }

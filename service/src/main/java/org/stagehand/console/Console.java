@@ -43,7 +43,7 @@ public final class Console {
         ConsoleViews views = new ConsoleViews(overview, new RequestSearch(jdbi), sampler, requests,
                 new ConsoleViews.Instance(settings.instanceName(), settings.leaseDuration(), settings.paused(),
                         settings.capacityBytes(), settings.stagingRoot(), settings.idPrefix(), settings.tapePlan()),
-                environment.getObjectMapper(), clock);
+                clock);
         ConsoleServlet servlet = new ConsoleServlet(views, new ConsolePages(environment.getObjectMapper()),
                 new ConsoleSessions(settings.adminTokens(), clock), environment.getObjectMapper());
         environment.admin().addServlet("console", servlet).addMapping("/console/*");

@@ -2,10 +2,11 @@ package org.stagehand.console;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import java.util.UUID;
+import org.stagehand.requests.StagingStatus;
 
 /**
  * The answers of {@code /console/api/...}, field names in snake case as in the rest of the API.
@@ -92,8 +93,16 @@ final class ConsoleJson {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record RequestDetail(String requestId, String client, String requesterOrcid, Long pinSeconds,
-                         String releasedAt, JsonNode status, List<FileDetail> files, String nextAfter,
+                         String releasedAt, StatusAnswer status, List<FileDetail> files, String nextAfter,
                          List<Command> commands) {
+    }
+
+    /** A request's status answer in the words its client sees ({@code staging} while a file waits). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StatusAnswer(UUID requestId, String status, StagingStatus.FileCounts files, StagingStatus.ByteCounts bytes,
+                        String createdAt, String updatedAt, String completedAt, List<StagingStatus.FileError> errors,
+                        String asOf, String estimatedReadyAt) {
     }
 
     /** A file of a request with its work row: attempts, next try, who copies it. */

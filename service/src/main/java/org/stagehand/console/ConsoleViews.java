@@ -1,7 +1,5 @@
 package org.stagehand.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.stagehand.requests.RequestFile;
 import org.stagehand.requests.RequestFilePage;
+import org.stagehand.requests.RequestStatus;
+import org.stagehand.requests.StagingStatus;
 import org.stagehand.work.RequestFileState;
 import org.stagehand.work.TapePlan;
 
@@ -40,17 +40,15 @@ final class ConsoleViews {
     private final AreaSampler area;
     private final RequestReader requests;
     private final Instance instance;
-    private final ObjectMapper mapper;
     private final Clock clock;
 
     ConsoleViews(OverviewReadModel overview, RequestSearch search, AreaSampler area, RequestReader requests,
-                 Instance instance, ObjectMapper mapper, Clock clock) {
+                 Instance instance, Clock clock) {
         this.overview = overview;
         this.search = search;
         this.area = area;
         this.requests = requests;
         this.instance = instance;
-        this.mapper = mapper;
         this.clock = clock;
     }
 
@@ -120,10 +118,7 @@ final class ConsoleViews {
         long ready = byState.getOrDefault(RequestFileState.READY, 0L);
         long failed = byState.getOrDefault(RequestFileState.FAILED, 0L);
         long cancelled = byState.getOrDefault(RequestFileState.CANCELLED, 0L);
-        // The status answer's own rule (cancelled, then staging, then failed, else ready).
-        RequestSearch.Status status = found.cancelledAt() != null ? RequestSearch.Status.CANCELLED
-                : waiting > 0 ? RequestSearch.Status.STAGING
-                : failed > 0 ? RequestSearch.Status.FAILED : RequestSearch.Status.READY;
+        RequestSearch.Status status = RequestSearch.Status.of(RequestStatus.of(found.cancelledAt() != null, waiting, failed));
         return new ConsoleJson.RequestSummary(found.requestId().toString(), status.apiName(), found.createdAt().toString(),
                 waiting + ready + failed + cancelled, ready, waiting, failed, cancelled, found.client(),
                 found.requesterOrcid());
@@ -133,7 +128,7 @@ final class ConsoleViews {
     Optional<ConsoleJson.RequestDetail> request(UUID requestId, String after, String adminBase, boolean tokenNeeded) {
         Optional<RequestSearch.RequestRow> row = search.request(requestId);
         Optional<RequestFilePage> page = requests.files(requestId, after, PAGE);
-        Optional<JsonNode> status = requests.status(requestId).map(mapper::<JsonNode>valueToTree);
+        Optional<ConsoleJson.StatusAnswer> status = requests.status(requestId).map(ConsoleViews::statusAnswer);
         if (row.isEmpty() || page.isEmpty() || status.isEmpty()) {
             return Optional.empty();
         }
@@ -141,7 +136,7 @@ final class ConsoleViews {
         Map<String, RequestSearch.WorkRow> work = search.work(files.stream().map(RequestFile::id).toList());
         List<ConsoleJson.FileDetail> details = files.stream().map(file -> {
             RequestSearch.WorkRow w = work.get(file.id());
-            return new ConsoleJson.FileDetail(file.id(), file.path(), file.state(), file.bytes(), file.error(),
+            return new ConsoleJson.FileDetail(file.id(), file.path(), word(file.state()), file.bytes(), file.error(),
                     file.completedAt(), w == null ? null : w.state().name().toLowerCase(java.util.Locale.ROOT),
                     w == null ? null : w.attempts(), w == null || w.notBefore() == null ? null : w.notBefore().toString(),
                     w == null ? null : w.leaseOwner(), w == null ? null : w.waitingForSpace());
@@ -151,6 +146,17 @@ final class ConsoleViews {
                 request.requesterOrcid(), request.pinSeconds(),
                 request.releasedAt() == null ? null : request.releasedAt().toString(), status.get(), details,
                 page.get().nextAfter(), commands(requestId, adminBase, tokenNeeded)));
+    }
+
+    private static ConsoleJson.StatusAnswer statusAnswer(StagingStatus status) {
+        return new ConsoleJson.StatusAnswer(status.requestId(), RequestSearch.Status.of(status.status()).apiName(),
+                status.files(), status.bytes(), status.createdAt(), status.updatedAt(), status.completedAt(),
+                status.errors(), status.asOf(), status.estimatedReadyAt());
+    }
+
+    /** The console's word for a file's state for a request, as the request's client sees it. */
+    static String word(RequestFileState state) {
+        return state == RequestFileState.WAITING ? "staging" : state.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The admin tasks that act on a request, as commands to copy (the console itself changes nothing). */

@@ -8,7 +8,7 @@ import org.stagehand.requests.StagingStatus;
 /** The engine's read methods that a drill-down shows: a request's status answer and its files. */
 public interface RequestReader {
 
-    /** The status answer, as a client polling the request sees it; empty when there is no such request. */
+    /** The engine's status answer, with its estimate when there is one; empty when there is no such request. */
     Optional<StagingStatus> status(UUID requestId);
 
     /** A page of the request's files in ID order after {@code after} (null: from the first). */

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 import org.stagehand.db.StateAttributes;
+import org.stagehand.requests.RequestStatus;
 import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileState;
 
@@ -45,6 +46,16 @@ final class RequestSearch {
         /** The name clients see. */
         String apiName() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The console's name of the engine's status: a waiting request is staging, as its client says. */
+        static Status of(RequestStatus status) {
+            return switch (status) {
+                case WAITING -> STAGING;
+                case READY -> READY;
+                case FAILED -> FAILED;
+                case CANCELLED -> CANCELLED;
+            };
         }
     }
 

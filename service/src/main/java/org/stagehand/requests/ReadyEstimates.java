@@ -21,8 +21,9 @@ import org.stagehand.backend.TapeTimeline;
  * the volumes in progress, at the rates the backend measured ({@link TapeTimeline}). There is none for a backend
  * without the {@link EstimatesReadiness} capability, for a file the backend has not been handed
  * yet (still queued in the database) or cannot place yet, for an answer served from memory while
- * the database is away, and for requests with more than {@link #MOST_WAITING} files waiting. It is
- * worked out at each poll and never kept with the answer, because it moves as the plan does.
+ * the database is away, and for requests with more than {@link #MOST_WAITING} files waiting.
+ * {@link RequestStatusReader} adds it to each status it reads, and never keeps it with the answer,
+ * because it moves as the plan does.
  */
 public final class ReadyEstimates {
 
@@ -49,8 +50,8 @@ public final class ReadyEstimates {
     }
 
     /** The answer with its estimate when there is one; else the answer as it is. */
-    public StagingStatus addTo(StagingStatus status) {
-        if (backend.isEmpty() || !"staging".equals(status.status()) || status.asOf() != null
+    StagingStatus addTo(StagingStatus status) {
+        if (backend.isEmpty() || status.status() != RequestStatus.WAITING || status.asOf() != null
                 || status.files().staging() == 0 || status.files().staging() > MOST_WAITING) {
             return status;
         }

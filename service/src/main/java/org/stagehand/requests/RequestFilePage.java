@@ -1,8 +1,5 @@
 package org.stagehand.requests;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,7 +11,5 @@ import java.util.UUID;
  * @param nextAfter the cursor for the next page ({@code ?after=}); absent on the last page
  * @param requesterOrcid who asked, for a request made through the JDP-compatible door; else absent
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record RequestFilePage(UUID requestId, List<RequestFile> files, String nextAfter, String requesterOrcid) {
 }

@@ -30,6 +30,7 @@ public final class RequestStatusReader implements Managed {
 
     private final Jdbi jdbi;
     private final StatusCache cache;
+    private final ReadyEstimates estimates;
     private final LastKnownAnswers<StagingStatus> lastKnown;
     private final int lastKnownEntries;
     private final Clock clock;
@@ -39,12 +40,15 @@ public final class RequestStatusReader implements Managed {
 
     /**
      * @param cache answers kept in memory, live only while changes are notified
+     * @param estimates the estimate of when a waiting request will be ready, worked out at each reading
      * @param lastKnownEntries {@code staging.lastKnownStatusEntries}: the bound of each memory of last-known answers
      * @param metrics where the answers served from memory are counted
      */
-    public RequestStatusReader(Jdbi jdbi, StatusCache cache, int lastKnownEntries, Clock clock, MetricRegistry metrics) {
+    public RequestStatusReader(Jdbi jdbi, StatusCache cache, ReadyEstimates estimates, int lastKnownEntries, Clock clock,
+                               MetricRegistry metrics) {
         this.jdbi = jdbi;
         this.cache = cache;
+        this.estimates = estimates;
         this.lastKnownEntries = lastKnownEntries;
         this.clock = clock;
         this.metrics = metrics;
@@ -88,18 +92,20 @@ public final class RequestStatusReader implements Managed {
     }
 
     /**
-     * The status of a request, or empty when there is no such request. While the database cannot be
-     * reached, the last answer known here, with {@code as_of}.
+     * The status of a request with its estimate of when it will be ready ({@link ReadyEstimates}),
+     * or empty when there is no such request. While the database cannot be reached, the last answer
+     * known here, with {@code as_of} and without an estimate.
      *
      * @throws LastKnownAnswers.DatabaseUnreachable when the database cannot be reached and no answer is known
      */
     public Optional<StagingStatus> status(UUID requestId) {
         Optional<StagingStatus> kept = cache.get(requestId);
-        if (kept.isPresent()) {
-            return kept;
+        if (kept.isEmpty()) {
+            kept = lastKnown.answer(requestId)
+                    .map(answer -> answer.fromMemory() ? answer.value().asOf(answer.readAt()) : answer.value());
         }
-        return lastKnown.answer(requestId)
-                .map(answer -> answer.fromMemory() ? answer.value().asOf(answer.readAt()) : answer.value());
+        // Worked out afresh at each reading and never kept with the answer: it moves as the plan does.
+        return kept.map(estimates::addTo);
     }
 
     /**
@@ -123,7 +129,7 @@ public final class RequestStatusReader implements Managed {
         }
         long waiting = ids.size() - ready;
         String at = committedAt.toString();
-        lastKnown.remember(requestId, new StagingStatus(requestId, waiting > 0 ? "staging" : "ready",
+        lastKnown.remember(requestId, new StagingStatus(requestId, RequestStatus.of(false, waiting, 0),
                 new FileCounts(ids.size(), ready, waiting, 0, 0, 0), new ByteCounts(bytesTotal, bytesReady),
                 at, at, waiting == 0 && ready > 0 ? at : null, List.of()));
     }
@@ -154,8 +160,7 @@ public final class RequestStatusReader implements Managed {
             long ready = files(byState, RequestFileState.READY);
             long failed = files(byState, RequestFileState.FAILED);
             long cancelled = files(byState, RequestFileState.CANCELLED);
-            String status = cancelledAt != null ? "cancelled"
-                    : waiting > 0 ? "staging" : failed > 0 ? "failed" : "ready";
+            RequestStatus status = RequestStatus.of(cancelledAt != null, waiting, failed);
             Instant lastSettled = byState.values().stream().map(RequestFileSummary::lastCompletedAt)
                     .filter(at -> at != null).max(Instant::compareTo).orElse(null);
             long bytesTotal = byState.values().stream().mapToLong(RequestFileSummary::bytes).sum();

@@ -267,7 +267,7 @@ public final class StagingRequestDao {
                     Long size = rs.wasNull() ? null : bytes;
                     Timestamp completed = rs.getTimestamp("completed_at");
                     return new RequestFile(rs.getString("file_id"), rs.getString("staging_path"),
-                            RequestFileState.valueOf(rs.getString("state")).dtsName(), size, rs.getString("error"),
+                            RequestFileState.valueOf(rs.getString("state")), size, rs.getString("error"),
                             completed == null ? null : completed.toInstant().toString());
                 })
                 .list();

@@ -1,35 +1,31 @@
 package org.stagehand.requests;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The answer to a status query. The DTS reads {@code status}; the rest is for operators.
+ * The engine's answer to a status query, which each door puts in its own words.
  *
  * @param requestId the request
- * @param status {@code staging} while any file is pending, then {@code ready} when every file is in
- *     place, or {@code failed} when any file failed for good; {@code cancelled} once cancelled
+ * @param status where the request stands ({@link RequestStatus#of})
  * @param files counts of the request's files by state
  * @param bytes sizes, as the catalog records them
  * @param createdAt when the request was accepted (ISO-8601)
  * @param updatedAt when a file of the request last settled, or {@code createdAt}
- * @param completedAt when the last file settled; absent while staging
+ * @param completedAt when the last file settled; absent while any file waits
  * @param errors up to 100 failed files with their errors
  * @param asOf only when the database cannot be reached: the answer is the last one this instance
  *     knew, read from the database (or committed) at this moment (ISO-8601)
- * @param estimatedReadyAt while staging, when the backend expects the last waiting file to be
+ * @param estimatedReadyAt while waiting, when the backend expects the last waiting file to be
  *     fetched (ISO-8601); absent when it has no basis for an estimate (see {@link ReadyEstimates})
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record StagingStatus(UUID requestId, String status, FileCounts files, ByteCounts bytes, String createdAt,
+public record StagingStatus(UUID requestId, RequestStatus status, FileCounts files, ByteCounts bytes, String createdAt,
                             String updatedAt, String completedAt, List<FileError> errors, String asOf,
                             String estimatedReadyAt) {
 
-    public StagingStatus(UUID requestId, String status, FileCounts files, ByteCounts bytes, String createdAt,
+    public StagingStatus(UUID requestId, RequestStatus status, FileCounts files, ByteCounts bytes, String createdAt,
                          String updatedAt, String completedAt, List<FileError> errors) {
         this(requestId, status, files, bytes, createdAt, updatedAt, completedAt, errors, null, null);
     }
@@ -50,7 +46,8 @@ public record StagingStatus(UUID requestId, String status, FileCounts files, Byt
     public static final int MAX_ERRORS = 100;
 
     /**
-     * Counts of a request's files; of the {@code staging} ones, {@code waitingForSpace} are due but
+     * Counts of a request's files (the JSON of the doors that show them: the DTS's words, where a
+     * waiting file is {@code staging}); of the {@code staging} ones, {@code waitingForSpace} are due but
      * wait until the staging area has room, and {@code copying} are being copied now.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -7,24 +7,13 @@ package org.stagehand.work;
  */
 public enum RequestFileState {
     /** Not in place yet: the request waits for the file's work. */
-    WAITING("staging"),
+    WAITING,
     /** Verified in place. */
-    READY("ready"),
+    READY,
     /** Failed for good, for this request. */
-    FAILED("failed"),
+    FAILED,
     /** The request was cancelled before the file was in place. */
-    CANCELLED("cancelled");
-
-    private final String dtsName;
-
-    RequestFileState(String dtsName) {
-        this.dtsName = dtsName;
-    }
-
-    /** The word the DTS contract uses for this state ({@code staging} while waiting). */
-    public String dtsName() {
-        return dtsName;
-    }
+    CANCELLED;
 
     /**
      * The state of a request's row for a file whose work is in {@code work}: a request waits while

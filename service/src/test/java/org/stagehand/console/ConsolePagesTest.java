@@ -16,7 +16,8 @@ class ConsolePagesTest {
     void everyHostileValueOfADrillDownIsEscaped() {
         ConsoleJson.RequestDetail detail = new ConsoleJson.RequestDetail("3b6da533-bc10-485e-bf2f-6cf7c03f4423",
                 HOSTILE, HOSTILE, null, null,
-                mapper.createObjectNode().put("status", "failed").put("created_at", HOSTILE),
+                new ConsoleJson.StatusAnswer(java.util.UUID.fromString("3b6da533-bc10-485e-bf2f-6cf7c03f4423"), "failed",
+                        null, null, HOSTILE, HOSTILE, null, List.of(), null, null),
                 List.of(new ConsoleJson.FileDetail(HOSTILE, HOSTILE, "failed", 10L, HOSTILE, null, "failed", 1, null,
                         HOSTILE, false)),
                 HOSTILE, ConsoleViews.commands(java.util.UUID.fromString("3b6da533-bc10-485e-bf2f-6cf7c03f4423"),

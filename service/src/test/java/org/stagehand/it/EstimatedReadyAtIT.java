@@ -18,7 +18,8 @@ import org.stagehand.testing.TestDatabase;
 /**
  * {@code estimated_ready_at} in the DTS status: present while a tape-backed request waits on a
  * backend that has measured its rates and placed the files, never a JSON null, and absent for a
- * backend that cannot estimate (POSIX) and once the request is ready.
+ * backend that cannot estimate (POSIX) and once the request is ready. The console's drill-down
+ * shows the status answer as the client sees it, the estimate included.
  */
 class EstimatedReadyAtIT {
 
@@ -52,6 +53,7 @@ class EstimatedReadyAtIT {
 
             String request = HpssStagingIT.requestId(app.requestStaging(slow.toArray(String[]::new)));
             List<Instant> estimates = new ArrayList<>();
+            int estimatesOnTheConsole = 0;
             JsonNode status;
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             do {
@@ -61,6 +63,8 @@ class EstimatedReadyAtIT {
                 if (status.has("estimated_ready_at")) {
                     assertThat(status.get("status").asText()).isEqualTo("staging");
                     estimates.add(Instant.parse(status.get("estimated_ready_at").asText()));
+                    JsonNode drillDown = app.getAdmin("/console/api/requests/" + request).json().get("status");
+                    estimatesOnTheConsole += drillDown.has("estimated_ready_at") ? 1 : 0;
                 }
                 Thread.sleep(20);
             } while (!"ready".equals(status.get("status").asText()) && System.nanoTime() < deadline);
@@ -68,6 +72,8 @@ class EstimatedReadyAtIT {
             assertThat(status.get("status").asText()).isEqualTo("ready");
             assertThat(status.has("estimated_ready_at")).as("a ready request has no estimate").isFalse();
             assertThat(estimates).as("estimates seen while the 50 files were recalled").isNotEmpty();
+            assertThat(estimatesOnTheConsole).as("drill-downs with an estimate, each just after a poll with one")
+                    .isPositive();
             Instant created = Instant.parse(status.get("created_at").asText());
             assertThat(estimates).allSatisfy(at -> assertThat(at).isAfter(created));
         } finally {

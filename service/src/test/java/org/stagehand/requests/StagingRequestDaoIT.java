@@ -276,7 +276,7 @@ class StagingRequestDaoIT extends DaoTest {
         assertThat(second).extracting(RequestFile::id).containsExactly("f3", "f4");
         assertThat(last).extracting(RequestFile::id).containsExactly("f5");
         assertThat(beyond).isEmpty();
-        assertThat(first.get(0)).isEqualTo(new RequestFile("f1", "data/f1", "staging", 100L, null, null));
+        assertThat(first.get(0)).isEqualTo(new RequestFile("f1", "data/f1", RequestFileState.WAITING, 100L, null, null));
     }
 
     @Test

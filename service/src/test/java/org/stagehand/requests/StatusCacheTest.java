@@ -15,7 +15,7 @@ class StatusCacheTest {
     private final MetricRegistry metrics = new MetricRegistry();
     private final StatusCache cache = StatusCache.create(100, Duration.ofMinutes(1), metrics);
     private final UUID request = UUID.randomUUID();
-    private final StagingStatus staging = answer(request, "staging");
+    private final StagingStatus staging = answer(request, RequestStatus.WAITING);
 
     @Test
     void keepsNothingUntilLive() {
@@ -54,7 +54,7 @@ class StatusCacheTest {
     @Test
     void invalidationDropsTheNamedRequestsOnly() {
         UUID other = UUID.randomUUID();
-        StagingStatus otherAnswer = answer(other, "ready");
+        StagingStatus otherAnswer = answer(other, RequestStatus.READY);
         cache.goLive();
         cache.fill(request, staging, cache.generation());
         cache.fill(other, otherAnswer, cache.generation());
@@ -89,7 +89,7 @@ class StatusCacheTest {
         assertThat(cache.get(request)).isEmpty();
     }
 
-    private static StagingStatus answer(UUID id, String status) {
+    private static StagingStatus answer(UUID id, RequestStatus status) {
         return new StagingStatus(id, status, new FileCounts(1, 0, 1, 0, 0, 0), new ByteCounts(10, 0),
                 "2026-11-26T00:00:00Z", "2026-11-26T00:00:00Z", null, List.of());
     }

@@ -37,12 +37,4 @@ class RequestFileStateTest {
             assertThat(state.toString()).isEqualTo(state.name());
         }
     }
-
-    @Test
-    void theDtsContractCallsAWaitingFileStaging() {
-        assertThat(RequestFileState.WAITING.dtsName()).isEqualTo("staging");
-        assertThat(RequestFileState.READY.dtsName()).isEqualTo("ready");
-        assertThat(RequestFileState.FAILED.dtsName()).isEqualTo("failed");
-        assertThat(RequestFileState.CANCELLED.dtsName()).isEqualTo("cancelled");
-    }
 }

@@ -18,13 +18,10 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import org.stagehand.api.PublicUrls;
 import org.stagehand.http.ApiException;
-import org.stagehand.requests.RequestFilePage;
 import org.stagehand.requests.RequestIds;
 import org.stagehand.requests.RequestIntake;
-import org.stagehand.requests.ReadyEstimates;
 import org.stagehand.requests.RequestOperations;
 import org.stagehand.requests.RequestStatusReader;
-import org.stagehand.requests.StagingStatus;
 
 /** The DTS staging contract: {@code POST /dts/staging} and its status, by query or by path. */
 @Path("/dts/staging")
@@ -38,16 +35,14 @@ public class StagingResource {
     private final RequestIntake intake;
     private final RequestStatusReader reader;
     private final RequestOperations operations;
-    private final ReadyEstimates estimates;
     private final MetricRegistry metrics;
     private final PublicUrls urls;
 
     public StagingResource(RequestIntake intake, RequestStatusReader reader, RequestOperations operations,
-                           ReadyEstimates estimates, PublicUrls urls, MetricRegistry metrics) {
+                           PublicUrls urls, MetricRegistry metrics) {
         this.intake = intake;
         this.reader = reader;
         this.operations = operations;
-        this.estimates = estimates;
         this.urls = urls;
         this.metrics = metrics;
         metrics.meter("stagehand.requests.accepted");
@@ -66,7 +61,7 @@ public class StagingResource {
 
     /** The DTS's form: {@code GET /dts/staging?id=<uuid>}. */
     @GET
-    public StagingStatus statusByQuery(@QueryParam("id") String id) {
+    public DtsStatus statusByQuery(@QueryParam("id") String id) {
         if (id == null || id.isBlank()) {
             throw ApiException.badRequest("the query parameter 'id' (a request UUID) is required");
         }
@@ -75,7 +70,7 @@ public class StagingResource {
 
     @GET
     @Path("{id}")
-    public StagingStatus statusByPath(@PathParam("id") String id) {
+    public DtsStatus statusByPath(@PathParam("id") String id) {
         return status(id);
     }
 
@@ -90,11 +85,11 @@ public class StagingResource {
     /** The request's files, a page at a time in ID order: {@code ?limit=100&after=<last id of the previous page>}. */
     @GET
     @Path("{id}/files")
-    public RequestFilePage files(@PathParam("id") String id, @QueryParam("after") String after,
-                                 @QueryParam("limit") String limit) {
+    public DtsFilePage files(@PathParam("id") String id, @QueryParam("after") String after,
+                             @QueryParam("limit") String limit) {
         UUID requestId = parseUuid(id);
         int pageSize = parseLimit(limit);
-        return reader.files(requestId, after, pageSize)
+        return reader.files(requestId, after, pageSize).map(DtsFilePage::of)
                 .orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
     }
 
@@ -113,9 +108,9 @@ public class StagingResource {
         throw ApiException.badRequest("'limit' must be a whole number from 1 to " + MAX_PAGE);
     }
 
-    private StagingStatus status(String id) {
+    private DtsStatus status(String id) {
         UUID requestId = parseUuid(id);
-        return reader.status(requestId).map(estimates::addTo)
+        return reader.status(requestId).map(DtsStatus::of)
                 .orElseThrow(() -> ApiException.notFound("no staging request " + requestId));
     }
 

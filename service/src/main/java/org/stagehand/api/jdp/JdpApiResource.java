@@ -19,8 +19,8 @@ import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.http.ApiException;
 import org.stagehand.requests.JdpRequestIds;
 import org.stagehand.requests.LastKnownAnswers.DatabaseUnreachable;
-import org.stagehand.requests.ReadyEstimates;
 import org.stagehand.requests.RequestIntake;
+import org.stagehand.requests.RequestStatus;
 import org.stagehand.requests.RequestStatusReader;
 import org.stagehand.requests.StagingStatus;
 
@@ -40,18 +40,16 @@ public class JdpApiResource {
 
     private final RequestIntake intake;
     private final RequestStatusReader reader;
-    private final ReadyEstimates estimates;
     private final JdpRequestIds ids;
     private final JdpCredentials credentials;
     private final JdpApiConfiguration config;
     private final Meter accepted;
     private final Meter unfinishablePolls;
 
-    JdpApiResource(RequestIntake intake, RequestStatusReader reader, ReadyEstimates estimates, JdpRequestIds ids,
+    JdpApiResource(RequestIntake intake, RequestStatusReader reader, JdpRequestIds ids,
                    JdpCredentials credentials, JdpApiConfiguration config, MetricRegistry metrics) {
         this.intake = intake;
         this.reader = reader;
-        this.estimates = estimates;
         this.ids = ids;
         this.credentials = credentials;
         this.config = config;
@@ -101,15 +99,14 @@ public class JdpApiResource {
             return new JdpRequestStatus("new", id, null, null, null, null, UNKNOWN);
         }
         try {
-            status = reader.status(requestId).map(estimates::addTo).orElseThrow(() -> notFound(n));
+            status = reader.status(requestId).orElseThrow(() -> notFound(n));
         } catch (DatabaseUnreachable e) {
             return new JdpRequestStatus("new", id, requestId, null, null, null, UNKNOWN);
         }
-        String word = word(status);
-        if ("failed".equals(word) || "cancelled".equals(word)) {
+        if (status.status() == RequestStatus.FAILED || status.status() == RequestStatus.CANCELLED) {
             unfinishablePolls.mark();
         }
-        return new JdpRequestStatus(word, id, requestId, status.files(), status.errors(), status.asOf(),
+        return new JdpRequestStatus(word(status), id, requestId, status.files(), status.errors(), status.asOf(),
                 status.asOf() == null ? null : UNREACHABLE, status.estimatedReadyAt());
     }
 
@@ -120,9 +117,11 @@ public class JdpApiResource {
      */
     static String word(StagingStatus status) {
         return switch (status.status()) {
-            case "staging" -> status.files().ready() + status.files().failed() + status.files().copying() == 0
+            case WAITING -> status.files().ready() + status.files().failed() + status.files().copying() == 0
                     ? "new" : "pending";
-            default -> status.status();
+            case READY -> "ready";
+            case FAILED -> "failed";
+            case CANCELLED -> "cancelled";
         };
     }
 
@@ -154,9 +153,8 @@ public class JdpApiResource {
     }
 
     /** Builds the door, or refuses to start when no secret is configured. */
-    public static JdpApiResource create(RequestIntake intake, RequestStatusReader reader, ReadyEstimates estimates,
-                                        JdpRequestIds ids, JdpApiConfiguration config, MetricRegistry metrics) {
-        return new JdpApiResource(intake, reader, estimates, ids, JdpCredentials.from(config, System.getenv()), config,
-                metrics);
+    public static JdpApiResource create(RequestIntake intake, RequestStatusReader reader, JdpRequestIds ids,
+                                        JdpApiConfiguration config, MetricRegistry metrics) {
+        return new JdpApiResource(intake, reader, ids, JdpCredentials.from(config, System.getenv()), config, metrics);
     }
 }
