@@ -178,18 +178,27 @@ final class OutcomeRecorder implements OutcomeListener {
 
     private void fail(StagingItem item, ClaimedFile claim, String message, String reason) {
         area.discard(item.temporaryFile());
-        metrics.fileFailed(reason);
-        LOG.warn("staging of {} failed: {}", item.fileId(), message);
         settling(item.fileId());
-        dao.failClaimed(Map.of(item.fileId(), claim.leaseToken()), messages.forClients(message), clock.instant());
+        recordFailed(claim, message, reason);
     }
 
     /** Records a permanent failure found before the backend was asked. */
     void failBeforeStaging(ClaimedFile claim, String message) {
-        metrics.fileFailed("staging-area");
-        LOG.warn("staging of {} failed: {}", claim.entry().fileId(), message);
         settling(claim.entry().fileId());
-        dao.failClaimed(Map.of(claim.entry().fileId(), claim.leaseToken()), messages.forClients(message), clock.instant());
+        recordFailed(claim, message, "staging-area");
+    }
+
+    /** Fails the file for good if its claim is still this instance's; counted and logged as a failure only then. */
+    private void recordFailed(ClaimedFile claim, String message, String reason) {
+        String fileId = claim.entry().fileId();
+        if (dao.failClaimed(Map.of(fileId, claim.leaseToken()), messages.forClients(message), clock.instant()).isEmpty()) {
+            // Taken over by another instance, or taken back after its lease ran out: nothing failed
+            // here, whoever holds the file now decides what becomes of it.
+            LOG.info("staging of {} is not failed by this instance: its claim was lost ({})", fileId, message);
+            return;
+        }
+        metrics.fileFailed(reason);
+        LOG.warn("staging of {} failed: {}", fileId, message);
     }
 
     void retry(StagingItem item, ClaimedFile claim, String message, Optional<Duration> notBefore) {
