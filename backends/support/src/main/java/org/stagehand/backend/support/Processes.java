@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * Starting, waiting for and ending the external tools backends drive ({@code hsi}, HSM commands).
  *
  * <p>Every tool starts with standard input from {@code /dev/null}: a tool that asks for a password
- * fails instead of waiting for one. A tool that must go is ended with its whole process tree: TERM
+ * fails instead of waiting for one; a tool fed commands while it runs gets a pipe instead
+ * ({@link #builderWithPipedInput}). A tool that must go is ended with its whole process tree: TERM
  * first, so that it can let go of a tape or a session, then KILL for whatever is left after
  * {@link #TERMINATION_GRACE}.
  */
@@ -43,6 +44,16 @@ public final class Processes {
         ProcessBuilder builder = new ProcessBuilder(commandLine).redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
         builder.environment().putAll(extraEnvironment);
         return builder;
+    }
+
+    /**
+     * Like {@link #builder}, but standard input is a pipe the caller writes to
+     * ({@link Process#getOutputStream()}), for a tool fed its commands while it runs. The caller
+     * closes it when it has nothing more to say; a tool that asks for a password then reads the
+     * caller's next line or the end of input, never a person's answer.
+     */
+    public static ProcessBuilder builderWithPipedInput(List<String> commandLine, Map<String, String> extraEnvironment) {
+        return builder(commandLine, extraEnvironment).redirectInput(ProcessBuilder.Redirect.PIPE);
     }
 
     /**

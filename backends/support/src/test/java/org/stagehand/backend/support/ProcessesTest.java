@@ -36,6 +36,28 @@ class ProcessesTest {
     }
 
     @Test
+    void toolWithPipedInputReadsWhatIsWrittenWhileItRunsUntilTheInputIsClosed() throws Exception {
+        Path echoer = script("echoer", "while read line; do echo \"got $line\"; done; echo done\n");
+        Process process = Processes.builderWithPipedInput(List.of(echoer.toString()), Map.of()).redirectErrorStream(true).start();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = Processes.readLines(process, lines::add, () -> { }, "test-echoer");
+
+        process.getOutputStream().write("first\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        process.getOutputStream().flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (lines.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(process.isAlive()).isTrue(); // still waiting for more
+        process.getOutputStream().write("second\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        process.getOutputStream().close();
+
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        reader.join(2_000);
+        assertThat(lines).containsExactly("got first", "got second", "done");
+    }
+
+    @Test
     void extraEnvironmentIsAddedToTheServicesOwn() throws Exception {
         Path printer = script("printer", "echo \"$STAGEHAND_EXTRA $PATH\"\n");
 
