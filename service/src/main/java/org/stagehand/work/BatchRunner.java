@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import com.codahale.metrics.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,7 @@ import org.stagehand.area.StagingArea;
 import org.stagehand.backend.ArchiveBackend;
 import org.stagehand.backend.StagingBatch;
 import org.stagehand.backend.StagingItem;
+import org.stagehand.backend.StagingOutcome;
 
 /**
  * Runs claimed batches on a fixed pool of workers: prepares each file's temporary file, records
@@ -28,7 +31,7 @@ import org.stagehand.backend.StagingItem;
  * returned without an outcome. A claim stays live (renewed) until its verified files are recorded,
  * but its worker is free as soon as the backend is done.
  */
-final class BatchRunner {
+final class BatchRunner implements VolumeScheduler.Joiner {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
 
@@ -110,10 +113,67 @@ final class BatchRunner {
      * the future completes when every verified file is recorded.
      */
     private CompletableFuture<Void> run(String token, List<ClaimedFile> claimed) {
-        Map<String, ClaimedFile> claims = new LinkedHashMap<>();
+        Map<String, ClaimedFile> claims = new ConcurrentHashMap<>();
         claimed.forEach(claim -> claims.put(claim.entry().fileId(), claim));
         OutcomeRecorder recorder = new OutcomeRecorder(dao, area, promotions, claims, retryPolicy, metrics, messages, clock);
         underWay.recordedBy(token, recorder);
+        StagingBatch batch = new StagingBatch(token, prepare(token, claimed, recorder));
+        if (!batch.items().isEmpty() && !stage(batch, recorder)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return recorder.promotionsDone().thenRun(() -> {
+            if (!running.getAsBoolean()) {
+                return;
+            }
+            for (StagingItem item : batch.items()) {
+                if (!recorder.wasReported(item.fileId())) {
+                    try {
+                        recorder.retry(item, claims.get(item.fileId()), "the backend returned without an outcome for it",
+                                Optional.empty());
+                    } catch (RuntimeException e) {
+                        LOG.error("cannot record the outcome of {}: {}", item.fileId(), e.toString());
+                    }
+                }
+            }
+        });
+    }
+
+    /** The files of the batch under {@code token} that the backend works on now, or empty when it is not running. */
+    @Override
+    public Optional<Set<String>> heldBy(String token) {
+        return underWay.batches().stream().filter(running -> running.id().equals(token)).findFirst()
+                .map(batch -> batch.items().stream().map(StagingItem::fileId).collect(Collectors.toSet()));
+    }
+
+    /**
+     * Adds files claimed under {@code token} to its batch while the backend works on it
+     * ({@link StagingBatch#addItems}), their places prepared as for the batch's first files.
+     *
+     * @return false when there is no such batch or its backend takes no more items; the files'
+     *     claims are then given back to the queue, no attempt counted
+     */
+    @Override
+    public boolean add(String token, List<ClaimedFile> more) {
+        StagingBatch batch = underWay.batches().stream().filter(running -> running.id().equals(token)).findFirst().orElse(null);
+        OutcomeRecorder recorder = underWay.recorder(token);
+        if (batch == null || recorder == null) {
+            more.forEach(claim -> dao.releaseCancelled(claim.entry().fileId(), token, clock.instant()));
+            return false;
+        }
+        recorder.claimedMore(more);
+        List<StagingItem> items = prepare(token, more, recorder);
+        if (!items.isEmpty() && !batch.addItems(items)) {
+            items.forEach(item -> recorder.report(item, StagingOutcome.cancelled()));
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Each claimed file's temporary file, ready for the backend; files already in place, past
+     * their attempts or whose place cannot be prepared are recorded here and left out.
+     */
+    private List<StagingItem> prepare(String token, List<ClaimedFile> claimed, OutcomeRecorder recorder) {
         List<StagingItem> items = new ArrayList<>();
         for (ClaimedFile claim : claimed) {
             StagingItem item;
@@ -139,24 +199,7 @@ final class BatchRunner {
                 items.add(item);
             }
         }
-        if (!items.isEmpty() && !stage(new StagingBatch(token, items), recorder)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return recorder.promotionsDone().thenRun(() -> {
-            if (!running.getAsBoolean()) {
-                return;
-            }
-            for (StagingItem item : items) {
-                if (!recorder.wasReported(item.fileId())) {
-                    try {
-                        recorder.retry(item, claims.get(item.fileId()), "the backend returned without an outcome for it",
-                                Optional.empty());
-                    } catch (RuntimeException e) {
-                        LOG.error("cannot record the outcome of {}: {}", item.fileId(), e.toString());
-                    }
-                }
-            }
-        });
+        return items;
     }
 
     /** Hands a batch to the backend; false when the service is stopping and the batch was left as it stood. */

@@ -41,6 +41,11 @@ final class ClaimsUnderWay implements LeaseKeeper.Claims {
         recorders.put(token, recorder);
     }
 
+    /** The recorder of the claim under {@code token}, or null once it is closed. */
+    OutcomeRecorder recorder(String token) {
+        return recorders.get(token);
+    }
+
     /** The backend runs {@code batch} (whose ID is its claim's token) until {@link #stagedOut}. */
     void staging(StagingBatch batch) {
         batches.put(batch.id(), batch);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -108,6 +109,14 @@ final class OutcomeRecorder implements OutcomeListener {
      */
     void settling(String fileId) {
         unsettled.remove(fileId);
+    }
+
+    /** Files claimed under this batch's token while the backend works on it: they are the batch's from now on. */
+    void claimedMore(List<ClaimedFile> more) {
+        for (ClaimedFile claim : more) {
+            claims.put(claim.entry().fileId(), claim);
+            unsettled.add(claim.entry().fileId());
+        }
     }
 
     /** The files of this batch whose claims are not yet being settled. */

@@ -23,8 +23,9 @@ import org.stagehand.backend.LocatesOnTape.TapePlace;
  * Plans the queue by tape volume, for a backend that can say where files lie: asks it where newly
  * queued files lie (kept with their work rows), and claims the due files of the volumes the
  * {@link MountPolicy} chooses, each volume as one batch, while this instance has drives free. A
- * volume is claimed only when no instance works on it; files queued for a volume in progress wait
- * for its next pass.
+ * volume is claimed only when no instance works on it. Files queued for a volume this instance has
+ * mounted join its batch while the backend works on it ({@link #joinMountedVolumes}); files queued
+ * for a volume another instance works on wait for its next pass.
  */
 final class VolumeScheduler {
 
@@ -38,14 +39,23 @@ final class VolumeScheduler {
         void submit(String token, List<ClaimedFile> files, Runnable backendDone);
     }
 
+    /** The running batches of the mounted volumes, by lease token. */
+    interface Joiner {
+        /** The files the batch under {@code token} has held, or empty when it runs no more. */
+        Optional<Set<String>> heldBy(String token);
+
+        /** Adds files claimed under the token to its running batch; false when it takes no more. */
+        boolean add(String token, List<ClaimedFile> files);
+    }
+
     private final WorkDao dao;
     private final LocatesOnTape locator;
     private final WorkClaimer claimer;
     private final MountPolicy policy;
     private final int maxFilesPerMount;
     private final Clock clock;
-    /** Volumes whose batch the backend works on here: one drive each. */
-    private final Set<String> mounted = ConcurrentHashMap.newKeySet();
+    /** Volumes whose batch the backend works on here (one drive each), with the batch's lease token. */
+    private final Map<String, String> mounted = new ConcurrentHashMap<>();
 
     VolumeScheduler(WorkDao dao, LocatesOnTape locator, WorkClaimer claimer, TapeConfiguration config, Clock clock) {
         this.dao = dao;
@@ -114,7 +124,7 @@ final class VolumeScheduler {
         }
         Instant now = clock.instant();
         Set<String> busy = new HashSet<>(dao.volumesInProgress());
-        busy.addAll(mounted);
+        busy.addAll(mounted.keySet());
         int claimed = 0;
         for (MountPolicy.VolumeQueue queue : policy.toMount(dao.dueByVolume(now), busy, freeDrives, now)) {
             String volume = queue.volume();
@@ -132,13 +142,72 @@ final class VolumeScheduler {
                 abandon.accept(token);
                 continue;
             }
-            mounted.add(volume);
+            mounted.put(volume, token);
             claimed++;
             LOG.info("volume {}: {} file(s), {} bytes, oldest due since {}: claimed for a mount", volume,
                     claim.files().size(), queue.bytes(), queue.oldestDueSince());
-            submitter.submit(token, claim.files(), () -> mounted.remove(volume));
+            submitter.submit(token, claim.files(), () -> mounted.remove(volume, token));
         }
         return claimed;
+    }
+
+    /**
+     * Claims the files newly due on each volume this instance has mounted, under that mount's
+     * lease token, and adds them to its running batch, where the backend reads them in the same
+     * mount. Nothing joins while a volume nobody works on has waited past the starvation bound
+     * ({@code maxWait}) and no drive is free here: the mounted volumes' batches then end with what
+     * they have, and a drive comes free for it.
+     *
+     * @return how many files joined
+     */
+    int joinMountedVolumes(Joiner joiner) {
+        if (mounted.isEmpty()) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        List<MountPolicy.VolumeQueue> due = dao.dueByVolume(now);
+        Map<String, String> joinable = new LinkedHashMap<>();
+        due.stream().filter(queue -> mounted.containsKey(queue.volume()))
+                .forEach(queue -> joinable.put(queue.volume(), mounted.get(queue.volume())));
+        if (joinable.isEmpty()) {
+            return 0;
+        }
+        if (mounted.size() >= locator.maxSessions()) {
+            Set<String> busy = new HashSet<>(dao.volumesInProgress());
+            busy.addAll(mounted.keySet());
+            if (due.stream().anyMatch(queue -> !busy.contains(queue.volume()) && policy.isStarving(queue, now))) {
+                return 0;
+            }
+        }
+        int joined = 0;
+        for (Map.Entry<String, String> mount : joinable.entrySet()) {
+            String volume = mount.getKey();
+            String token = mount.getValue();
+            Optional<Set<String>> held = joiner.heldBy(token);
+            if (held.isEmpty()) {
+                continue;
+            }
+            Set<String> taken = new HashSet<>();
+            WorkClaimer.Claim claim = claimer.claim(token, (transaction, at) -> {
+                Map<String, String> states = transaction.lockVolume(volume);
+                Set<String> ours = new HashSet<>();
+                transaction.claimedBy(token).forEach(file -> ours.add(file.entry().fileId()));
+                boolean othersClaim = states.entrySet().stream().anyMatch(row ->
+                        row.getValue().equals(FileState.ACTIVE.name()) && !ours.contains(row.getKey()));
+                int room = maxFilesPerMount - ours.size();
+                // a file the batch held and gave back (to retry it) waits for the volume's next pass
+                List<String> joining = othersClaim || room <= 0 ? List.of() : transaction.dueOnVolume(volume, at,
+                        room + held.get().size()).stream().filter(fileId -> !held.get().contains(fileId)).limit(room).toList();
+                taken.addAll(joining);
+                return joining;
+            });
+            List<ClaimedFile> more = claim.files().stream().filter(file -> taken.contains(file.entry().fileId())).toList();
+            if (!more.isEmpty() && joiner.add(token, more)) {
+                joined += more.size();
+                LOG.info("volume {}: {} file(s) join its mount", volume, more.size());
+            }
+        }
+        return joined;
     }
 
     /** The plan as the database holds it now, for every instance. */

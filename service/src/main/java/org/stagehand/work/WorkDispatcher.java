@@ -273,11 +273,15 @@ public final class WorkDispatcher implements Managed {
         }
     }
 
-    /** Locates newly queued files, then claims the volumes due now while drives are free. */
+    /**
+     * Locates newly queued files, adds those of volumes mounted here to their batches, then claims
+     * the volumes due now while drives are free.
+     */
     private void planByVolume() throws InterruptedException {
         while (running && volumes.locateQueued() == VolumeScheduler.LOCATE_CHUNK) {
             // a full chunk: more may wait
         }
+        volumes.joinMountedVolumes(batches);
         volumes.claimDueVolumes(this::openToken, underWay::close, (token, files, backendDone) ->
                 batches.submit(token, files, () -> {
                     backendDone.run();

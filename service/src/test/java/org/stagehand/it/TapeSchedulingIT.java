@@ -153,6 +153,36 @@ class TapeSchedulingIT {
     }
 
     @Test
+    void aRequestForAVolumeBeingReadIsReadInItsMountAheadOfTheHead() throws Exception {
+        StandInHpss hpss = new StandInHpss(directory.resolve("hpss"));
+        for (int position : new int[] {10, 20, 30, 70, 90}) {
+            hpss.onTape("join-" + position, "join/at" + position + ".bin", 500 + position, "JO0001", position, 0);
+        }
+        StagehandTestApp app = hpss.app(TestDatabase.h2(directory), directory.resolve("staging"), List.of(
+                ConfigOverride.config("backend.batchWindow", "100 milliseconds"),
+                ConfigOverride.config("backend.environment.HSI_STANDIN_READ_MS", "2000"),
+                ConfigOverride.config("backend.fetchIdleTimeout", "30 seconds"), // a read shows no progress for 2 s
+                ConfigOverride.config("work.tape.dueAge", "100 milliseconds"))).start();
+        try {
+            String first = HpssStagingIT.requestId(app.requestStaging("join-10", "join-20", "join-30", "join-90"));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (hpss.events("LOCATE").isEmpty() && System.nanoTime() < deadline) { // hsi reads the file at 10
+                Thread.sleep(20);
+            }
+            String late = HpssStagingIT.requestId(app.requestStaging("join-70"));
+            app.awaitStatus(first, "ready", TIMEOUT);
+            app.awaitStatus(late, "ready", TIMEOUT);
+
+            assertThat(hpss.mountedVolumes(Set.of("JO0001"))).as("one mount").containsExactly("JO0001");
+            assertThat(hpss.reads("join/")).extracting(Event::path).as("one pass, the late file in its place")
+                    .containsExactly("join/at10.bin", "join/at20.bin", "join/at30.bin", "join/at70.bin", "join/at90.bin");
+            assertThat(hpss.reads("join/")).extracting(Event::pid).containsOnly(hpss.reads("join/").get(0).pid());
+        } finally {
+            app.stop();
+        }
+    }
+
+    @Test
     void twoInstancesOnOnePostgresNeverWorkOnOneVolumeAtOnceAndMountEachOnce() throws Exception {
         StandInHpss hpss = new StandInHpss(directory.resolve("hpss"));
         List<List<String>> requests = eightRequestsOverEightVolumes(hpss, "pair");

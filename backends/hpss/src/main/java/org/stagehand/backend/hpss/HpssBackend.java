@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.ArchiveBackend;
@@ -79,14 +80,52 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
         return settings.maxSessions();
     }
 
+    /**
+     * Hands the batch's items to the planner and waits for their outcomes. Takes more items while
+     * it waits ({@link StagingBatch#acceptMoreItems}): they are planned at once, without waiting
+     * for the batch window, so that files of a mounted volume can join its session.
+     */
     @Override
     public void stage(StagingBatch batch, OutcomeListener listener) throws InterruptedException {
         BatchWaiter waiter = new BatchWaiter(batch.items().size());
-        Map<String, WaitingItem> requestsByFileId = new HashMap<>();
-        List<WaitingItem> requests = new ArrayList<>();
-        List<WaitingItem> rejected = new ArrayList<>();
-        Map<WaitingItem, String> rejections = new HashMap<>();
-        for (StagingItem item : batch.items()) {
+        Map<String, WaitingItem> requestsByFileId = new ConcurrentHashMap<>();
+        List<WaitingItem> planned = new ArrayList<>();
+        // Register before looking at cancellation flags, so no cancellation falls between the two.
+        batch.onCancel(item -> {
+            WaitingItem request = requestsByFileId.get(item.fileId());
+            if (request != null) {
+                waiter.cancelled(request);
+            }
+        });
+        batch.acceptMoreItems(waiter::added);
+        planned.addAll(plan(batch.items(), batch, listener, waiter, requestsByFileId, false));
+        try {
+            while (true) {
+                BatchWaiter.News news = waiter.awaitNews();
+                if (news.isEmpty()) {
+                    batch.refuseMoreItems();
+                    if (waiter.isFinished()) { // nothing was added before the refusal
+                        return;
+                    }
+                    continue;
+                }
+                news.cancelled().forEach(planner::cancel);
+                planned.addAll(plan(news.added(), batch, listener, waiter, requestsByFileId, true));
+            }
+        } catch (InterruptedException e) {
+            batch.refuseMoreItems();
+            planner.abandon(planned);
+            LOG.info("staging of {} interrupted; unfinished items are left to the service", batch);
+            throw e;
+        }
+    }
+
+    /** Plans items of the batch; those it refuses or that are cancelled get their outcome now. */
+    private List<WaitingItem> plan(List<StagingItem> items, StagingBatch batch, OutcomeListener listener, BatchWaiter waiter,
+            Map<String, WaitingItem> requestsByFileId, boolean atOnce) {
+        List<WaitingItem> toPlan = new ArrayList<>();
+        Map<WaitingItem, String> rejections = new LinkedHashMap<>();
+        for (StagingItem item : items) {
             String remotePath;
             try {
                 remotePath = HpssPaths.remotePath(settings.archiveRoot(), item.archiveLocation());
@@ -98,47 +137,20 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
                             + "); shorten the staging root or the file's paths");
                 }
             } catch (IllegalArgumentException e) {
-                WaitingItem request = new WaitingItem(item, batch, listener, waiter, null);
-                rejected.add(request);
-                rejections.put(request, e.getMessage());
+                rejections.put(new WaitingItem(item, batch, listener, waiter, null), e.getMessage());
                 continue;
             }
             WaitingItem request = new WaitingItem(item, batch, listener, waiter, remotePath);
-            requests.add(request);
             requestsByFileId.put(item.fileId(), request);
-        }
-        // Register before looking at cancellation flags, so no cancellation falls between the two.
-        batch.onCancel(item -> {
-            WaitingItem request = requestsByFileId.get(item.fileId());
-            if (request != null) {
-                waiter.cancelled(request);
-            }
-        });
-        for (WaitingItem request : rejected) {
-            request.report(StagingOutcome.failed(rejections.get(request)));
-        }
-        List<WaitingItem> toPlan = new ArrayList<>();
-        for (WaitingItem request : requests) {
-            if (batch.isCancelled(request.item())) {
+            if (batch.isCancelled(item)) {
                 request.report(StagingOutcome.cancelled());
             } else {
                 toPlan.add(request);
             }
         }
-        planner.submit(toPlan);
-        try {
-            while (true) {
-                List<WaitingItem> cancellations = waiter.awaitNews();
-                if (cancellations.isEmpty()) {
-                    return;
-                }
-                cancellations.forEach(planner::cancel);
-            }
-        } catch (InterruptedException e) {
-            planner.abandon(toPlan);
-            LOG.info("staging of {} interrupted; unfinished items are left to the service", batch);
-            throw e;
-        }
+        rejections.forEach((request, message) -> request.report(StagingOutcome.failed(message)));
+        planner.submit(toPlan, atOnce);
+        return toPlan;
     }
 
     /** From the recall plan and the rates measured on this site's HPSS ({@link RecallRates}, {@link TapeTimeline}). */

@@ -53,6 +53,10 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
     @Max(64)
     private int maxSessions = 4;
 
+    @Min(1)
+    @Max(16)
+    private int maxListingSessions = 1;
+
     @NotNull
     @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
     private Duration batchWindow = Duration.seconds(10);
@@ -114,6 +118,22 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         this.environment = environment;
     }
 
+    /**
+     * How many {@code hsi ls -P} listings (locating new files, describing paths) may run at once,
+     * besides the {@code maxSessions} recall sessions: a listing asks HPSS's metadata and takes no
+     * drive, and counted with the recalls it would wait while every session reads, so that files
+     * that could join a mounted volume were not located until a session ended.
+     */
+    @JsonProperty
+    public int getMaxListingSessions() {
+        return maxListingSessions;
+    }
+
+    @JsonProperty
+    public void setMaxListingSessions(int maxListingSessions) {
+        this.maxListingSessions = maxListingSessions;
+    }
+
     /** Absolute HPSS directory that archive locations are relative to. */
     @JsonProperty
     public String getArchiveRoot() {
@@ -125,7 +145,11 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
         this.archiveRoot = archiveRoot;
     }
 
-    /** How many hsi processes may run at once; sites cap sessions per user. */
+    /**
+     * How many hsi recall sessions may run at once: the tape drives this service may use (sites
+     * cap sessions per user). {@code ls -P} listings are not counted here
+     * ({@link #getMaxListingSessions}).
+     */
     @JsonProperty
     public int getMaxSessions() {
         return maxSessions;
@@ -261,7 +285,7 @@ public class HpssBackendFactory implements ArchiveBackendFactory {
             throw new IllegalArgumentException("backend.commandDirectory: " + commands + " is too long for hsi's command line"
                     + " (backend.maxCommandLineBytes is " + maxCommandLineBytes + ")");
         }
-        HpssSettings settings = new HpssSettings(root, maxSessions, batchWindow.toJavaDuration(),
+        HpssSettings settings = new HpssSettings(root, maxSessions, maxListingSessions, batchWindow.toJavaDuration(),
                 listTimeout.toJavaDuration(), fetchIdleTimeout.toJavaDuration(), maxPathsPerListing, maxCommandLineBytes,
                 commands, diskPattern, progressPollInterval.toJavaDuration());
         return new HpssBackend(settings, hsi, context.metrics(), context.serviceName(), context.mounts(),

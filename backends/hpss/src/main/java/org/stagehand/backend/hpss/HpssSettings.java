@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  *
  * @param archiveRoot absolute HPSS directory that archive locations are relative to, without a
  *     trailing slash ({@code ""} when it is {@code /})
- * @param maxSessions how many {@code hsi} processes may run at once (listings and recalls)
+ * @param maxSessions how many {@code hsi} recall sessions may run at once (the drives)
+ * @param maxListingSessions how many {@code hsi ls -P} listings may run at once, besides them
  * @param batchWindow how long to gather files after the first one arrives before planning
  * @param listTimeout how long one {@code hsi ls -P} call may take before it is killed
  * @param fetchIdleTimeout how long a recall session may go without visible progress (a new
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
 record HpssSettings(
         String archiveRoot,
         int maxSessions,
+        int maxListingSessions,
         Duration batchWindow,
         Duration listTimeout,
         Duration fetchIdleTimeout,
@@ -45,8 +47,8 @@ record HpssSettings(
         Objects.requireNonNull(commandDirectory, "commandDirectory");
         Objects.requireNonNull(diskVolumePattern, "diskVolumePattern");
         Objects.requireNonNull(progressPollInterval, "progressPollInterval");
-        if (maxSessions < 1 || maxPathsPerListing < 1 || maxCommandLineBytes < 1) {
-            throw new IllegalArgumentException("maxSessions, maxPathsPerListing and maxCommandLineBytes must be positive");
+        if (maxSessions < 1 || maxListingSessions < 1 || maxPathsPerListing < 1 || maxCommandLineBytes < 1) {
+            throw new IllegalArgumentException("maxSessions, maxListingSessions, maxPathsPerListing and maxCommandLineBytes must be positive");
         }
     }
 }

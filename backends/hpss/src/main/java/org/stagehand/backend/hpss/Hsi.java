@@ -18,7 +18,8 @@ import org.stagehand.backend.support.ServiceEnvironment;
  *
  * <p>Output and error streams are merged so that error lines stay in order with the rest.
  * Standard input is {@code /dev/null} ({@link Processes}): an {@code hsi} that wants a password
- * fails instead of waiting for one.
+ * fails instead of waiting for one; a recall session's is the pipe its commands come through
+ * ({@link #startSession}).
  */
 final class Hsi {
 
@@ -69,6 +70,21 @@ final class Hsi {
     /** Starts {@code hsi ... -q <command>}, its error lines merged into its output. */
     Process start(String command) throws IOException {
         return builder(command).redirectErrorStream(true).start();
+    }
+
+    /**
+     * Starts {@code hsi ... -q} with no command: it reads its commands from standard input, a
+     * pipe the caller writes one command a line to and closes at the end (hsi also ends at
+     * {@code quit}). It prompts before each command without a newline, so its next output line
+     * comes glued to the prompt ({@link HsiMessages#stripPrompt}); an error does not end it.
+     * Its error lines are merged into its output.
+     */
+    Process startSession() throws IOException {
+        List<String> commandLine = new ArrayList<>();
+        commandLine.add(executable.toString());
+        commandLine.addAll(arguments);
+        commandLine.add("-q");
+        return Processes.builderWithPipedInput(commandLine, environment).redirectErrorStream(true).start();
     }
 
     /**

@@ -6,31 +6,28 @@ import java.util.List;
 import org.stagehand.backend.support.Processes;
 
 /**
- * Runs {@code hsi ls -P} listings, the planner's and the path lookups' alike, each as a session
- * counted against {@code maxSessions} in the {@link RecallQueue}, ahead of recalls that wait for
- * one.
+ * Runs {@code hsi ls -P} listings, the planner's and the path lookups' alike, at most
+ * {@code maxListingSessions} at once. They are not counted against the recall sessions: a
+ * listing takes no drive, and a new file for a mounted volume must be located while every
+ * session reads, or it could not join the mount.
  */
 final class ListingSessions {
 
     private final PlannerLock lock;
-    private final RecallQueue queue;
     private final Hsi hsi;
     private final HpssSettings settings;
     private final Counter listings;
-    /** Called holding the lock when a session is free: starts the recalls that may start. */
-    private final Runnable dispatch;
+    /** Listings running now, guarded by the lock. */
+    private int running;
 
-    ListingSessions(PlannerLock lock, RecallQueue queue, Hsi hsi, HpssSettings settings, Counter listings,
-            Runnable dispatch) {
+    ListingSessions(PlannerLock lock, Hsi hsi, HpssSettings settings, Counter listings) {
         this.lock = lock;
-        this.queue = queue;
         this.hsi = hsi;
         this.settings = settings;
         this.listings = listings;
-        this.dispatch = dispatch;
     }
 
-    /** Runs one {@code ls -P} of these HPSS paths once a session is free. */
+    /** Runs one {@code ls -P} of these HPSS paths once a listing session is free. */
     Processes.Output run(List<String> remotePaths) throws IOException, InterruptedException {
         acquireSession();
         try {
@@ -44,18 +41,13 @@ final class ListingSessions {
     private void acquireSession() throws InterruptedException {
         lock.lock();
         try {
-            queue.listingWaits();
-            try {
-                while (!lock.isClosed() && !queue.sessionFree()) {
-                    lock.awaitChange();
-                }
-            } finally {
-                queue.listingStopsWaiting();
+            while (!lock.isClosed() && running >= settings.maxListingSessions()) {
+                lock.awaitChange();
             }
             if (lock.isClosed()) {
                 throw new InterruptedException("closing");
             }
-            queue.listingStarts();
+            running++;
         } finally {
             lock.unlock();
         }
@@ -64,9 +56,8 @@ final class ListingSessions {
     private void releaseSession() {
         lock.lock();
         try {
-            queue.listingEnds();
+            running--;
             lock.changed();
-            dispatch.run();
         } finally {
             lock.unlock();
         }

@@ -44,6 +44,7 @@ final class RecallPlanner implements AutoCloseable {
     private final ListingSessions listings;
     private final RecallSessions sessions;
     private final PlanEstimate estimate;
+    private final SessionFeeds feeds;
     private final Thread plannerThread;
 
     private final Counter joined;
@@ -62,9 +63,10 @@ final class RecallPlanner implements AutoCloseable {
         this.delivery = new OutcomeDelivery(metrics, stagingArea);
         this.estimate = new PlanEstimate(settings.maxSessions(), this::visitsAhead);
         metrics.gauge("hpss.files.planned", () -> this::plannedFileCount);
-        this.listings = new ListingSessions(lock, queue, hsi, settings, metrics.counter("hpss.listings"), this::dispatch);
+        this.listings = new ListingSessions(lock, hsi, settings, metrics.counter("hpss.listings"));
         this.sessions = new RecallSessions(this, hsi, settings, health, metrics, threadPrefix);
         this.window = new WindowListing(this, lock, listings, settings, health);
+        this.feeds = new SessionFeeds(lock, window);
         this.plannerThread = new DaemonThreads(threadPrefix + "-hpss-planner").newThread(window);
         this.plannerThread.start();
     }
@@ -80,8 +82,12 @@ final class RecallPlanner implements AutoCloseable {
 
     // ---- requests arriving and leaving ----
 
-    /** Adds requests to the plan: each joins its file if the file is already planned. */
-    void submit(Collection<WaitingItem> requests) {
+    /**
+     * Adds requests to the plan: each joins its file if the file is already planned.
+     *
+     * @param atOnce close the batch window now: the files may join a volume being read
+     */
+    void submit(Collection<WaitingItem> requests, boolean atOnce) {
         lock.lock();
         try {
             if (lock.isClosed()) {
@@ -92,7 +98,7 @@ final class RecallPlanner implements AutoCloseable {
                 if (file == null) {
                     file = new PlannedFile(request.remotePath());
                     files.put(file.remotePath, file);
-                    window.add(file);
+                    window.add(file, atOnce);
                 } else {
                     joined.inc();
                     LOG.debug("{} joins {}", request, file);
@@ -210,7 +216,7 @@ final class RecallPlanner implements AutoCloseable {
         lock.lock();
         try {
             for (PlannedFile file : located) {
-                if (file.state == PlannedFile.State.LISTING && !dropIfUnwanted(file)) {
+                if (file.state == PlannedFile.State.LISTING && !dropIfUnwanted(file) && !queue.joinRunning(file)) {
                     queue.enqueue(file);
                 }
             }
@@ -218,6 +224,11 @@ final class RecallPlanner implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The running sessions' feeds, under the planner's lock. */
+    SessionFeeds feeds() {
+        return feeds;
     }
 
     /** The sessions that run {@code hsi ls -P}. */
@@ -273,17 +284,6 @@ final class RecallPlanner implements AutoCloseable {
         }
         unwanted.forEach(file -> finish(file, StagingOutcome.retry("the recall from " + file.recall.label()
                 + " was stopped before " + file.remotePath + " because no request wanted it any more")));
-    }
-
-    /** Takes files out of a session about to begin and retries them for the reasons given. */
-    void withdraw(VolumeRecall recall, Map<PlannedFile, String> reasons) {
-        lock.lock();
-        try {
-            recall.files.removeAll(reasons.keySet());
-        } finally {
-            lock.unlock();
-        }
-        reasons.forEach((file, reason) -> finish(file, StagingOutcome.retry(reason)));
     }
 
     /**

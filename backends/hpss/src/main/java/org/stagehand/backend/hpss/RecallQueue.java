@@ -11,8 +11,8 @@ import org.stagehand.backend.TapeTimeline;
 
 /**
  * The volume recalls waiting for an {@code hsi} session, and the sessions in use: at most
- * {@code maxSessions} at once (listings and recalls together), never two on one volume, disk cache
- * first, then in the order planned, and a listing that waits gets the next free session. Guarded
+ * {@code maxSessions} at once, never two on one volume, disk cache first, then in the order
+ * planned; a file for a volume whose session still takes files joins it. Guarded
  * by the planner's lock: every method is called holding it.
  */
 final class RecallQueue {
@@ -27,7 +27,6 @@ final class RecallQueue {
     private final Set<VolumeRecall> running = new HashSet<>();
     private final Set<String> busyVolumes = new HashSet<>();
     private int activeSessions;
-    private int listingsWaiting;
     private long recallSequence;
 
     RecallQueue(int maxSessions) {
@@ -57,7 +56,7 @@ final class RecallQueue {
         queued.sort(START_ORDER);
         List<VolumeRecall> starting = new ArrayList<>();
         var candidates = queued.iterator();
-        while (activeSessions < maxSessions && listingsWaiting == 0 && candidates.hasNext()) {
+        while (activeSessions < maxSessions && candidates.hasNext()) {
             VolumeRecall recall = candidates.next();
             if (recall.volume().isPresent() && busyVolumes.contains(recall.volume().get())) {
                 continue;
@@ -69,8 +68,8 @@ final class RecallQueue {
             }
             recall.files.sort(Comparator.comparing(file -> file.location, ArchiveFile.TAPE_ORDER));
             for (PlannedFile file : recall.files) {
-                file.target = file.subscribers.stream().filter(WaitingItem::isWanted).findFirst().orElseThrow();
-                file.state = PlannedFile.State.IN_FLIGHT;
+                inFlight(file);
+                recall.feed.add(file);
             }
             running.add(recall);
             recall.volume().ifPresent(busyVolumes::add);
@@ -78,6 +77,35 @@ final class RecallQueue {
             starting.add(recall);
         }
         return starting;
+    }
+
+    /**
+     * Puts a located file into the running session of its tape volume, when there is one that
+     * still takes files and no other recall waits for a session (a session that kept taking files
+     * would keep its drive from a volume waiting for one).
+     *
+     * @return whether the file joined a running session
+     */
+    boolean joinRunning(PlannedFile file) {
+        Optional<String> volume = file.location.volume();
+        if (volume.isEmpty() || !busyVolumes.contains(volume.get())
+                || !sessionFree() && queued.stream().anyMatch(other -> !other.volume().equals(volume))) {
+            return false;
+        }
+        VolumeRecall recall = running.stream().filter(candidate -> candidate.volume().equals(volume)).findFirst().orElse(null);
+        if (recall == null || !recall.feed.add(file)) {
+            return false;
+        }
+        recall.files.add(file);
+        file.recall = recall;
+        inFlight(file);
+        return true;
+    }
+
+    /** The file goes to a session: hsi writes the temporary file of the first item still wanting it. */
+    private static void inFlight(PlannedFile file) {
+        file.target = file.subscribers.stream().filter(WaitingItem::isWanted).findFirst().orElseThrow();
+        file.state = PlannedFile.State.IN_FLIGHT;
     }
 
     /**
@@ -105,24 +133,7 @@ final class RecallQueue {
         activeSessions--;
     }
 
-    /** A listing waits for a session: recalls start only after it has one. */
-    void listingWaits() {
-        listingsWaiting++;
-    }
-
-    void listingStopsWaiting() {
-        listingsWaiting--;
-    }
-
     boolean sessionFree() {
         return activeSessions < maxSessions;
-    }
-
-    void listingStarts() {
-        activeSessions++;
-    }
-
-    void listingEnds() {
-        activeSessions--;
     }
 }

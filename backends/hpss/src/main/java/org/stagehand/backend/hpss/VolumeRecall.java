@@ -1,15 +1,14 @@
 package org.stagehand.backend.hpss;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -18,42 +17,53 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.backend.StagingOutcome;
 import org.stagehand.backend.TapeTimeline;
 import org.stagehand.backend.support.Processes;
-import org.stagehand.backend.support.StagingRootGuard;
 
 /**
- * The files of one tape volume (or of HPSS's disk cache) recalled in one {@code hsi "in <file>"}
- * session, in tape order.
+ * The files of one tape volume (or of HPSS's disk cache) recalled in one {@code hsi} session that
+ * reads its {@code get} commands from standard input, handed over a file or two ahead of the one
+ * hsi reads ({@link SessionFeed}), so that files which join the volume while it is mounted are read
+ * in the same mount: in this pass when they lie ahead of the head, after a locate back otherwise.
  *
- * <p>hsi works through the command file one {@code get} after another, so a file is finished as
- * soon as the local file of a later {@code get} appears, or when hsi exits; its outcome is then
- * read from the error lines that name it and from its size. A failing file never decides the
- * outcome of another.
+ * <p>hsi works through its commands one {@code get} after another, so a file is finished as soon
+ * as the local file of a later {@code get} appears, or when hsi exits; its outcome is then read
+ * from the error lines that name it and from its size ({@link RecallOutcomes}). When everything
+ * handed over is done and no file is being located (or a batch window, at least two seconds, has
+ * passed), the session says {@code quit} and closes hsi's input. A service that dies takes the input's
+ * write end with it, so an orphaned hsi ends after the one or two files it was given.
  */
 final class VolumeRecall {
 
     private static final Logger LOG = LoggerFactory.getLogger(VolumeRecall.class);
     /** How far past the last finished file to look for hsi's progress (files that fail leave no local file). */
     private static final int LOOKAHEAD = 32;
+    /** How many files handed to hsi may be unfinished: the one it reads and the next one. */
+    private static final int AHEAD = 2;
+    /** The least a session with nothing left to read waits for files being located, which may be for its volume. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
     /** How long a file hsi went past without completing waits for an error line naming it. */
     private static final Duration PASSED_GRACE = Duration.ofSeconds(2);
 
-    /** Why a session ended before hsi did. */
-    private enum Stop {
-        NONE, TIMED_OUT, UNWANTED
-    }
-
     private final Optional<String> volume;
     private final long sequence;
-    /** Files before the session starts, guarded by the planner's lock; fixed once started. */
-    final List<PlannedFile> files = new ArrayList<>();
+    /**
+     * Every file of the session: written under the planner's lock (queued, joined, withdrawn),
+     * read by the session's threads without it.
+     */
+    final List<PlannedFile> files = new CopyOnWriteArrayList<>();
+    /** The files not yet handed to hsi, guarded by the planner's lock. */
+    final SessionFeed feed = new SessionFeed();
+    /** The files handed to hsi, in the order given; written by the session's thread only. */
+    private final List<PlannedFile> sent = new CopyOnWriteArrayList<>();
     private volatile boolean stopRequested;
     private final List<String> unattributedErrors = new CopyOnWriteArrayList<>();
+    private final RecallOutcomes outcomes;
     private volatile long lastOutputNanos;
     private volatile SessionProgress progress;
 
     VolumeRecall(Optional<String> volume, long sequence) {
         this.volume = volume;
         this.sequence = sequence;
+        this.outcomes = new RecallOutcomes(label(), unattributedErrors);
     }
 
     Optional<String> volume() {
@@ -80,51 +90,22 @@ final class VolumeRecall {
      * @return a problem worth telling the health check about, or null
      */
     String run(RecallPlanner planner, Hsi hsi, HpssSettings settings) throws InterruptedException {
-        int count = files.size();
         progress = new SessionProgress(volume, planner.estimate().rates());
-        Path commandFile;
-        try {
-            Map<PlannedFile, String> unsafe = new LinkedHashMap<>();
-            for (PlannedFile file : files) {
-                try {
-                    file.localFile = planner.stagingArea().resolve(file.targetFile());
-                    Files.deleteIfExists(file.localFile); // its appearance is how we see hsi reach it
-                } catch (StagingRootGuard.OutsideRootException e) {
-                    unsafe.put(file, "its place in the staging area is not safe to write: " + e.getMessage());
-                }
-            }
-            if (!unsafe.isEmpty()) {
-                planner.withdraw(this, unsafe);
-                count = files.size();
-                if (count == 0) {
-                    return null;
-                }
-            }
-            commandFile = writeCommandFile(settings.commandDirectory());
-        } catch (IOException e) {
-            for (PlannedFile file : files) {
-                planner.finish(file, StagingOutcome.retry("cannot prepare the hsi session for " + label() + ": " + e));
-            }
-            return "cannot prepare an hsi session: " + e;
-        }
-        String command = "in " + commandFile;
         long startNanos = System.nanoTime();
-        LOG.info("recalling {} file(s) from {}: {}", count, label(), hsi.describe(command));
+        LOG.info("recalling {} file(s) from {}: {}", files.size(), label(), hsi.describe("<get commands on standard input>"));
         Process process;
         try {
-            process = hsi.start(command);
+            process = hsi.startSession();
         } catch (IOException e) {
-            for (PlannedFile file : files) {
-                planner.finish(file, StagingOutcome.retry("cannot start hsi: " + e.getMessage()));
-            }
-            deleteQuietly(commandFile);
+            planner.feeds().close(this).forEach(file -> planner.finish(file, StagingOutcome.retry("cannot start hsi: " + e.getMessage())));
             return "cannot start hsi: " + e.getMessage();
         }
+        Writer commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         lastOutputNanos = System.nanoTime();
         progress.started(lastOutputNanos);
         volume.ifPresent(planner.mounts()::mounted);
         HsiOutput output = new HsiOutput(line -> LOG.debug("hsi ({}): {}", label(), line), this::onError,
-                line -> files.stream().anyMatch(file -> HsiMessages.mentions(line, file.remotePath)
+                line -> sent.stream().anyMatch(file -> HsiMessages.mentions(line, file.remotePath)
                         || HsiMessages.mentions(line, file.localFile.toString())));
         Thread reader = Processes.readLines(process, line -> {
             lastOutputNanos = System.nanoTime();
@@ -132,7 +113,9 @@ final class VolumeRecall {
         }, output::end, "hsi-recall-" + process.pid());
         int finished = 0;
         int fetchedHere = 0;
-        Stop stop = Stop.NONE;
+        RecallOutcomes.Stop stop = RecallOutcomes.Stop.NONE;
+        boolean inputOpen = true;
+        long lingerSinceNanos = 0;
         try {
             long lastProgressNanos = System.nanoTime();
             long lastSeenSize = -1;
@@ -140,10 +123,10 @@ final class VolumeRecall {
             int lastStarted = -1;
             while (true) {
                 boolean exited = !process.isAlive(); // before looking at files, so the last look sees everything
-                int started = lastStarted(finished, Math.min(count, finished + LOOKAHEAD));
+                int started = lastStarted(finished, Math.min(sent.size(), finished + LOOKAHEAD));
                 for (; finished < started; finished++) {
-                    PlannedFile passed = files.get(finished);
-                    StagingOutcome settled = settledOutcome(passed);
+                    PlannedFile passed = sent.get(finished);
+                    StagingOutcome settled = RecallOutcomes.settled(passed);
                     if (settled == null) {
                         // hsi printed its error before it went on, but the reader may not have read it yet
                         if (passedNanos == 0) {
@@ -152,13 +135,28 @@ final class VolumeRecall {
                         if (System.nanoTime() - passedNanos < PASSED_GRACE.toNanos()) {
                             break;
                         }
-                        settled = outcomeBeforeExit(passed);
+                        settled = RecallOutcomes.beforeExit(passed);
                     }
                     passedNanos = 0;
                     fetchedHere += settled instanceof StagingOutcome.Fetched ? 1 : 0;
                     settle(planner, passed, settled);
                 }
-                long size = started >= 0 ? sizeOf(files.get(started).localFile) : -1;
+                if (inputOpen && !exited) {
+                    inputOpen = feed(planner, commands, finished);
+                    if (inputOpen && undecided(finished) == 0) {
+                        // everything handed over is done: wait briefly for files on their way to this volume, then quit
+                        lingerSinceNanos = lingerSinceNanos == 0 ? System.nanoTime() : lingerSinceNanos;
+                        lastProgressNanos = System.nanoTime();
+                        boolean lingered = System.nanoTime() - lingerSinceNanos > Math.max(settings.batchWindow().toNanos(), LINGER.toNanos());
+                        if (planner.feeds().closeIfDone(this, lingered)) {
+                            inputOpen = false;
+                            quit(commands);
+                        }
+                    } else {
+                        lingerSinceNanos = 0;
+                    }
+                }
+                long size = started >= 0 ? RecallOutcomes.sizeOf(sent.get(started).localFile) : -1;
                 if (started != lastStarted || size != lastSeenSize || lastOutputNanos > lastProgressNanos) {
                     lastProgressNanos = Math.max(System.nanoTime(), lastOutputNanos);
                     lastStarted = started;
@@ -168,13 +166,13 @@ final class VolumeRecall {
                     break;
                 }
                 if (stopRequested) {
-                    stop = Stop.UNWANTED;
+                    stop = RecallOutcomes.Stop.UNWANTED;
                     LOG.info("ending hsi for {}: no request wants its remaining files", label());
                     Processes.endTree(process.toHandle());
                     break;
                 }
                 if (System.nanoTime() - lastProgressNanos > settings.fetchIdleTimeout().toNanos()) {
-                    stop = Stop.TIMED_OUT;
+                    stop = RecallOutcomes.Stop.TIMED_OUT;
                     LOG.warn("killing hsi for {}: no progress for {}", label(), settings.fetchIdleTimeout());
                     Processes.endTree(process.toHandle());
                     break;
@@ -184,23 +182,24 @@ final class VolumeRecall {
             reader.join(2_000);
         } catch (InterruptedException e) {
             Processes.endTree(process.toHandle());
-            deleteQuietly(commandFile);
             throw e;
         }
-        int exitCode = stop == Stop.NONE ? process.exitValue() : -1;
+        List<PlannedFile> unsent = planner.feeds().close(this);
+        int count = sent.size();
+        int exitCode = stop == RecallOutcomes.Stop.NONE ? process.exitValue() : -1;
         int started = lastStarted(finished, count);
-        boolean othersFailed = files.stream().anyMatch(file -> !file.errors.isEmpty());
+        boolean othersFailed = sent.stream().anyMatch(file -> !file.errors.isEmpty());
         boolean stopFound = false;
         String hungOn = null;
         List<PlannedFile> again = new ArrayList<>();
         for (int index = finished; index < count; index++) {
-            PlannedFile file = files.get(index);
-            StagingOutcome settled = settledOutcome(file);
+            PlannedFile file = sent.get(index);
+            StagingOutcome settled = RecallOutcomes.settled(file);
             // hsi stopped at the first file it did not complete, which may lie after the last one it
             // started (a get that fails leaves no local file).
             boolean stoppedHere = !stopFound && !(settled instanceof StagingOutcome.Fetched);
             stopFound |= stoppedHere;
-            if (stoppedHere && stop == Stop.TIMED_OUT && settled == null) {
+            if (stoppedHere && stop == RecallOutcomes.Stop.TIMED_OUT && settled == null) {
                 hungOn = file.remotePath;
             } else if (hungOn != null && settled == null && (fetchedHere > 0 || !file.requeuedAfterHang)) {
                 // Another file hung this session: read this one in a session without it. Once only
@@ -210,24 +209,84 @@ final class VolumeRecall {
                 continue;
             }
             settle(planner, file, settled != null ? settled
-                    : outcomeAfterExit(file, exitCode, stop, stoppedHere, othersFailed, settings.fetchIdleTimeout()));
+                    : outcomes.afterExit(file, exitCode, stop, stoppedHere, othersFailed, settings.fetchIdleTimeout()));
+        }
+        for (PlannedFile file : unsent) { // never handed to hsi: as the files after the one it stopped at
+            if (hungOn != null && (fetchedHere > 0 || !file.requeuedAfterHang)) {
+                again.add(file);
+            } else {
+                settle(planner, file, outcomes.afterExit(file, exitCode, stop, false, othersFailed, settings.fetchIdleTimeout()));
+            }
         }
         if (!again.isEmpty()) {
             LOG.warn("hsi for {} hung on {}; recalling the {} file(s) after it again without it", label(), hungOn, again.size());
             planner.requeue(again);
         }
-        deleteQuietly(commandFile);
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         LOG.info("hsi for {} ended ({}) after {} ms; {} of {} file(s) reached", label(),
-                stop == Stop.NONE ? HsiMessages.describeExit(exitCode) : stop, took.toMillis(), Math.max(started + 1, finished), count);
-        if (stop == Stop.TIMED_OUT) {
+                stop == RecallOutcomes.Stop.NONE ? HsiMessages.describeExit(exitCode) : stop, took.toMillis(), Math.max(started + 1, finished), count);
+        if (stop == RecallOutcomes.Stop.TIMED_OUT) {
             return "hsi made no progress for " + settings.fetchIdleTimeout() + " recalling from " + label();
         }
-        if (stop == Stop.NONE && exitCode != 0 && HsiMessages.isTransientExit(exitCode)) {
+        if (stop == RecallOutcomes.Stop.NONE && exitCode != 0 && HsiMessages.isTransientExit(exitCode)) {
             return "hsi ended with " + HsiMessages.describeExit(exitCode) + " recalling from " + label()
                     + (unattributedErrors.isEmpty() ? "" : ": " + unattributedErrors.get(0));
         }
         return null;
+    }
+
+    /**
+     * Hands hsi the next files of the feed while fewer than {@link #AHEAD} it was given are
+     * unfinished, so that hsi goes on to the next file at once and a file that joins meanwhile can
+     * still be read before the ones after it.
+     *
+     * @return false when hsi's input is gone (it has ended)
+     */
+    private boolean feed(RecallPlanner planner, Writer commands, int finished) {
+        while (undecided(finished) < AHEAD) {
+            List<PlannedFile> unwanted = new ArrayList<>();
+            PlannedFile next = planner.feeds().nextToSend(this, unwanted);
+            unwanted.forEach(file -> planner.finish(file, StagingOutcome.retry("the recall from " + label()
+                    + " passed over " + file.remotePath + " because no request wanted it any more")));
+            if (next == null) {
+                return true;
+            }
+            try {
+                next.localFile = planner.stagingArea().resolve(next.targetFile());
+                Files.deleteIfExists(next.localFile); // its appearance is how we see hsi reach it
+            } catch (IOException e) {
+                planner.finish(next, StagingOutcome.retry("its place in the staging area is not safe to write: " + e.getMessage()));
+                continue;
+            }
+            sent.add(next);
+            try {
+                commands.write(getLine(next.localFile.toString(), next.remotePath) + "\n");
+                commands.flush();
+            } catch (IOException e) {
+                LOG.debug("hsi for {} takes no more commands: {}", label(), e.toString());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How many files handed to hsi from {@code from} on have no outcome yet: the one it reads, the ones queued. */
+    private int undecided(int from) {
+        int undecided = 0;
+        for (int index = from; index < sent.size(); index++) {
+            undecided += RecallOutcomes.settled(sent.get(index)) == null ? 1 : 0;
+        }
+        return undecided;
+    }
+
+    /** Tells hsi that nothing more comes: {@code quit}, then the end of its input. */
+    private void quit(Writer commands) {
+        try {
+            commands.write("quit\n");
+            commands.close();
+        } catch (IOException e) {
+            LOG.debug("hsi for {} has gone already: {}", label(), e.toString());
+        }
     }
 
     /** Hands a file's outcome to the planner, once its fetching is measured. */
@@ -245,17 +304,6 @@ final class VolumeRecall {
                 : TapeTimeline.Visit.queued(volume, left.stream().map(SessionProgress::timelineFile).toList());
     }
 
-    private Path writeCommandFile(Path directory) throws IOException {
-        Path commandFile = CommandFiles.create(directory, volume.orElse("disk"));
-        List<String> lines = new ArrayList<>();
-        lines.add("# Stagehand recall from " + label() + ", in tape order");
-        for (PlannedFile file : files) {
-            lines.add(getLine(file.localFile.toString(), file.remotePath));
-        }
-        Files.write(commandFile, lines, StandardCharsets.US_ASCII);
-        return commandFile;
-    }
-
     /** The command file's line that recalls {@code remotePath} into {@code localPath}. */
     static String getLine(String localPath, String remotePath) {
         return "get " + quote(localPath) + " : " + quote(remotePath);
@@ -267,7 +315,7 @@ final class VolumeRecall {
 
     private void onError(HsiMessages.HsiError error) {
         boolean attributed = false;
-        for (PlannedFile file : files) {
+        for (PlannedFile file : sent) {
             if (error.isAbout(file.remotePath) || error.isAbout(file.localFile.toString())) {
                 file.errors.add(error);
                 attributed = true;
@@ -282,81 +330,11 @@ final class VolumeRecall {
     /** Index of the last file in [from, to) whose local file exists, or {@code from - 1}. */
     private int lastStarted(int from, int to) {
         for (int index = to - 1; index >= from; index--) {
-            if (Files.exists(files.get(index).localFile)) {
+            if (Files.exists(sent.get(index).localFile)) {
                 return index;
             }
         }
         return from - 1;
-    }
-
-    /** The outcome hsi's error lines or a complete local file decide for a file; null when neither does. */
-    private static StagingOutcome settledOutcome(PlannedFile file) {
-        StagingOutcome fromErrors = outcomeFromErrors(file);
-        if (fromErrors != null) {
-            return fromErrors;
-        }
-        return sizeOf(file.localFile) == file.location.size() ? StagingOutcome.fetched() : null;
-    }
-
-    /** A file hsi has moved past while still running. */
-    private static StagingOutcome outcomeBeforeExit(PlannedFile file) {
-        StagingOutcome settled = settledOutcome(file);
-        if (settled != null) {
-            return settled;
-        }
-        return StagingOutcome.retry("hsi went past " + file.remotePath + " leaving " + Math.max(sizeOf(file.localFile), 0)
-                + " of " + file.location.size() + " bytes");
-    }
-
-    /** A file hsi neither completed nor reported an error for before it ended. */
-    private StagingOutcome outcomeAfterExit(PlannedFile file, int exitCode, Stop stop, boolean stoppedHere,
-            boolean othersFailed, Duration idleTimeout) {
-        return switch (stop) {
-            case TIMED_OUT -> StagingOutcome.retry("hsi made no progress for " + idleTimeout + (stoppedHere
-                    ? " reading " + file.remotePath + " and was killed; the files after it are read without it"
-                    : " and was killed"));
-            case UNWANTED -> StagingOutcome.retry("the recall from " + label() + " was stopped before "
-                    + file.remotePath + " because no request wanted its files any more");
-            case NONE -> {
-                String said = unattributedErrors.isEmpty() ? "" : "; hsi said: " + unattributedErrors.get(0);
-                if (stoppedHere && !HsiMessages.isTransientExit(exitCode) && !othersFailed) {
-                    yield StagingOutcome.failed("hsi stopped at " + file.remotePath + " with "
-                            + HsiMessages.describeExit(exitCode) + said);
-                }
-                yield StagingOutcome.retry("hsi ended (" + HsiMessages.describeExit(exitCode) + ") before "
-                        + file.remotePath + " was complete" + said);
-            }
-        };
-    }
-
-    private static StagingOutcome outcomeFromErrors(PlannedFile file) {
-        if (file.errors.isEmpty()) {
-            return null;
-        }
-        HsiMessages.HsiError error = file.errors.get(0);
-        if (!error.isAbout(file.remotePath)) { // about the local file: the staging area, not HPSS
-            return StagingOutcome.retry("hsi cannot write the staging copy of " + file.remotePath + ": " + error.text());
-        }
-        String message = HsiMessages.describe(error, file.remotePath, "hsi get");
-        return error.kind().permanent() ? StagingOutcome.failed(message) : StagingOutcome.retry(message);
-    }
-
-    private static long sizeOf(Path path) {
-        try {
-            return Files.size(path);
-        } catch (NoSuchFileException e) {
-            return -1;
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.debug("cannot delete {}: {}", path, e.toString());
-        }
     }
 
     @Override

@@ -29,6 +29,8 @@ final class WindowListing implements Runnable {
     private final HsiHealth health;
     private final List<PlannedFile> waiting = new ArrayList<>();
     private long windowOpenedNanos;
+    /** Whether the window's files are being listed now. */
+    private boolean listing;
 
     WindowListing(RecallPlanner planner, PlannerLock lock, ListingSessions listings, HpssSettings settings,
             HsiHealth health) {
@@ -40,10 +42,21 @@ final class WindowListing implements Runnable {
         this.health = health;
     }
 
-    /** Holding the lock: a new file waits in the window, which the first one opens. */
-    void add(PlannedFile file) {
+    /** Holding the lock: whether files wait in the window or are being listed, and may be for a mounted volume. */
+    boolean filesOnTheWay() {
+        return listing || !waiting.isEmpty();
+    }
+
+    /**
+     * Holding the lock: a new file waits in the window, which the first one opens; one that
+     * comes {@code atOnce} closes it now.
+     */
+    void add(PlannedFile file, boolean atOnce) {
         if (waiting.isEmpty()) {
             windowOpenedNanos = System.nanoTime();
+        }
+        if (atOnce) {
+            windowOpenedNanos = System.nanoTime() - settings.batchWindow().toNanos();
         }
         waiting.add(file);
     }
@@ -58,6 +71,12 @@ final class WindowListing implements Runnable {
                     located.addAll(list(chunk));
                 }
                 planner.queueByVolume(located);
+                lock.lock();
+                try {
+                    listing = false;
+                } finally {
+                    lock.unlock();
+                }
             }
         } catch (InterruptedException e) {
             LOG.debug("planner stops");
@@ -92,6 +111,7 @@ final class WindowListing implements Runnable {
                 }
             }
             waiting.clear();
+            listing = !toList.isEmpty();
         } finally {
             lock.unlock();
         }

@@ -690,7 +690,7 @@ class HpssBackendTest {
 
         assertThat(listener.outcome(item)).isInstanceOf(StagingOutcome.Fetched.class);
         assertThat(hpss.events("START")).isNotEmpty()
-                .allMatch(start -> start.detail().startsWith("-A combo -l stagehand -P s3cret -q "));
+                .allMatch(start -> start.detail().startsWith("-A combo -l stagehand -P s3cret -q"));
         Hsi hsi = new Hsi(Path.of("/bin/hsi"), factory.getHsiArguments(), Map.of(), ServiceEnvironment.of(Map.of("HPSS_TEST_SECRET", "s3cret")));
         assertThat(hsi.describe("ls -P /x")).contains("${env:HPSS_TEST_SECRET}").doesNotContain("s3cret");
     }
