@@ -138,10 +138,13 @@ final class BatchRunner implements VolumeScheduler.Joiner {
         });
     }
 
-    /** The files of the batch under {@code token} that the backend works on now, or empty when it is not running. */
+    /**
+     * The files of the batch under {@code token} that the backend works on now, or empty when it
+     * is not running or its backend takes no more items (one that never does: nothing is claimed for it).
+     */
     @Override
     public Optional<Set<String>> heldBy(String token) {
-        return underWay.batches().stream().filter(running -> running.id().equals(token)).findFirst()
+        return underWay.batches().stream().filter(running -> running.id().equals(token) && running.takesMoreItems()).findFirst()
                 .map(batch -> batch.items().stream().map(StagingItem::fileId).collect(Collectors.toSet()));
     }
 

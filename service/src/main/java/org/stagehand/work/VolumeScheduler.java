@@ -41,7 +41,7 @@ final class VolumeScheduler {
 
     /** The running batches of the mounted volumes, by lease token. */
     interface Joiner {
-        /** The files the batch under {@code token} has held, or empty when it runs no more. */
+        /** The files the batch under {@code token} has held, or empty when it runs no more or takes no more files. */
         Optional<Set<String>> heldBy(String token);
 
         /** Adds files claimed under the token to its running batch; false when it takes no more. */
