@@ -48,13 +48,24 @@ final class PathRequestDao {
     record EntryState(CatalogEntry entry, FileState workState) {
     }
 
-    /** Requests of this client that are neither cancelled nor finished. */
-    long unfinishedRequestsOf(String client) {
-        return handle.createQuery("""
-                        SELECT count(*) FROM staging_request r WHERE r.client = :client AND r.cancelled_at IS NULL
-                            AND EXISTS (SELECT 1 FROM request_file w
-                                        WHERE w.request_id = r.request_id AND w.state = <RequestFileState.WAITING>)""")
+    /**
+     * Requests of this client that are neither cancelled nor finished, counted up to {@code most}.
+     * Each request is probed for one waiting file (a scalar subquery, which PostgreSQL runs per
+     * request on the (request, state) index): as an {@code EXISTS} the planner may join it against
+     * every waiting file of every request instead, which grew with the whole queue.
+     */
+    /** {@link #unfinishedRequestsOf}'s statement. */
+    static final String UNFINISHED_REQUESTS = """
+            SELECT count(*) FROM (
+                SELECT 1 FROM staging_request r WHERE r.client = :client AND r.cancelled_at IS NULL
+                    AND (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id
+                             AND w.state = <RequestFileState.WAITING> FETCH FIRST 1 ROW ONLY) IS NOT NULL
+                FETCH FIRST :most ROWS ONLY) AS unfinished""";
+
+    long unfinishedRequestsOf(String client, int most) {
+        return handle.createQuery(UNFINISHED_REQUESTS)
                 .bind("client", client)
+                .bind("most", most)
                 .mapTo(Long.class)
                 .one();
     }

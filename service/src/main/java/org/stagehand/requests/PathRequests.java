@@ -94,7 +94,7 @@ public final class PathRequests {
             if (!wanted.isEmpty()) {
                 dao.entriesByStagingPath(wanted).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
             }
-            long count = dao.unfinishedRequestsOf(request.client());
+            long count = dao.unfinishedRequestsOf(request.client(), maxUnfinished);
             List<String> unknown = wanted.stream().filter(path -> !byPath.containsKey(path)).toList();
             if (count < maxUnfinished && archive.isPresent() && !unknown.isEmpty()) {
                 handle.attach(CatalogDao.class).insertDiscovered(archive.get().discover(unknown, archiveErrors),

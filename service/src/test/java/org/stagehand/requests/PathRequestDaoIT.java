@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stagehand.area.RelativePath;
 import org.stagehand.catalog.CatalogDao;
 import org.stagehand.catalog.CatalogEntry;
+import org.stagehand.testing.DaoDatabase;
 import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.Rows;
@@ -76,9 +78,21 @@ class PathRequestDaoIT extends DaoTest {
         aRequestFile(cancelled, file).insert(jdbi);
         StagingRequestFixture someoneElses = aStagingRequest().withClient("rucio").insert(jdbi);
         aRequestFile(someoneElses, file).insert(jdbi);
+        aRequestFile(aStagingRequest().withClient("fts").insert(jdbi), file).insert(jdbi);
 
-        assertThat(dao.unfinishedRequestsOf("fts")).isEqualTo(1);
-        assertThat(dao.unfinishedRequestsOf("nobody")).isZero();
+        assertThat(dao.unfinishedRequestsOf("fts", 10)).isEqualTo(2);
+        assertThat(dao.unfinishedRequestsOf("fts", 1)).as("counted up to the most asked").isEqualTo(1);
+        assertThat(dao.unfinishedRequestsOf("nobody", 10)).isZero();
+    }
+
+    @Test
+    void theUnfinishedCountProbesEachRequestInsteadOfJoiningEveryWaitingFile() {
+        Assumptions.assumeTrue(database == DaoDatabase.POSTGRESQL, "a PostgreSQL plan");
+
+        String plan = String.join("\n", handle.createQuery("EXPLAIN " + PathRequestDao.UNFINISHED_REQUESTS)
+                .bind("client", "fts").bind("most", 10).mapTo(String.class).list());
+
+        assertThat(plan).contains("SubPlan").doesNotContain("Semi Join");
     }
 
     @Test
