@@ -13,7 +13,8 @@ import java.util.Set;
  * due for {@code dueAge}; due volumes are mounted by (priority, age, bytes), except that a volume
  * whose oldest file has waited {@code maxWait} goes first (the starvation bound: while a drive is
  * free, no file waits longer). Volumes not yet due wait even when drives are free, so that files
- * arriving meanwhile share the mount.
+ * arriving meanwhile share the mount; but a volume still in a free drive is read again as soon as it
+ * has a due file, since that costs no mount.
  */
 final class MountPolicy {
 
@@ -52,15 +53,26 @@ final class MountPolicy {
         return !queue.oldestDueSince().plus(maxWait).isAfter(now);
     }
 
-    /** The due volumes in the order they should be mounted. */
+    /** The due volumes in the order they should be mounted, none of them still in a drive. */
     List<VolumeQueue> mountOrder(Collection<VolumeQueue> queues, Instant now) {
+        return mountOrder(queues, Set.of(), now);
+    }
+
+    /**
+     * The due volumes in the order they should be mounted. A volume still in a free drive
+     * ({@code inDrive}) is due as soon as it has a due file, and goes ahead of the volumes of its
+     * priority that need a mount: reading it again costs no mount, which is how a hot volume keeps
+     * its drive while its files keep coming. A starving volume still goes first.
+     */
+    List<VolumeQueue> mountOrder(Collection<VolumeQueue> queues, Set<String> inDrive, Instant now) {
         Comparator<VolumeQueue> order = Comparator.comparing((VolumeQueue queue) -> !isStarving(queue, now))
                 .thenComparing(queue -> isStarving(queue, now) ? queue.oldestDueSince() : Instant.MIN)
                 .thenComparing(Comparator.comparingInt(VolumeQueue::priority).reversed())
+                .thenComparing(queue -> !inDrive.contains(queue.volume()))
                 .thenComparing(VolumeQueue::oldestDueSince)
                 .thenComparing(Comparator.comparingLong(VolumeQueue::bytes).reversed())
                 .thenComparing(VolumeQueue::volume);
-        return queues.stream().filter(queue -> isDue(queue, now)).sorted(order).toList();
+        return queues.stream().filter(queue -> inDrive.contains(queue.volume()) || isDue(queue, now)).sorted(order).toList();
     }
 
     /**
@@ -68,11 +80,14 @@ final class MountPolicy {
      * that nobody works on yet.
      *
      * @param busy volumes in progress (on any instance): their new files wait for the next pass
+     * @param inDrive volumes that may still be in one of the free drives
      */
-    List<VolumeQueue> toMount(Collection<VolumeQueue> queues, Set<String> busy, int freeDrives, Instant now) {
+    List<VolumeQueue> toMount(Collection<VolumeQueue> queues, Set<String> busy, Set<String> inDrive, int freeDrives,
+                              Instant now) {
         if (freeDrives <= 0) {
             return List.of();
         }
-        return mountOrder(queues, now).stream().filter(queue -> !busy.contains(queue.volume())).limit(freeDrives).toList();
+        return mountOrder(queues, inDrive, now).stream().filter(queue -> !busy.contains(queue.volume()))
+                .limit(freeDrives).toList();
     }
 }

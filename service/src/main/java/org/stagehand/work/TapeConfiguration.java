@@ -44,6 +44,10 @@ public class TapeConfiguration {
     @Max(1_000_000)
     private int maxFilesPerMount = 50_000;
 
+    @NotNull
+    @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS, inclusive = true)
+    private Duration locateWait = Duration.seconds(10);
+
     /**
      * {@code VOLUMES} (the default) plans the queue by volume; {@code BATCHES} hands the backend
      * batches of {@code work.maxBatchSize} files in queue order, one per free worker, as for a
@@ -115,6 +119,22 @@ public class TapeConfiguration {
     @JsonProperty
     public void setMaxFilesPerMount(int maxFilesPerMount) {
         this.maxFilesPerMount = maxFilesPerMount;
+    }
+
+    /**
+     * How long the claim of a volume waits for the backend to say where newly queued files lie
+     * (default {@code 10 seconds}), so that files queued together share one pass. Counted from when
+     * locating began: a listing that takes longer (HPSS waits for a free session) no longer holds
+     * up the claims, and its files join a later pass.
+     */
+    @JsonProperty
+    public Duration getLocateWait() {
+        return locateWait;
+    }
+
+    @JsonProperty
+    public void setLocateWait(Duration locateWait) {
+        this.locateWait = locateWait;
     }
 
     @JsonIgnore

@@ -4,12 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
-import org.jdbi.v3.sqlobject.config.KeyColumn;
-import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -54,25 +51,31 @@ interface VolumeQueries {
     @UseRowMapper(VolumeQueueMapper.class)
     List<MountPolicy.VolumeQueue> dueByVolume(@Bind("now") Instant now);
 
-    /** Volumes some instance works on. */
+    /** Volumes another instance works on (this one knows its own). */
     @SqlQuery("""
-            SELECT DISTINCT tape_volume FROM staged_file WHERE state = <FileState.ACTIVE> AND tape_volume IS NOT NULL""")
-    List<String> volumesInProgress();
+            SELECT DISTINCT tape_volume FROM staged_file
+            WHERE state = <FileState.ACTIVE> AND tape_volume IS NOT NULL AND lease_owner <> :owner""")
+    List<String> volumesInProgressElsewhere(@Bind("owner") String owner);
+
+    /**
+     * A queued or claimed file of a volume, locked.
+     *
+     * @param leaseOwner the instance whose claim holds it, when claimed
+     */
+    record LockedFile(String fileId, FileState state, Optional<String> leaseOwner) {
+    }
 
     /**
      * Locks every queued and claimed file of a volume, waiting for the locks (not skipping them):
      * an instance claiming the volume at the same moment commits first, and its claims are then
      * seen here, so a volume is worked on by one instance at a time.
-     *
-     * @return each file's state
      */
     @SqlQuery("""
-            SELECT file_id, state FROM staged_file
+            SELECT file_id, state, lease_owner FROM staged_file
             WHERE tape_volume = :volume AND state IN (<FileState.PENDING>, <FileState.ACTIVE>)
             ORDER BY file_id FOR UPDATE""")
-    @KeyColumn("file_id")
-    @ValueColumn("state")
-    Map<String, String> lockVolume(@Bind("volume") String volume);
+    @UseRowMapper(LockedFileMapper.class)
+    List<LockedFile> lockVolume(@Bind("volume") String volume);
 
     /** The due files of a volume in read order; the caller holds their locks ({@link #lockVolume}). */
     @SqlQuery("""
@@ -126,6 +129,15 @@ interface VolumeQueries {
         @Override
         public Unlocated map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new Unlocated(rs.getString("file_id"), rs.getString("archive_location"));
+        }
+    }
+
+    final class LockedFileMapper implements RowMapper<LockedFile> {
+        @Override
+        public LockedFile map(ResultSet rs, StatementContext ctx) throws SQLException {
+            FileState state = FileState.valueOf(rs.getString("state"));
+            return new LockedFile(rs.getString("file_id"), state,
+                    state == FileState.ACTIVE ? Optional.ofNullable(rs.getString("lease_owner")) : Optional.empty());
         }
     }
 

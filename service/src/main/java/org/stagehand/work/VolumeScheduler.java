@@ -1,7 +1,7 @@
 package org.stagehand.work;
 
-import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,11 +17,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stagehand.backend.LocatesOnTape;
-import org.stagehand.backend.LocatesOnTape.TapePlace;
 
 /**
- * Plans the queue by tape volume, for a backend that can say where files lie: asks it where newly
- * queued files lie (kept with their work rows), and claims the due files of the volumes the
+ * Plans the queue by tape volume, for a backend that can say where files lie: has it asked where
+ * newly queued files lie ({@link QueueLocator}, off the claim thread), and claims the due files of the volumes the
  * {@link MountPolicy} chooses, each volume as one batch, while this instance has drives free. A
  * volume is claimed only when no instance works on it. Files queued for a volume this instance has
  * mounted join its batch while the backend works on it ({@link #joinMountedVolumes}); files queued
@@ -30,8 +29,6 @@ import org.stagehand.backend.LocatesOnTape.TapePlace;
 final class VolumeScheduler {
 
     private static final Logger LOG = LoggerFactory.getLogger(VolumeScheduler.class);
-    /** How many queued files one question to the backend names. */
-    static final int LOCATE_CHUNK = 1_000;
 
     /** Hands a volume's claimed files to a worker; {@code backendDone} runs when the backend is done with them. */
     @FunctionalInterface
@@ -53,17 +50,28 @@ final class VolumeScheduler {
     private final WorkClaimer claimer;
     private final MountPolicy policy;
     private final int maxFilesPerMount;
+    private final Duration locateWait;
     private final Clock clock;
+    /** This instance, as its claims name it. */
+    private final String owner;
+    private final QueueLocator queueLocator;
     /** Volumes whose batch the backend works on here (one drive each), with the batch's lease token. */
     private final Map<String, String> mounted = new ConcurrentHashMap<>();
+    /** Volumes whose pass ended here, that may still be in a free drive. */
+    private final IdleDrives idleDrives = new IdleDrives();
 
-    VolumeScheduler(WorkDao dao, LocatesOnTape locator, WorkClaimer claimer, TapeConfiguration config, Clock clock) {
+    /** @param located called when newly queued files were located: they may be due */
+    VolumeScheduler(WorkDao dao, LocatesOnTape locator, WorkClaimer claimer, TapeConfiguration config, String owner,
+                    Clock clock, Runnable located) {
         this.dao = dao;
         this.locator = locator;
         this.claimer = claimer;
         this.policy = MountPolicy.of(config);
         this.maxFilesPerMount = config.getMaxFilesPerMount();
+        this.locateWait = config.getLocateWait().toJavaDuration();
         this.clock = clock;
+        this.owner = owner;
+        this.queueLocator = new QueueLocator(dao, locator, clock, located);
     }
 
     int maxSessions() {
@@ -75,38 +83,26 @@ final class VolumeScheduler {
         return mounted.size();
     }
 
+    /** Starts locating newly queued files, on a thread of its own. */
+    void start() {
+        queueLocator.start();
+    }
+
     /**
-     * Asks the backend where the next queued files lie and keeps the answers with their rows.
-     * Files it places nowhere, or cannot say about now, are staged without tape planning.
-     *
-     * @return how many files were located (0: none were waiting)
+     * Files may have been queued: has them located, and waits for that at most until locating has
+     * been under way for {@code work.tape.locateWait}, so that files queued together share a pass.
      */
-    int locateQueued() throws InterruptedException {
-        List<VolumeQueries.Unlocated> unlocated = dao.unlocated(LOCATE_CHUNK);
-        if (unlocated.isEmpty()) {
-            return 0;
-        }
-        Map<String, TapePlace> places;
+    void locateQueued() {
+        queueLocator.locateSoon();
         try {
-            places = locator.locate(unlocated.stream().map(VolumeQueries.Unlocated::archiveLocation).distinct().toList());
-        } catch (IOException e) {
-            LOG.warn("cannot say where {} queued files lie ({}); they are staged without tape planning",
-                    unlocated.size(), e.getMessage());
-            places = Map.of();
+            queueLocator.awaitLocated(locateWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        List<String> fileIds = new ArrayList<>();
-        List<String> volumes = new ArrayList<>();
-        List<Long> positions = new ArrayList<>();
-        List<Long> offsets = new ArrayList<>();
-        for (VolumeQueries.Unlocated file : unlocated) {
-            TapePlace place = places.getOrDefault(file.archiveLocation(), TapePlace.onDisk());
-            fileIds.add(file.fileId());
-            volumes.add(place.volume().orElse(null));
-            positions.add(place.position());
-            offsets.add(place.offset());
-        }
-        dao.recordPlaces(fileIds, volumes, positions, offsets, clock.instant());
-        return unlocated.size();
+    }
+
+    void stop() throws InterruptedException {
+        queueLocator.stop();
     }
 
     /**
@@ -123,15 +119,18 @@ final class VolumeScheduler {
             return 0;
         }
         Instant now = clock.instant();
-        Set<String> busy = new HashSet<>(dao.volumesInProgress());
+        // This instance's own claims of a volume whose pass ended may still wait for promotion: not busy
+        Set<String> busy = new HashSet<>(dao.volumesInProgressElsewhere(owner));
         busy.addAll(mounted.keySet());
         int claimed = 0;
-        for (MountPolicy.VolumeQueue queue : policy.toMount(dao.dueByVolume(now), busy, freeDrives, now)) {
+        Set<String> inDrive = idleDrives.inFreeDrives(freeDrives);
+        for (MountPolicy.VolumeQueue queue : policy.toMount(dao.dueByVolume(now), busy, inDrive, freeDrives, now)) {
             String volume = queue.volume();
             String token = tokens.get();
             WorkClaimer.Claim claim;
             try {
-                claim = claimer.claim(token, (transaction, at) -> transaction.lockVolume(volume).containsValue(FileState.ACTIVE.name())
+                claim = claimer.claim(token, (transaction, at) -> transaction.lockVolume(volume).stream()
+                        .anyMatch(file -> file.state() == FileState.ACTIVE && !file.leaseOwner().equals(Optional.of(owner)))
                         ? List.of() // another instance claimed it meanwhile
                         : transaction.dueOnVolume(volume, at, maxFilesPerMount));
             } catch (RuntimeException e) {
@@ -143,10 +142,16 @@ final class VolumeScheduler {
                 continue;
             }
             mounted.put(volume, token);
+            idleDrives.claimed(volume);
             claimed++;
-            LOG.info("volume {}: {} file(s), {} bytes, oldest due since {}: claimed for a mount", volume,
-                    claim.files().size(), queue.bytes(), queue.oldestDueSince());
-            submitter.submit(token, claim.files(), () -> mounted.remove(volume, token));
+            LOG.info("volume {}: {} file(s), {} bytes, oldest due since {}: claimed for a {}", volume,
+                    claim.files().size(), queue.bytes(), queue.oldestDueSince(),
+                    inDrive.contains(volume) ? "pass in the drive it may still be in" : "mount");
+            submitter.submit(token, claim.files(), () -> {
+                if (mounted.remove(volume, token)) {
+                    idleDrives.released(volume);
+                }
+            });
         }
         return claimed;
     }
@@ -173,7 +178,7 @@ final class VolumeScheduler {
             return 0;
         }
         if (mounted.size() >= locator.maxSessions()) {
-            Set<String> busy = new HashSet<>(dao.volumesInProgress());
+            Set<String> busy = new HashSet<>(dao.volumesInProgressElsewhere(owner));
             busy.addAll(mounted.keySet());
             if (due.stream().anyMatch(queue -> !busy.contains(queue.volume()) && policy.isStarving(queue, now))) {
                 return 0;
@@ -189,11 +194,11 @@ final class VolumeScheduler {
             }
             Set<String> taken = new HashSet<>();
             WorkClaimer.Claim claim = claimer.claim(token, (transaction, at) -> {
-                Map<String, String> states = transaction.lockVolume(volume);
+                // files of this instance's earlier pass that still wait for promotion do not count
+                boolean othersClaim = transaction.lockVolume(volume).stream().anyMatch(file ->
+                        file.state() == FileState.ACTIVE && !file.leaseOwner().equals(Optional.of(owner)));
                 Set<String> ours = new HashSet<>();
                 transaction.claimedBy(token).forEach(file -> ours.add(file.entry().fileId()));
-                boolean othersClaim = states.entrySet().stream().anyMatch(row ->
-                        row.getValue().equals(FileState.ACTIVE.name()) && !ours.contains(row.getKey()));
                 int room = maxFilesPerMount - ours.size();
                 // a file the batch held and gave back (to retry it) waits for the volume's next pass
                 List<String> joining = othersClaim || room <= 0 ? List.of() : transaction.dueOnVolume(volume, at,
@@ -236,7 +241,8 @@ final class VolumeScheduler {
             queues.put(volume.getKey(), new MountPolicy.VolumeQueue(volume.getKey(), files.size(), bytes(files),
                     files.stream().map(VolumeQueries.FileOnTape::dueSince).min(Comparator.naturalOrder()).orElse(now), 0));
         }
-        List<MountPolicy.VolumeQueue> order = policy.mountOrder(queues.values(), now);
+        List<MountPolicy.VolumeQueue> order = policy.mountOrder(queues.values(),
+                idleDrives.inFreeDrives(locator.maxSessions() - mounted.size()), now);
         List<MountPolicy.VolumeQueue> notDue = queues.values().stream().filter(queue -> !order.contains(queue))
                 .sorted(Comparator.comparingLong(MountPolicy.VolumeQueue::bytes).reversed()).toList();
         List<TapePlan.QueuedVolume> queued = new ArrayList<>();

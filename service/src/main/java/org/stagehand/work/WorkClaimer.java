@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -96,8 +98,19 @@ final class WorkClaimer {
                 }
             }
             transaction.lease(fitting, owner, token, now.plus(leaseDuration), now);
-            return new Attempt(transaction.claimedBy(token), null);
+            return new Attempt(inOrder(transaction.claimedBy(token), fitting), null);
         });
+    }
+
+    /** The claimed files in the order they were locked (a volume's: tape order), which is the order to stage them in. */
+    private static List<ClaimedFile> inOrder(List<ClaimedFile> claimed, List<String> order) {
+        Map<String, Integer> place = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            place.put(order.get(i), i);
+        }
+        List<ClaimedFile> sorted = new ArrayList<>(claimed);
+        sorted.sort(Comparator.comparingInt(file -> place.getOrDefault(file.entry().fileId(), Integer.MAX_VALUE)));
+        return sorted;
     }
 
     /** The longest head of {@code due} whose sizes together fit in {@code freeBytes}. */

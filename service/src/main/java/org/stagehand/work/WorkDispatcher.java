@@ -100,7 +100,7 @@ public final class WorkDispatcher implements Managed {
         this.claimer = new WorkClaimer(dao, space, owner, config.getLeaseDuration().toJavaDuration(), clock, metrics);
         this.abandoned = new AbandonedClaims(dao, area, owner, clock, underWay);
         this.volumes = VolumeScheduler.locatorOf(backend, config.getTape())
-                .map(locator -> new VolumeScheduler(dao, locator, claimer, config.getTape(), clock)).orElse(null);
+                .map(locator -> new VolumeScheduler(dao, locator, claimer, config.getTape(), owner, clock, this::signal)).orElse(null);
         this.retryPolicy = new OutcomeRecorder.RetryPolicy(config.getMaxAttempts(),
                 new Backoff(config.getInitialBackoff().toJavaDuration(), config.getMaxBackoff().toJavaDuration()));
     }
@@ -151,6 +151,9 @@ public final class WorkDispatcher implements Managed {
         leases.start();
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "stagehand-housekeeping"));
         housekeeping.scheduleWithFixedDelay(this::housekeep, period, period, TimeUnit.MILLISECONDS);
+        if (volumes != null) {
+            volumes.start();
+        }
         dispatcherThread = new Thread(this::dispatchLoop, "stagehand-dispatcher");
         dispatcherThread.start();
     }
@@ -173,6 +176,9 @@ public final class WorkDispatcher implements Managed {
         }
         if (dispatcherThread != null) {
             dispatcherThread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        if (volumes != null) {
+            volumes.stop();
         }
         if (batches != null) {
             batches.stop();
@@ -265,22 +271,17 @@ public final class WorkDispatcher implements Managed {
                 }
             } catch (RuntimeException e) {
                 LOG.error("cannot claim work (will try again): {}", e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
             awaitSignal(config.getPollInterval().toJavaDuration());
         }
     }
 
     /**
-     * Locates newly queued files, adds those of volumes mounted here to their batches, then claims
-     * the volumes due now while drives are free.
+     * Has newly queued files located, adds those of volumes mounted here to their batches, then
+     * claims the volumes due now while drives are free.
      */
-    private void planByVolume() throws InterruptedException {
-        while (running && volumes.locateQueued() == VolumeScheduler.LOCATE_CHUNK) {
-            // a full chunk: more may wait
-        }
+    private void planByVolume() {
+        volumes.locateQueued();
         volumes.joinMountedVolumes(batches);
         volumes.claimDueVolumes(this::openToken, underWay::close, (token, files, backendDone) ->
                 batches.submit(token, files, () -> {

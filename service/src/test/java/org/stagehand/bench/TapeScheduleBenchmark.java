@@ -15,7 +15,9 @@ import java.util.Locale;
  * from the whole trace ({@link TapeLowerBound}).
  *
  * <p>Usage: {@code TapeScheduleBenchmark [msPerSimulatedSecond=20] [seed=15] [directory]}; with
- * {@code -Dstagehand.bench.tape.simulationOnly=true} the service is not run.
+ * {@code -Dstagehand.bench.tape.simulationOnly=true} the service is not run, with
+ * {@code -Dstagehand.bench.tape.volumesOnly=true} only with {@code VOLUMES} (to try a change; the
+ * table wants both).
  */
 public final class TapeScheduleBenchmark {
 
@@ -48,17 +50,19 @@ public final class TapeScheduleBenchmark {
             System.out.println("writing the archive (" + workload.files().size() + " files) in " + directory + " ...");
             TapeServiceRun.prepareArchive(workload, directory);
             try (EmbeddedPostgres postgres = Bench.postgres()) {
-                TapeServiceRun batches = new TapeServiceRun(workload, directory, msPerSecond, standIn);
-                System.out.println("running Stagehand with work.tape.scheduling: BATCHES (as before #15) ...");
-                outcomes.add(batches.run(postgres, "Stagehand before #15: BATCHES, 4 workers x 10 s batch window",
-                        DRIVES, "", "  tape:\n    scheduling: BATCHES\n"));
-                runs.add(batches);
+                if (!Boolean.getBoolean("stagehand.bench.tape.volumesOnly")) {
+                    TapeServiceRun batches = new TapeServiceRun(workload, directory, msPerSecond, standIn);
+                    System.out.println("running Stagehand with work.tape.scheduling: BATCHES (as before #15) ...");
+                    outcomes.add(batches.run(postgres, "Stagehand before #15: BATCHES, 4 workers x 10 s batch window",
+                            DRIVES, "", "  tape:\n    scheduling: BATCHES\n"));
+                    runs.add(batches);
+                }
                 TapeServiceRun volumes = new TapeServiceRun(workload, directory, msPerSecond, standIn);
                 System.out.println("running Stagehand with work.tape.scheduling: VOLUMES (#15) ...");
                 // dueBytes is compared with catalog sizes, which are SIZE_QUANTUM times smaller here: 50 GB -> 5 MB
                 outcomes.add(volumes.run(postgres, "Stagehand's volume scheduler (#15): VOLUMES, defaults", DRIVES, "",
                         "  tape:\n    scheduling: VOLUMES\n    dueBytes: 5MB\n    dueAge: " + volumes.scaled(120)
-                                + "\n    maxWait: " + volumes.scaled(1800) + "\n"));
+                                + "\n    maxWait: " + volumes.scaled(1800) + "\n    locateWait: " + volumes.scaled(10) + "\n"));
                 runs.add(volumes);
             } finally {
                 Bench.deleteTree(directory);

@@ -1,6 +1,7 @@
 package org.stagehand.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.dropwizard.testing.ConfigOverride;
 import java.nio.file.Path;
@@ -122,8 +123,14 @@ class TapeSchedulingIT {
         }
     }
 
+    /**
+     * Two sessions for six volumes, and a second request whose one file's listing hangs: the
+     * listing holds a session and the thread that asks where files lie, but neither the claiming
+     * (after {@code work.tape.locateWait}) nor the recalls of the volumes already located.
+     */
     @Test
-    void withFewerSessionsThanVolumesDrivesAreSharedOutAndEveryVolumeIsMountedOnce() throws Exception {
+    void withFewerSessionsThanVolumesDrivesAreSharedOutEveryVolumeIsMountedOnceAndAHangingListingHoldsNoneUp()
+            throws Exception {
         StandInHpss hpss = new StandInHpss(directory.resolve("hpss"));
         List<String> ids = new ArrayList<>();
         for (int v = 0; v < 6; v++) {
@@ -133,20 +140,31 @@ class TapeSchedulingIT {
                 ids.add(id);
             }
         }
+        hpss.onTape("few-hangs", "few/hangs.bin", 1_000, volume("few", 9), 10, 0).fail("ls", "few/hangs.bin", "hang", 1);
         StagehandTestApp app = hpss.app(TestDatabase.h2(directory), directory.resolve("staging"), List.of(ConfigOverride.config("work.workers", "4"),
                 ConfigOverride.config("backend.maxSessions", "2"),
                 ConfigOverride.config("backend.batchWindow", "100 milliseconds"),
+                ConfigOverride.config("backend.listTimeout", "10 minutes"),
+                ConfigOverride.config("work.tape.locateWait", "1 second"),
+                // the hanging listing holds one listing session; the recalls' own listings take the other
+                ConfigOverride.config("backend.maxListingSessions", "2"),
                 ConfigOverride.config("backend.environment.HSI_STANDIN_READ_MS", "100"),
                 ConfigOverride.config("work.tape.dueAge", "1 second"),
                 ConfigOverride.config("work.tape.maxWait", "3 seconds"))).start();
         try {
             String requestId = HpssStagingIT.requestId(app.requestStaging(ids.toArray(String[]::new)));
+            // once the first request's files are being listed, the hanging file is asked about on its own
+            await().atMost(TIMEOUT).until(() -> hpss.events("LIST").stream().anyMatch(event -> event.detail().startsWith("few/v")));
+            String hangingId = HpssStagingIT.requestId(app.requestStaging("few-hangs"));
+            await().atMost(TIMEOUT).until(() -> !hpss.events("HANG").isEmpty());
             app.awaitStatus(requestId, "ready", TIMEOUT);
 
             List<Event> events = hpss.events();
             assertThat(hpss.mountedVolumes(volumes("few", 6))).as("one mount per volume")
                     .containsExactlyInAnyOrderElementsOf(volumes("few", 6));
             assertThat(mostSessionsReadingAtOnce(events)).as("hsi sessions reading at once").isBetween(1, 2);
+            assertThat(app.get("/dts/staging?id=" + hangingId).json().path("status").asText()).as("the request whose listing hangs")
+                    .isEqualTo("staging");
         } finally {
             app.stop();
         }

@@ -42,9 +42,24 @@ class MountPolicyTest {
                 queue("URGENT", 1 * GB, T0.plusSeconds(400), 5));
         assertThat(policy.mountOrder(queues, now)).extracting(MountPolicy.VolumeQueue::volume)
                 .containsExactly("URGENT", "OLDER2", "OLDER1", "YOUNG1");
-        assertThat(policy.toMount(queues, Set.of("URGENT"), 2, now)).extracting(MountPolicy.VolumeQueue::volume)
+        assertThat(policy.toMount(queues, Set.of("URGENT"), Set.of(), 2, now)).extracting(MountPolicy.VolumeQueue::volume)
                 .as("a volume in progress is left for its next pass").containsExactly("OLDER2", "OLDER1");
-        assertThat(policy.toMount(queues, Set.of(), 0, now)).as("no drive free").isEmpty();
+        assertThat(policy.toMount(queues, Set.of(), Set.of(), 0, now)).as("no drive free").isEmpty();
+    }
+
+    @Test
+    void aVolumeStillInAFreeDriveIsReadAgainAsSoonAsItHasADueFileAheadOfVolumesOfItsPriorityThatNeedAMount() {
+        Instant now = T0.plusSeconds(600);
+        List<MountPolicy.VolumeQueue> queues = List.of(
+                queue("OLDER1", 60 * GB, T0, 0),
+                queue("INDRV1", GB, now.minusSeconds(5), 0),
+                queue("URGENT", GB, T0.plusSeconds(400), 5));
+        assertThat(policy.mountOrder(queues, now)).as("not due without its drive").extracting(MountPolicy.VolumeQueue::volume)
+                .containsExactly("URGENT", "OLDER1");
+        assertThat(policy.mountOrder(queues, Set.of("INDRV1"), now)).extracting(MountPolicy.VolumeQueue::volume)
+                .containsExactly("URGENT", "INDRV1", "OLDER1");
+        assertThat(policy.toMount(queues, Set.of(), Set.of("INDRV1"), 1, now.plus(Duration.ofMinutes(21))))
+                .as("OLDER1 starving").extracting(MountPolicy.VolumeQueue::volume).containsExactly("OLDER1");
     }
 
     @Test
@@ -54,15 +69,16 @@ class MountPolicyTest {
                 queue("URGENT", 500 * GB, now.minusSeconds(200), 9),
                 queue("STARVE", GB, T0, 0));
         assertThat(policy.isStarving(queues.get(1), now)).isTrue();
-        assertThat(policy.toMount(queues, Set.of(), 1, now)).extracting(MountPolicy.VolumeQueue::volume)
+        assertThat(policy.toMount(queues, Set.of(), Set.of(), 1, now)).extracting(MountPolicy.VolumeQueue::volume)
                 .containsExactly("STARVE");
     }
 
     /**
      * Fewer drives than volumes, requests arriving over time, the hot volumes' files at a higher
-     * priority: at every decision no drive stays free while a volume is due, and no file
-     * waits past the starvation bound for a mount while a drive is free (so in all at most the bound
-     * plus the mounts of the volumes that starve at the same time, one drive's share of them).
+     * priority, and a drive keeping its tape after a pass, which the policy reads again first: at
+     * every decision no drive stays free while a volume is due, and no file waits past the
+     * starvation bound for a mount while a drive is free (so in all at most the bound plus the
+     * mounts of the volumes that starve at the same time, one drive's share of them).
      */
     @Test
     void withFewerDrivesThanVolumesNoDriveIdlesWhileAVolumeIsDueAndNoFileWaitsPastTheBound() {
@@ -74,8 +90,10 @@ class MountPolicyTest {
         String[] volumes = {"VA0001", "VA0002", "VA0003", "VA0004", "VA0005", "VA0006"};
         Map<String, List<Instant>> queued = new HashMap<>(); // due times of each volume's waiting files
         Map<String, Instant> mountedUntil = new HashMap<>();
+        IdleDrives idle = new IdleDrives();
         Duration longestWait = Duration.ZERO;
         int mounts = 0;
+        int passesInDrive = 0;
         for (Instant now = T0; now.isBefore(T0.plus(Duration.ofHours(8))); now = now.plusSeconds(15)) {
             // three hot, high-priority volumes get files all the time, enough to keep both drives
             // busy; the cold ones get one now and then and would wait for ever on priority alone
@@ -86,7 +104,13 @@ class MountPolicyTest {
                 queued.computeIfAbsent(volumes[3 + random.nextInt(3)], key -> new ArrayList<>()).add(now);
             }
             Instant at = now;
-            mountedUntil.values().removeIf(until -> !until.isAfter(at));
+            mountedUntil.entrySet().removeIf(mount -> {
+                if (!mount.getValue().isAfter(at)) {
+                    idle.released(mount.getKey());
+                    return true;
+                }
+                return false;
+            });
             List<MountPolicy.VolumeQueue> queues = new ArrayList<>();
             queued.forEach((volume, files) -> {
                 if (!files.isEmpty()) {
@@ -95,8 +119,11 @@ class MountPolicyTest {
                 }
             });
             Set<String> busy = new HashSet<>(mountedUntil.keySet());
-            List<MountPolicy.VolumeQueue> chosen = starving.toMount(queues, busy, drives - mountedUntil.size(), now);
+            Set<String> inDrive = idle.inFreeDrives(drives - mountedUntil.size());
+            List<MountPolicy.VolumeQueue> chosen = starving.toMount(queues, busy, inDrive, drives - mountedUntil.size(), now);
             for (MountPolicy.VolumeQueue queue : chosen) {
+                idle.claimed(queue.volume());
+                passesInDrive += inDrive.contains(queue.volume()) ? 1 : 0;
                 for (Instant due : queued.get(queue.volume())) {
                     Duration waited = Duration.between(due, now);
                     longestWait = waited.compareTo(longestWait) > 0 ? waited : longestWait;
@@ -106,8 +133,8 @@ class MountPolicyTest {
                 mounts++;
             }
             int freeAfter = drives - mountedUntil.size();
-            long dueAndIdle = queues.stream()
-                    .filter(queue -> !mountedUntil.containsKey(queue.volume()) && starving.isDue(queue, at)).count();
+            long dueAndIdle = queues.stream().filter(queue -> !mountedUntil.containsKey(queue.volume())
+                    && (starving.isDue(queue, at) || inDrive.contains(queue.volume()))).count();
             assertThat(freeAfter == 0 || dueAndIdle == 0)
                     .as("at %s: %d drives free while %d volumes are due", now, freeAfter, dueAndIdle).isTrue();
             boolean starvingLeft = queues.stream().anyMatch(queue -> !mountedUntil.containsKey(queue.volume())
@@ -122,6 +149,7 @@ class MountPolicyTest {
             }
         }
         assertThat(mounts).as("mounts in the run").isGreaterThan(50);
+        assertThat(passesInDrive).as("passes of a volume still in its drive").isGreaterThan(10);
         assertThat(longestWait).as("the longest wait for a mount")
                 .isLessThanOrEqualTo(maxWait.plus(mountLength.multipliedBy((volumes.length + drives - 1) / drives))
                         .plusSeconds(15))

@@ -107,7 +107,7 @@ class VolumeJoinDaoIT extends DaoTest {
         };
         WorkClaimer claimer = new WorkClaimer(dao(), unlimited, "here", java.time.Duration.ofMinutes(2), clock,
                 new WorkMetrics(new MetricRegistry()));
-        return new VolumeScheduler(dao(), new OneDrive(), claimer, config, clock);
+        return new VolumeScheduler(dao(), new OneDrive(), claimer, config, "here", clock, () -> { });
     }
 
     private void queued(String fileId, String volume, long position, Instant since) {

@@ -9,7 +9,7 @@ import static org.stagehand.testing.rows.Times.t0Plus;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
@@ -82,7 +82,8 @@ class VolumeQueriesDaoIT extends DaoTest {
 
         List<String> due = jdbi.inTransaction(handle -> {
             WorkDao transaction = handle.attach(WorkDao.class);
-            assertThat(transaction.lockVolume("VB0001")).hasSize(5).containsValue(FileState.PENDING.name());
+            assertThat(transaction.lockVolume("VB0001")).hasSize(5).extracting(VolumeQueries.LockedFile::state)
+                    .containsOnly(FileState.PENDING);
             return transaction.dueOnVolume("VB0001", T0, 10);
         });
         assertThat(due).containsExactly("p1", "p2a", "p2b", "p3");
@@ -99,11 +100,11 @@ class VolumeQueriesDaoIT extends DaoTest {
         try (Handle first = jdbi.open(); Handle second = jdbi.open()) {
             first.begin();
             WorkDao firstDao = first.attach(WorkDao.class);
-            assertThat(firstDao.lockVolume("VC0001")).doesNotContainValue(FileState.ACTIVE.name());
+            assertThat(firstDao.lockVolume("VC0001")).extracting(VolumeQueries.LockedFile::state).doesNotContain(FileState.ACTIVE);
             List<String> claimed = firstDao.dueOnVolume("VC0001", T0, 10);
             firstDao.lease(claimed, "one", "token-one", t0Plus(60), T0);
 
-            CompletableFuture<Map<String, String>> secondLook = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<List<VolumeQueries.LockedFile>> secondLook = CompletableFuture.supplyAsync(() -> {
                 second.begin();
                 try {
                     return second.attach(WorkDao.class).lockVolume("VC0001");
@@ -115,10 +116,11 @@ class VolumeQueriesDaoIT extends DaoTest {
             assertThat(secondLook).as("the second claim waits for the first's locks").isNotDone();
             first.commit();
 
-            assertThat(secondLook.get(10, TimeUnit.SECONDS)).as("and then sees the volume claimed")
-                    .containsValue(FileState.ACTIVE.name());
+            assertThat(secondLook.get(10, TimeUnit.SECONDS)).as("and then sees the volume claimed, by whom")
+                    .contains(new VolumeQueries.LockedFile("v1", FileState.ACTIVE, Optional.of("one")));
         }
-        assertThat(dao().volumesInProgress()).containsExactly("VC0001");
+        assertThat(dao().volumesInProgressElsewhere("two")).containsExactly("VC0001");
+        assertThat(dao().volumesInProgressElsewhere("one")).as("its own claims an instance knows").isEmpty();
         assertThat(dao().dueByVolume(T0)).isEmpty();
     }
 

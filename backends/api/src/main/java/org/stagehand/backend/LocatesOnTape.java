@@ -26,8 +26,9 @@ import java.util.Optional;
 public interface LocatesOnTape {
 
     /**
-     * Where these files lie. Called on the service's claim thread, outside any batch, with up to
-     * 1,000 locations at a time; keep it to a few calls of the archive's tool.
+     * Where these files lie. Called on a thread of the service's own (never the claim thread, which
+     * goes on meanwhile), outside any batch, with up to 1,000 locations at a time; keep it to a few
+     * calls of the archive's tool. The thread is interrupted when the service stops.
      *
      * @param archiveLocations locations as the catalog gives them ({@link StagingItem#archiveLocation()})
      * @return a place for each location the archive could tell about; a location left out is
