@@ -87,7 +87,8 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
      */
     @Override
     public void stage(StagingBatch batch, OutcomeListener listener) throws InterruptedException {
-        BatchWaiter waiter = new BatchWaiter(batch.items().size());
+        List<StagingItem> first = batch.items(); // before more can come: those come through the waiter
+        BatchWaiter waiter = new BatchWaiter(first.size());
         Map<String, WaitingItem> requestsByFileId = new ConcurrentHashMap<>();
         List<WaitingItem> planned = new ArrayList<>();
         // Register before looking at cancellation flags, so no cancellation falls between the two.
@@ -98,7 +99,7 @@ final class HpssBackend implements ArchiveBackend, DescribesPaths, EstimatesRead
             }
         });
         batch.acceptMoreItems(waiter::added);
-        planned.addAll(plan(batch.items(), batch, listener, waiter, requestsByFileId, false));
+        planned.addAll(plan(first, batch, listener, waiter, requestsByFileId, false));
         try {
             while (true) {
                 BatchWaiter.News news = waiter.awaitNews();
