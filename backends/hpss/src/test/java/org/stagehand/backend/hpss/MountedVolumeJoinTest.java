@@ -106,6 +106,23 @@ class MountedVolumeJoinTest {
     }
 
     @Test
+    void aFileForTheVolumeBeingReadIsLocatedAndJoinsWhileEverySessionReads() throws Exception {
+        hpss.set("HSI_STANDIN_READ_MS", "1500");
+        backend(1); // the one session reads: the late file's ls -P must not wait for it
+        List<StagingItem> first = onTape("EA0001", 10, 20, 30, 90);
+        List<StagingItem> late = onTape("EA0001", 70);
+        Future<?> firstStaging = stageInBackground(first);
+        awaitEvents("LOCATE", 1);
+
+        backend.stage(new StagingBatch("late", late), listener);
+        firstStaging.get(40, TimeUnit.SECONDS);
+
+        assertThat(hpss.events("MOUNT")).hasSize(1);
+        assertThat(readOrder()).containsExactly(HsiStandIn.hpssPath("EA0001/at10"), HsiStandIn.hpssPath("EA0001/at20"),
+                HsiStandIn.hpssPath("EA0001/at30"), HsiStandIn.hpssPath("EA0001/at70"), HsiStandIn.hpssPath("EA0001/at90"));
+    }
+
+    @Test
     void aFileThatArrivesBehindTheHeadIsReadInTheSameMountAfterTheForwardPass() throws Exception {
         hpss.set("HSI_STANDIN_READ_MS", "1000");
         backend(2);
