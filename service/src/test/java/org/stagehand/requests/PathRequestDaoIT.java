@@ -14,13 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stagehand.area.RelativePath;
 import org.stagehand.catalog.CatalogDao;
 import org.stagehand.catalog.CatalogEntry;
-import org.stagehand.testing.DaoDatabase;
 import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.CatalogEntryFixture;
 import org.stagehand.testing.rows.Rows;
@@ -83,16 +81,6 @@ class PathRequestDaoIT extends DaoTest {
         assertThat(dao.unfinishedRequestsOf("fts", 10)).isEqualTo(2);
         assertThat(dao.unfinishedRequestsOf("fts", 1)).as("counted up to the most asked").isEqualTo(1);
         assertThat(dao.unfinishedRequestsOf("nobody", 10)).isZero();
-    }
-
-    @Test
-    void theUnfinishedCountProbesEachRequestInsteadOfJoiningEveryWaitingFile() {
-        Assumptions.assumeTrue(database == DaoDatabase.POSTGRESQL, "a PostgreSQL plan");
-
-        String plan = String.join("\n", handle.createQuery("EXPLAIN " + PathRequestDao.UNFINISHED_REQUESTS)
-                .bind("client", "fts").bind("most", 10).mapTo(String.class).list());
-
-        assertThat(plan).contains("SubPlan").doesNotContain("Semi Join");
     }
 
     @Test
