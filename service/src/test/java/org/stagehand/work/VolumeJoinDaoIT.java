@@ -6,19 +6,15 @@ import static org.stagehand.testing.rows.StagedFileFixture.aStagedFile;
 import static org.stagehand.testing.rows.Times.T0;
 import static org.stagehand.testing.rows.Times.t0Plus;
 
-import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.util.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.stagehand.backend.LocatesOnTape;
 import org.stagehand.testing.DaoTest;
 
 /**
@@ -50,19 +46,6 @@ class VolumeJoinDaoIT extends DaoTest {
         }
     }
 
-    /** One drive, and no files left to locate: the tests place them themselves. */
-    private static final class OneDrive implements LocatesOnTape {
-        @Override
-        public Map<String, TapePlace> locate(Collection<String> archiveLocations) {
-            return Map.of();
-        }
-
-        @Override
-        public int maxSessions() {
-            return 1;
-        }
-    }
-
     /** The running batch of the mounted volume: holds what was claimed and takes what joins. */
     private static final class RunningBatch implements VolumeScheduler.Joiner {
         final List<String> held = new ArrayList<>();
@@ -89,25 +72,7 @@ class VolumeJoinDaoIT extends DaoTest {
         TapeConfiguration config = new TapeConfiguration();
         config.setDueAge(Duration.seconds(0));
         config.setMaxWait(Duration.minutes(MAX_WAIT.toMinutes()));
-        SpaceGuard unlimited = new SpaceGuard() {
-            @Override
-            public long freeBytes() {
-                return Long.MAX_VALUE;
-            }
-
-            @Override
-            public long capacityBytes() {
-                return Long.MAX_VALUE;
-            }
-
-            @Override
-            public boolean makeRoom(long bytes) {
-                return true;
-            }
-        };
-        WorkClaimer claimer = new WorkClaimer(dao(), unlimited, "here", java.time.Duration.ofMinutes(2), clock,
-                new WorkMetrics(new MetricRegistry()));
-        return new VolumeScheduler(dao(), new OneDrive(), claimer, config, "here", clock, () -> { });
+        return OneDriveScheduler.of(dao(), config, "here", clock, java.time.Duration.ofMinutes(2));
     }
 
     private void queued(String fileId, String volume, long position, Instant since) {

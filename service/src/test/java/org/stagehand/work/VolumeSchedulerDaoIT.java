@@ -6,16 +6,12 @@ import static org.stagehand.testing.rows.StagedFileFixture.aStagedFile;
 import static org.stagehand.testing.rows.Times.T0;
 import static org.stagehand.testing.rows.Times.t0Plus;
 
-import com.codahale.metrics.MetricRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.stagehand.backend.LocatesOnTape;
 import org.stagehand.testing.DaoTest;
 import org.stagehand.testing.rows.StagedFileFixture;
 
@@ -23,37 +19,6 @@ import org.stagehand.testing.rows.StagedFileFixture;
 class VolumeSchedulerDaoIT extends DaoTest {
 
     private static final String HERE = "here";
-
-    /** A backend with one drive; where files lie is put in place by the test. */
-    private static final LocatesOnTape ONE_DRIVE = new LocatesOnTape() {
-        @Override
-        public Map<String, TapePlace> locate(Collection<String> archiveLocations) {
-            return Map.of();
-        }
-
-        @Override
-        public int maxSessions() {
-            return 1;
-        }
-    };
-
-    /** No capacity limit. */
-    private static final SpaceGuard UNLIMITED = new SpaceGuard() {
-        @Override
-        public long freeBytes() {
-            return Long.MAX_VALUE;
-        }
-
-        @Override
-        public long capacityBytes() {
-            return Long.MAX_VALUE;
-        }
-
-        @Override
-        public boolean makeRoom(long bytes) {
-            return true;
-        }
-    };
 
     private final List<List<String>> submitted = new ArrayList<>();
 
@@ -63,9 +28,7 @@ class VolumeSchedulerDaoIT extends DaoTest {
 
     private VolumeScheduler scheduler() {
         Clock clock = Clock.fixed(t0Plus(600), ZoneOffset.UTC);
-        WorkClaimer claimer = new WorkClaimer(dao(), UNLIMITED, HERE, Duration.ofMinutes(1), clock,
-                new WorkMetrics(new MetricRegistry()));
-        return new VolumeScheduler(dao(), ONE_DRIVE, claimer, new TapeConfiguration(), HERE, clock, () -> { });
+        return OneDriveScheduler.of(dao(), new TapeConfiguration(), HERE, clock, Duration.ofMinutes(1));
     }
 
     private int claim(VolumeScheduler scheduler) {
