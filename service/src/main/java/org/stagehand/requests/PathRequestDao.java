@@ -75,6 +75,16 @@ final class PathRequestDao {
      * each file (whose row holds the first path naming it; {@code request_path} the other paths) and
      * whether its work is under way. Empty for an unknown request, or one not named by
      * paths.
+     *
+     * <p>Its answers are kept in the live {@link StatusCache}, so every column read here must be covered
+     * by a {@code stagehand_status} notification (migrations.sql) naming the request: {@code staging_request}
+     * and {@code request_file} by their update and delete triggers (a request's rows are inserted in its
+     * own transaction, before any answer of it is kept; {@code request_path} rows only with it, and deleted
+     * with it); {@code staged_file.state} going ACTIVE or not by {@code staged_file_copying}, which names
+     * the requests waiting for the file, the only rows whose answer reads it (a work row is inserted
+     * PENDING and deleted only READY, which such an answer does not tell from no row); {@code work_since} only
+     * while ACTIVE and until {@code started_at} is recorded, by the read itself, whose update notifies.
+     * The catalog is not read: a path is answered as it was sent.
      */
     List<PathRow> pathRows(UUID requestId) {
         return handle.createQuery("""

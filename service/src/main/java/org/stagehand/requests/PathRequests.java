@@ -52,6 +52,11 @@ public final class PathRequests {
     private final Clock clock;
     private final PathStatusReader statusReader;
     private final LastKnownAnswers<PathStatus> answers;
+    /**
+     * Answers kept while changes are notified, so that a poll costs no query: every input of an answer
+     * is covered by a notification (see {@link PathRequestDao#pathRows}).
+     */
+    private final LiveAnswers<PathStatus> liveAnswers;
     private final Optional<UncatalogedPaths> archive;
 
     /**
@@ -70,7 +75,8 @@ public final class PathRequests {
         this.clock = clock;
         // Polls must be answered while the database is down: FTS fails a whole batch on one failed poll.
         this.statusReader = new PathStatusReader(jdbi, clock);
-        this.answers = reader.lastKnownAnswers("tape-status", statusReader::read);
+        this.liveAnswers = statusCache.answers("tape-status-cache");
+        this.answers = reader.lastKnownAnswers("tape-status", id -> liveAnswers.readAndKeep(id, statusReader::read));
     }
 
     /**
@@ -140,7 +146,8 @@ public final class PathRequests {
      *     instance knows nothing of the request
      */
     public Optional<PathStatus> status(UUID requestId) {
-        return answers.answer(requestId).map(LastKnownAnswers.Answer::value);
+        Optional<PathStatus> kept = liveAnswers.get(requestId);
+        return kept.isPresent() ? kept : answers.answer(requestId).map(LastKnownAnswers.Answer::value);
     }
 
     /**

@@ -136,10 +136,7 @@ public final class RequestStatusReader implements Managed {
 
     /** Reads the answer from the database and keeps it in the live cache, unless a change raced the read. */
     private Optional<StagingStatus> readAndKeep(UUID requestId) {
-        long generation = cache.generation();
-        Optional<StagingStatus> read = read(requestId);
-        read.ifPresent(answer -> cache.fill(requestId, answer, generation));
-        return read;
+        return cache.readAndKeep(requestId, this::read);
     }
 
     private Optional<StagingStatus> read(UUID requestId) {

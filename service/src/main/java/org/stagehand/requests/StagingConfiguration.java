@@ -116,7 +116,8 @@ public class StagingConfiguration {
 
     /**
      * How many status answers each instance keeps in memory (PostgreSQL only, where the database
-     * notifies every instance of changes); 0 reads every status from the database.
+     * notifies every instance of changes), for each kind of answer: the DTS status, and the Tape REST
+     * door's per-path answers; 0 reads every status from the database.
      */
     @JsonProperty
     public int getStatusCacheEntries() {
@@ -128,7 +129,10 @@ public class StagingConfiguration {
         this.statusCacheEntries = statusCacheEntries;
     }
 
-    /** The longest a status answer is kept, a bound that holds even if a notification were lost. */
+    /**
+     * The longest a status answer (of either kind) is kept, a bound that holds even if a notification
+     * were lost.
+     */
     @JsonProperty
     public Duration getStatusCacheMaxAge() {
         return statusCacheMaxAge;

@@ -1,7 +1,6 @@
 package org.stagehand.requests;
 
 import com.codahale.metrics.Gauge;
-import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -14,7 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Status answers kept in memory, so that a client polling a request costs no database query.
+ * Status answers kept in memory, so that a client polling a request costs no database query: the
+ * DTS status, and further kinds of answer of the same requests ({@link #answers}), e.g. the Tape REST
+ * door's per-path view, all under one live flag and one generation counter.
  *
  * <p>An answer is served only while the cache is <em>live</em>: while this instance is told, by
  * {@link StatusChangeListener}, of every change any instance commits to a request. Going live or dark
@@ -50,50 +51,65 @@ public final class StatusCache {
         void allChanged();
     }
 
-    private final Cache<UUID, StagingStatus> answers;
+    private final int maxEntries;
+    private final Duration maxAge;
+    private final MetricRegistry metrics;
     private final AtomicLong generation = new AtomicLong();
-    private final Meter hits;
-    private final Meter misses;
+    /** Every kind of answer kept: all are dropped by the same invalidations. */
+    private final List<LiveAnswers<?>> kinds = new CopyOnWriteArrayList<>();
+    private final LiveAnswers<StagingStatus> statuses;
     private final List<ChangeSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean live;
 
-    private StatusCache(Cache<UUID, StagingStatus> answers, MetricRegistry metrics) {
-        this.answers = answers;
-        this.hits = metrics.meter("stagehand.status-cache.hits");
-        this.misses = metrics.meter("stagehand.status-cache.misses");
+    private StatusCache(int maxEntries, Duration maxAge, MetricRegistry metrics) {
+        this.maxEntries = maxEntries;
+        this.maxAge = maxAge;
+        this.metrics = metrics;
+        this.statuses = answers("status-cache");
         metrics.register("stagehand.status-cache.live", (Gauge<Integer>) () -> live ? 1 : 0);
     }
 
-    /** A cache of at most {@code maxEntries} answers, each kept at most {@code maxAge}; dark until {@link #goLive}. */
+    /**
+     * A cache of at most {@code maxEntries} answers of each kind, each kept at most {@code maxAge};
+     * dark until {@link #goLive}. Its DTS status answers count {@code stagehand.status-cache.hits}
+     * and {@code .misses}.
+     */
     public static StatusCache create(int maxEntries, Duration maxAge, MetricRegistry metrics) {
-        return new StatusCache(Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build(), metrics);
+        return new StatusCache(maxEntries, maxAge, metrics);
     }
 
-    /** The kept answer, if the cache is live and has one. */
+    /**
+     * A further kind of answer kept by this cache (e.g. a door's own view of a request), with the
+     * same bound and age as the status answers, live and dropped with them. Call it at wiring.
+     *
+     * @param name its name in metrics: meters {@code stagehand.<name>.hits} and {@code .misses}
+     */
+    public <T> LiveAnswers<T> answers(String name) {
+        Cache<UUID, T> kept = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build();
+        LiveAnswers<T> kind = new LiveAnswers<>(this, kept, metrics.meter("stagehand." + name + ".hits"),
+                metrics.meter("stagehand." + name + ".misses"));
+        kinds.add(kind);
+        return kind;
+    }
+
+    /** The kept status answer, if the cache is live and has one. */
     Optional<StagingStatus> get(UUID requestId) {
-        if (!live) {
-            return Optional.empty();
-        }
-        StagingStatus answer = answers.getIfPresent(requestId);
-        (answer == null ? misses : hits).mark();
-        return Optional.ofNullable(answer);
+        return statuses.get(requestId);
     }
 
-    /** To be read before reading an answer from the database, and handed to {@link #fill}. */
+    /** Reads a status answer from the database and keeps it, unless a change raced the read. */
+    Optional<StagingStatus> readAndKeep(UUID requestId, LastKnownAnswers.Reader<StagingStatus> reader) {
+        return statuses.readAndKeep(requestId, reader);
+    }
+
+    /** To be read before reading an answer from the database, and handed to a fill. */
     long generation() {
         return generation.get();
     }
 
-    /** Keeps an answer read from the database after {@link #generation()} returned {@code before}. */
+    /** Keeps a status answer read from the database after {@link #generation()} returned {@code before}. */
     void fill(UUID requestId, StagingStatus answer, long before) {
-        if (!live) {
-            return;
-        }
-        answers.put(requestId, answer);
-        // An invalidation that came after the read began may have run before the put, and missed it.
-        if (generation.get() != before || !live) {
-            answers.asMap().remove(requestId, answer);
-        }
+        statuses.fill(requestId, answer, before);
     }
 
     /** Tells {@code subscriber} of every change from now on. */
@@ -104,7 +120,7 @@ public final class StatusCache {
     /** Drops the answers of these requests. */
     public void invalidate(Collection<UUID> requestIds) {
         generation.incrementAndGet();
-        answers.invalidateAll(requestIds);
+        kinds.forEach(kind -> kind.drop(requestIds));
         subscribers.forEach(subscriber -> subscriber.changed(requestIds));
     }
 
@@ -119,7 +135,7 @@ public final class StatusCache {
     /** Drops every answer. */
     public void invalidateAll() {
         generation.incrementAndGet();
-        answers.invalidateAll();
+        kinds.forEach(LiveAnswers::dropAll);
         subscribers.forEach(ChangeSubscriber::allChanged);
     }
 

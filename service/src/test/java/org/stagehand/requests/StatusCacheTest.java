@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.codahale.metrics.MetricRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.stagehand.requests.StagingStatus.ByteCounts;
@@ -87,6 +88,45 @@ class StatusCacheTest {
         cache.fill(request, staging, before);
 
         assertThat(cache.get(request)).isEmpty();
+    }
+
+    @Test
+    void anInvalidationDropsARequestsAnswersOfEveryKindAndNoOtherRequests() {
+        LiveAnswers<String> perPath = cache.answers("per-path");
+        UUID other = UUID.randomUUID();
+        cache.goLive();
+        cache.fill(request, staging, cache.generation());
+        perPath.fill(request, "per-path answer", cache.generation());
+        perPath.fill(other, "other answer", cache.generation());
+
+        cache.invalidate(List.of(request));
+
+        assertThat(cache.get(request)).isEmpty();
+        assertThat(perPath.get(request)).isEmpty();
+        assertThat(perPath.get(other)).contains("other answer");
+        assertThat(metrics.meter("stagehand.per-path.hits").getCount()).isEqualTo(1);
+        assertThat(metrics.meter("stagehand.per-path.misses").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void everyKindIsServedOnlyWhileLiveAndKeepsNoReadRacedByAnInvalidation() {
+        LiveAnswers<String> perPath = cache.answers("per-path");
+        assertThat(perPath.readAndKeep(request, id -> Optional.of("read while dark"))).contains("read while dark");
+        cache.goLive();
+        assertThat(perPath.get(request)).as("read while dark").isEmpty();
+
+        perPath.readAndKeep(request, id -> {
+            cache.invalidate(List.of(UUID.randomUUID())); // a notification while the answer is read
+            return Optional.of("raced");
+        });
+        assertThat(perPath.get(request)).isEmpty();
+
+        perPath.readAndKeep(request, id -> Optional.of("kept"));
+        assertThat(perPath.get(request)).contains("kept");
+        cache.goDark();
+        assertThat(perPath.get(request)).isEmpty();
+        cache.goLive();
+        assertThat(perPath.get(request)).as("live again starts empty").isEmpty();
     }
 
     private static StagingStatus answer(UUID id, RequestStatus status) {
