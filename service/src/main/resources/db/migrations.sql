@@ -310,3 +310,25 @@ CREATE INDEX request_file_by_path ON request_file (path) WHERE path IS NOT NULL;
 -- H2 has no partial indexes.
 CREATE INDEX request_file_by_path ON request_file (path);
 --rollback DROP INDEX request_file_by_path;
+
+--changeset stagehand:s4-stage-1-request-path-list dbms:postgresql
+-- A path request as it was accepted: its paths in order, as one document (PathList's text), until the
+-- expansion turns it into request_file and request_path rows and deletes it. A stage of 1,000 paths
+-- then commits one row before its 201, not 1,000 rows and their work rows' locks.
+CREATE TABLE request_path_list (
+    request_id uuid NOT NULL PRIMARY KEY REFERENCES staging_request (request_id) ON DELETE CASCADE,
+    created_at timestamp with time zone NOT NULL,
+    paths      text NOT NULL
+);
+CREATE INDEX request_path_list_by_age ON request_path_list (created_at);
+--rollback DROP TABLE request_path_list;
+
+--changeset stagehand:s4-stage-1-request-path-list-h2 dbms:h2
+-- H2's text type without a length limit is a character large object.
+CREATE TABLE request_path_list (
+    request_id uuid NOT NULL PRIMARY KEY REFERENCES staging_request (request_id) ON DELETE CASCADE,
+    created_at timestamp with time zone NOT NULL,
+    paths      character large object NOT NULL
+);
+CREATE INDEX request_path_list_by_age ON request_path_list (created_at);
+--rollback DROP TABLE request_path_list;

@@ -50,11 +50,11 @@ public final class ArchivePaths {
         if (decoded == null) {
             return new Mapped(null, "'" + name + "' is not a valid percent-encoded UTF-8 path");
         }
-        String problem = RelativePath.problemWith(decoded);
-        if (problem != null) {
-            return new Mapped(null, "'" + name + "' is not a file path: " + problem.replace(decoded, name));
+        try {
+            return new Mapped(new RelativePath(decoded), null); // checked once, by the constructor
+        } catch (IllegalArgumentException problem) {
+            return new Mapped(null, "'" + name + "' is not a file path: " + problem.getMessage().replace(decoded, name));
         }
-        return new Mapped(new RelativePath(decoded), null);
     }
 
     /** The name a catalog path has in this API (encoded as a URL path). */

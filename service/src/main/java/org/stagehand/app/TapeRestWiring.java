@@ -59,6 +59,7 @@ final class TapeRestWiring {
             return;
         }
         PathRequests requests = newRequests.get();
+        environment.lifecycle().manage(requests);
         if (config.getTapeRest().isEnabled()) {
             environment.jersey().register(authentication);
             environment.jersey().register(new WellKnownResource(config.getTapeRest().getSitename(), config.publicUrls()));

@@ -37,13 +37,20 @@ public record RelativePath(String value) {
             // A NUL or a lone surrogate: no file name, and a database would store something else.
             return "path " + unstorable;
         }
-        for (String segment : value.split("/", -1)) {
-            if (segment.equals("..")) {
+        // Segment by segment without splitting: a stage of 1,000 paths checks each of them.
+        for (int start = 0; start <= value.length(); ) {
+            int end = value.indexOf('/', start);
+            if (end < 0) {
+                end = value.length();
+            }
+            int length = end - start;
+            if (length == 2 && value.charAt(start) == '.' && value.charAt(start + 1) == '.') {
                 return "path '" + value + "' contains '..'";
             }
-            if (segment.isEmpty() || segment.equals(".")) {
+            if (length == 0 || length == 1 && value.charAt(start) == '.') {
                 return "path '" + value + "' has an empty or '.' segment";
             }
+            start = end + 1;
         }
         return null;
     }

@@ -68,7 +68,8 @@ public interface LifecycleDao {
     long bytesInUse();
 
     /**
-     * Requests that completed, or were cancelled or released, before {@code cutoff}; a request with
+     * Requests that completed, or were cancelled or released, before {@code cutoff} (none whose paths
+     * are still to be expanded: it has not begun); a request with
      * a JDP integer ID only once it was created before {@code jdpCutoff} too (the DTS polls such an
      * ID for 7 days, its {@code delete_after}, whatever happened to it).
      */
@@ -76,6 +77,7 @@ public interface LifecycleDao {
             SELECT r.request_id FROM staging_request r WHERE r.created_at < :cutoff
                 AND (r.created_at < :jdpCutoff
                      OR NOT EXISTS (SELECT 1 FROM jdp_request j WHERE j.request_id = r.request_id))
+                AND NOT EXISTS (SELECT 1 FROM request_path_list l WHERE l.request_id = r.request_id)
                 AND (coalesce(r.cancelled_at, r.released_at) < :cutoff
                      OR (NOT EXISTS (SELECT 1 FROM request_file w
                                      WHERE w.request_id = r.request_id AND w.state = <RequestFileState.WAITING>)

@@ -26,7 +26,10 @@ public final class StagehandGauges {
     private static final Logger LOG = LoggerFactory.getLogger(StagehandGauges.class);
     private static final Duration REFRESH = Duration.ofSeconds(5);
 
-    /** The queries behind the gauges: reads of {@code staged_file}, which {@code WorkDao} owns. */
+    /**
+     * The queries behind the gauges: reads of {@code staged_file}, which {@code WorkDao} owns, and of
+     * the path lists waiting for their expansion.
+     */
     @DefineStates(FileState.class)
     public interface GaugeDao {
         @SqlQuery("""
@@ -45,10 +48,16 @@ public final class StagehandGauges {
                 SELECT coalesce(sum(c.bytes), 0) FROM staged_file s JOIN catalog_entry c ON c.file_id = s.file_id
                 WHERE s.state = <FileState.READY>""")
         long stagedBytes();
+
+        /** Paths of accepted stage requests not expanded into their files yet (their lists count their paths). */
+        @SqlQuery("""
+                SELECT coalesce(sum(r.file_count), 0) FROM request_path_list l
+                JOIN staging_request r ON r.request_id = l.request_id""")
+        long pathsToExpand();
     }
 
     /** One reading of the database gauges. */
-    private record Reading(long queued, long underWay, long waitingForSpace, long stagedBytes) {
+    private record Reading(long queued, long underWay, long waitingForSpace, long stagedBytes, long pathsToExpand) {
     }
 
     private final GaugeDao dao;
@@ -69,6 +78,7 @@ public final class StagehandGauges {
         gauges.fromDatabase(registry, "stagehand.work.files-under-way", Reading::underWay);
         gauges.fromDatabase(registry, "stagehand.work.files-waiting-for-space", Reading::waitingForSpace);
         gauges.fromDatabase(registry, "stagehand.staging-area.bytes-staged", Reading::stagedBytes);
+        gauges.fromDatabase(registry, "stagehand.requests.paths-to-expand", Reading::pathsToExpand);
         registry.gauge("stagehand.database.up", () -> () -> gauges.databaseUp() ? 1 : 0);
         registry.gauge("stagehand.work.paused", () -> () -> dispatcher.isPaused() ? 1 : 0);
         registry.gauge("stagehand.work.files-awaiting-promotion", () -> dispatcher::filesAwaitingPromotion);
@@ -94,7 +104,8 @@ public final class StagehandGauges {
         }
         readAt = now;
         try {
-            lastKnown = new Reading(dao.queued(), dao.underWay(), dao.waitingForSpace(), dao.stagedBytes());
+            lastKnown = new Reading(dao.queued(), dao.underWay(), dao.waitingForSpace(), dao.stagedBytes(),
+                    dao.pathsToExpand());
             if (!up) {
                 LOG.info("database gauges can be read again");
             }

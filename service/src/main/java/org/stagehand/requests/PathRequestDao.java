@@ -49,7 +49,8 @@ final class PathRequestDao {
     }
 
     /**
-     * Requests of this client that are neither cancelled nor finished, counted up to {@code most}.
+     * Requests of this client that are neither cancelled nor finished (some file waits, or its
+     * paths are not expanded yet), counted up to {@code most}.
      * Each request is probed for one waiting file (a scalar subquery, which PostgreSQL runs per
      * request on the (request, state) index): as an {@code EXISTS} the planner may join it against
      * every waiting file of every request instead, which grew with the whole queue.
@@ -58,8 +59,9 @@ final class PathRequestDao {
     static final String UNFINISHED_REQUESTS = """
             SELECT count(*) FROM (
                 SELECT 1 FROM staging_request r WHERE r.client = :client AND r.cancelled_at IS NULL
-                    AND (SELECT 1 FROM request_file w WHERE w.request_id = r.request_id
-                             AND w.state = <RequestFileState.WAITING> FETCH FIRST 1 ROW ONLY) IS NOT NULL
+                    AND ((SELECT 1 FROM request_file w WHERE w.request_id = r.request_id
+                              AND w.state = <RequestFileState.WAITING> FETCH FIRST 1 ROW ONLY) IS NOT NULL
+                         OR (SELECT 1 FROM request_path_list l WHERE l.request_id = r.request_id) IS NOT NULL)
                 FETCH FIRST :most ROWS ONLY) AS unfinished""";
 
     long unfinishedRequestsOf(String client, int most) {

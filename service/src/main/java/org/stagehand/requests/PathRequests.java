@@ -2,10 +2,10 @@ package org.stagehand.requests;
 
 import static org.stagehand.db.SqlArrays.varchars;
 
+import io.dropwizard.lifecycle.Managed;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,10 +21,8 @@ import org.slf4j.LoggerFactory;
 import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
 import org.stagehand.backend.DescribesPaths;
-import org.stagehand.catalog.CatalogDao;
 import org.stagehand.catalog.CatalogEntry;
 import org.stagehand.http.ApiException;
-import org.stagehand.requests.PathRequest.RequestedPath;
 import org.stagehand.requests.PathRequestDao.EntryState;
 import org.stagehand.requests.PathRequestDao.PathRow;
 import org.stagehand.requests.RequestWriter.NewRequest;
@@ -38,7 +36,7 @@ import org.stagehand.work.RequestedWork;
  * named. The rules a path door needs live here: paths that name no file fail alone, limits per
  * request and per client, cancel and release of some of a request's paths.
  */
-public final class PathRequests {
+public final class PathRequests implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(PathRequests.class);
     /** The error of a file whose request was cancelled by its client, for this path. */
@@ -58,6 +56,8 @@ public final class PathRequests {
      */
     private final LiveAnswers<PathStatus> liveAnswers;
     private final Optional<UncatalogedPaths> archive;
+    private final PathListExpander expander;
+    private final UnfinishedCounts unfinishedCounts;
 
     /**
      * @param cancellationSignal told when files were cancelled, to stop work no one wants
@@ -77,10 +77,30 @@ public final class PathRequests {
         this.statusReader = new PathStatusReader(jdbi, clock);
         this.liveAnswers = statusCache.answers("tape-status-cache");
         this.answers = reader.lastKnownAnswers("tape-status", id -> liveAnswers.readAndKeep(id, statusReader::read));
+        this.expander = new PathListExpander(jdbi, intake, this.archive, clock);
+        this.unfinishedCounts = new UnfinishedCounts((client, most) ->
+                jdbi.withHandle(handle -> new PathRequestDao(handle).unfinishedRequestsOf(client, most)));
+    }
+
+    /** Starts expanding the stored path lists. */
+    @Override
+    public void start() {
+        expander.start();
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        expander.stop();
+    }
+
+    /** One round of the expansion thread's: the oldest lists, about 5,000 paths; how many lists it took. */
+    int expandOldestLists() {
+        return expander.expandOldest();
     }
 
     /**
-     * Stores a request; each path that names no catalog file is stored failed, with the reason.
+     * Stores a request as its list of paths, expanded into its files soon after
+     * ({@link PathListExpander}); each path that names no catalog file then fails, with the reason.
      *
      * @param maxFiles the most distinct paths in one request
      * @param maxUnfinished the most unfinished requests one client may have
@@ -91,50 +111,17 @@ public final class PathRequests {
             throw ApiException.tooLarge("the request names " + request.paths().size() + " distinct paths; at most "
                     + maxFiles + " are accepted in one request");
         }
-        Map<String, CatalogEntry> byPath = new HashMap<>();
-        Map<String, String> archiveErrors = new HashMap<>();
-        long unfinished = jdbi.withHandle(handle -> {
-            PathRequestDao dao = new PathRequestDao(handle);
-            List<String> wanted = request.paths().stream().filter(path -> path.stagingPath() != null)
-                    .map(path -> path.stagingPath().value()).distinct().toList();
-            if (!wanted.isEmpty()) {
-                dao.entriesByStagingPath(wanted).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
-            }
-            long count = dao.unfinishedRequestsOf(request.client(), maxUnfinished);
-            List<String> unknown = wanted.stream().filter(path -> !byPath.containsKey(path)).toList();
-            if (count < maxUnfinished && archive.isPresent() && !unknown.isEmpty()) {
-                handle.attach(CatalogDao.class).insertDiscovered(archive.get().discover(unknown, archiveErrors),
-                        clock.instant());
-                dao.entriesByStagingPath(unknown).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
-            }
-            return count;
-        });
+        long unfinished = unfinishedCounts.of(request.client(), maxUnfinished);
         if (unfinished >= maxUnfinished) {
             throw new ApiException(429, "client " + request.client() + " has " + unfinished
                     + " unfinished requests, the most allowed; try again when some have finished");
         }
-        int size = request.paths().size();
-        List<String> names = new ArrayList<>(size);
-        List<String> fileIds = new ArrayList<>(size);
-        List<String> errors = new ArrayList<>(size);
-        List<String> metadata = new ArrayList<>(size);
-        Set<String> distinctIds = new java.util.LinkedHashSet<>();
-        for (RequestedPath path : request.paths()) {
-            CatalogEntry entry = path.stagingPath() == null ? null : byPath.get(path.stagingPath().value());
-            names.add(path.name());
-            fileIds.add(entry == null ? null : entry.fileId());
-            errors.add(entry != null ? null : path.refusal() != null ? path.refusal()
-                    : archiveErrors.getOrDefault(path.stagingPath().value(), "no such file: " + path.name()));
-            metadata.add(path.metadata());
-            if (entry != null) {
-                distinctIds.add(entry.fileId());
-            }
-        }
         UUID requestId = UUID.randomUUID();
         Long pinSeconds = request.pin().map(java.time.Duration::toSeconds).orElse(null);
-        intake.write(new NewRequest(requestId, List.copyOf(distinctIds),
-                new PathRows(request.client(), pinSeconds, names, fileIds, errors, metadata)));
-        answers.remember(requestId, statusReader.justStored(requestId, names, fileIds, errors));
+        intake.write(NewRequest.listed(requestId, new PathList(request.client(), pinSeconds, request.paths())));
+        unfinishedCounts.added(request.client());
+        answers.remember(requestId, statusReader.listed(requestId, clock.instant(), request.paths()));
+        expander.signal();
         return requestId;
     }
 
@@ -157,6 +144,7 @@ public final class PathRequests {
      * @throws ApiException 404 for an unknown request, 400 naming a path that is not in it
      */
     public void cancel(UUID requestId, List<String> names) {
+        expander.expandNow(requestId);
         jdbi.useTransaction(handle -> {
             new StagingRequestDao(handle).lockRequest(requestId)
                     .orElseThrow(() -> ApiException.notFound("no stage request " + requestId));
@@ -181,6 +169,7 @@ public final class PathRequests {
      * @throws ApiException 404 for an unknown request, 400 naming a path that is not in it
      */
     public void release(UUID requestId, List<String> names) {
+        expander.expandNow(requestId);
         jdbi.useTransaction(handle -> {
             List<PathRow> rows = new PathRequestDao(handle).pathRows(requestId);
             if (rows.isEmpty()) {

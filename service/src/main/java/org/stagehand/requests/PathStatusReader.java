@@ -9,13 +9,14 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stagehand.requests.PathRequest.RequestedPath;
 import org.stagehand.requests.PathRequestDao.PathRow;
 import org.stagehand.requests.PathStatus.PathFile;
 import org.stagehand.requests.PathStatus.State;
 import org.stagehand.work.FileState;
 import org.stagehand.work.RequestFileState;
 
-/** How a path request's paths stand: read from its rows, or known from the request just stored. */
+/** How a path request's paths stand: read from its rows, or from its list until it is expanded. */
 final class PathStatusReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(PathStatusReader.class);
@@ -29,27 +30,38 @@ final class PathStatusReader {
     }
 
     /**
-     * What a request just stored is known to be without reading it: its unknown paths failed, the
-     * rest queued (a file already in place shows as queued until the answer is read: behind, never ahead).
+     * A request whose paths are not expanded yet, from its list: the paths the door refused have
+     * failed, the rest are queued (whatever they will turn out to be: behind, never ahead).
      */
-    PathStatus justStored(UUID requestId, List<String> names, List<String> fileIds, List<String> errors) {
-        Instant now = clock.instant();
-        List<PathFile> files = new ArrayList<>(names.size());
+    PathStatus listed(UUID requestId, Instant createdAt, List<RequestedPath> paths) {
+        List<PathFile> files = new ArrayList<>(paths.size());
         boolean settled = true;
-        for (int i = 0; i < names.size(); i++) {
-            if (fileIds.get(i) == null) {
-                files.add(new PathFile(names.get(i), State.FAILED, errors.get(i), now));
+        for (RequestedPath path : paths) {
+            if (path.refusal() != null) {
+                files.add(new PathFile(path.name(), State.FAILED, path.refusal(), createdAt));
             } else {
-                files.add(new PathFile(names.get(i), State.QUEUED, null, null));
+                files.add(new PathFile(path.name(), State.QUEUED, null, null));
                 settled = false;
             }
         }
-        return new PathStatus(requestId, now, null, settled ? now : null, files);
+        return new PathStatus(requestId, createdAt, null, settled ? createdAt : null, files);
     }
 
     /** Where each path of a request stands, read from the database; empty for an unknown request. */
     Optional<PathStatus> read(UUID requestId) {
-        List<PathRow> rows = jdbi.withHandle(handle -> new PathRequestDao(handle).pathRows(requestId));
+        // The list first: once it is gone the rows are there, while rows read first could be missed
+        // by a list expanded between the two reads.
+        Optional<PathListDao.Listed> listed = Optional.empty();
+        List<PathRow> rows = List.of();
+        try (var handle = jdbi.open()) {
+            listed = new PathListDao(handle).find(requestId);
+            if (listed.isEmpty()) {
+                rows = new PathRequestDao(handle).pathRows(requestId);
+            }
+        }
+        if (listed.isPresent()) {
+            return Optional.of(listed(requestId, listed.get().createdAt(), listed.get().list().paths()));
+        }
         if (rows.isEmpty()) {
             return Optional.empty();
         }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -109,9 +110,20 @@ public final class RequestIntake implements Managed {
         return ids.stream().map(entries::get).filter(entry -> entry != null).toList();
     }
 
-    /** Stores a request whose file IDs are known; returns once it is committed. */
+    /** Stores a request whose file IDs are known, or a path request's list; returns once it is committed. */
     void write(NewRequest request) {
         writer.write(request);
+    }
+
+    /**
+     * Expands stored path lists into their files' rows, in one transaction on the caller's thread;
+     * a list that another instance expanded meanwhile, or whose request was forgotten, is left.
+     *
+     * @param entries the catalog entries of the expansions' files, as the expansion looked them up
+     *     by path (not looked up again by ID)
+     */
+    void expand(List<NewRequest> expansions, Map<String, CatalogEntry> entries) {
+        jdbi.useHandle(handle -> storeRetryingConflicts(handle, expansions, entries));
     }
 
     /** Starts the threads that store requests arriving together in one transaction. */
@@ -155,12 +167,16 @@ public final class RequestIntake implements Managed {
                     LOG.info("request accepted with {} files for ORCID {}{}", request.ids().size(),
                             request.origin().requesterOrcid(), request.origin().jdpRequestId() == null ? ""
                                     : " as JDP request " + request.origin().jdpRequestId());
+                } else if (request.listed() != null) {
+                    LOG.info("request accepted with {} paths", request.listed().size());
+                } else if (request.expands()) {
+                    LOG.debug("request's paths expanded into {} files", request.ids().size());
                 } else {
                     LOG.info("request accepted with {} files", request.ids().size());
                 }
             }
         }
-        if (!known.isEmpty()) {
+        if (known.stream().anyMatch(request -> !request.ids().isEmpty())) {
             workSignal.run();
         }
         return refused;
@@ -234,6 +250,10 @@ public final class RequestIntake implements Managed {
                 Map<String, RequestFileState> stateByFile = handle.inTransaction(transaction -> store(transaction, requests, entries));
                 Instant committed = clock.instant();
                 for (NewRequest request : requests) {
+                    if (request.listed() != null) {
+                        status.rememberListed(request.requestId(), request.listed().size(), committed);
+                        continue;
+                    }
                     status.rememberNew(request.requestId(), request.ids(), entries, stateByFile, committed);
                 }
                 return;
@@ -255,68 +275,61 @@ public final class RequestIntake implements Managed {
         return false;
     }
 
-    /** @return each file's state for the requests, {@code READY} or {@code WAITING} */
+    /**
+     * Stores new requests (a path request as its list of paths, else with its files' rows) and
+     * expands stored lists that are still there (another instance may have expanded one, or its
+     * client forgotten it, meanwhile).
+     *
+     * @return each file's state for the requests, {@code READY} or {@code WAITING}
+     */
     private Map<String, RequestFileState> store(Handle handle, List<NewRequest> requests,
                                                 Map<String, CatalogEntry> entries) {
         Instant now = clock.instant();
-        dao(handle).insertRequests(requests, now);
+        List<NewRequest> fresh = requests.stream().filter(request -> !request.expands()).toList();
+        List<NewRequest> expansions = stillListed(new PathListDao(handle), requests);
+        StagingRequestDao requestDao = dao(handle);
+        if (!fresh.isEmpty()) {
+            requestDao.insertRequests(fresh, now);
+            List<NewRequest> listed = fresh.stream().filter(request -> request.listed() != null).toList();
+            if (!listed.isEmpty()) {
+                new PathListDao(handle).insert(listed, now);
+            }
+        }
+        List<NewRequest> withFiles = new ArrayList<>(fresh.size() + expansions.size());
+        fresh.stream().filter(request -> request.listed() == null).forEach(withFiles::add);
+        withFiles.addAll(expansions);
+        if (!expansions.isEmpty()) {
+            requestDao.insertPaths(expansions);
+        }
         RequestedWork queue = new RequestedWork(handle);
         // Sorted, so concurrent transactions lock shared rows in the same order and cannot deadlock.
-        List<String> sorted = fileIdsOf(requests).stream().sorted().toList();
+        List<String> sorted = fileIdsOf(withFiles).stream().sorted().toList();
         Map<String, RequestFileState> stateByFile = new HashMap<>(sorted.size() * 4 / 3 + 1);
         for (List<String> chunk : WorkAttachment.chunks(sorted)) {
             stateByFile.putAll(work.attach(queue, chunk, entries, now));
         }
         RequestFileRows rows = new RequestFileRows(new RequestFileDao(handle), now);
-        for (NewRequest request : requests) {
+        for (NewRequest request : withFiles) {
             Map<String, PathRows.AsSent> asSent = request.byPath() == null ? Map.of() : request.byPath().asSent();
             for (String id : request.ids()) {
                 rows.add(request.requestId(), id, stateByFile.get(id), asSent.get(id));
             }
         }
         rows.flush();
+        if (!expansions.isEmpty()) {
+            new PathListDao(handle).delete(expansions.stream().map(NewRequest::requestId).toList());
+            requestDao.setFileCounts(expansions);
+        }
         return stateByFile;
     }
 
-    /** The requests' file rows, inserted {@link WorkAttachment#CHUNK} to a statement. */
-    private static final class RequestFileRows {
-        private final RequestFileDao dao;
-        private final Instant now;
-        private final List<String> requestIds = new ArrayList<>();
-        private final List<String> fileIds = new ArrayList<>();
-        private final List<RequestFileState> states = new ArrayList<>();
-        private final List<Integer> positions = new ArrayList<>();
-        private final List<String> paths = new ArrayList<>();
-        private final List<String> metadata = new ArrayList<>();
-
-        RequestFileRows(RequestFileDao dao, Instant now) {
-            this.dao = dao;
-            this.now = now;
+    /** The expansions among the requests whose lists are still there, their requests locked. */
+    private static List<NewRequest> stillListed(PathListDao lists, List<NewRequest> requests) {
+        List<NewRequest> expansions = requests.stream().filter(NewRequest::expands).toList();
+        if (expansions.isEmpty()) {
+            return expansions;
         }
-
-        /** @param asSent the first path naming the file, for a request named by paths; else null */
-        void add(UUID requestId, String fileId, RequestFileState state, PathRows.AsSent asSent) {
-            requestIds.add(requestId.toString());
-            fileIds.add(fileId);
-            states.add(state);
-            positions.add(asSent == null ? null : asSent.position());
-            paths.add(asSent == null ? null : asSent.path());
-            metadata.add(asSent == null ? null : asSent.metadata());
-            if (fileIds.size() == WorkAttachment.CHUNK) {
-                flush();
-            }
-        }
-
-        void flush() {
-            if (!fileIds.isEmpty()) {
-                dao.insert(requestIds, fileIds, states, positions, paths, metadata, now);
-                requestIds.clear();
-                fileIds.clear();
-                states.clear();
-                positions.clear();
-                paths.clear();
-                metadata.clear();
-            }
-        }
+        Set<UUID> still = new HashSet<>(lists.lockStillListed(expansions.stream().map(NewRequest::requestId).toList()));
+        return expansions.stream().filter(request -> still.contains(request.requestId())).toList();
     }
 }

@@ -134,6 +134,17 @@ public final class RequestStatusReader implements Managed {
                 at, at, waiting == 0 && ready > 0 ? at : null, List.of()));
     }
 
+    /** Remembers the answer of a path request just committed as its list of {@code paths} paths. */
+    void rememberListed(UUID requestId, int paths, Instant committedAt) {
+        lastKnown.remember(requestId, listed(requestId, paths, false, committedAt));
+    }
+
+    /** A path request not expanded yet: every path it named still to come. */
+    private static StagingStatus listed(UUID requestId, long paths, boolean cancelled, Instant createdAt) {
+        return new StagingStatus(requestId, RequestStatus.of(cancelled, paths, 0), new FileCounts(paths, 0, paths, 0, 0, 0),
+                new ByteCounts(0, 0), createdAt.toString(), createdAt.toString(), null, List.of());
+    }
+
     /** Reads the answer from the database and keeps it in the live cache, unless a change raced the read. */
     private Optional<StagingStatus> readAndKeep(UUID requestId) {
         return cache.readAndKeep(requestId, this::read);
@@ -148,6 +159,9 @@ public final class RequestStatusReader implements Managed {
             }
             Instant createdAt = rows.get(0).createdAt();
             Instant cancelledAt = rows.get(0).cancelledAt();
+            if (rows.get(0).listed()) {
+                return Optional.of(listed(requestId, rows.get(0).fileCount(), cancelledAt != null, createdAt));
+            }
             Map<RequestFileState, RequestFileSummary> byState = rows.stream().filter(row -> row.summary() != null)
                     .collect(Collectors.toMap(row -> row.summary().state(), StagingRequestDao.StatusRow::summary,
                             (one, other) -> one, () -> new EnumMap<>(RequestFileState.class)));

@@ -36,9 +36,11 @@ final class RequestWriter {
     /**
      * A request as parsed: its new ID and its distinct file IDs; for a request named by paths, also
      * what was asked by path ({@code byPath}, else null); from some doors, who asked ({@code origin},
-     * else null).
+     * else null). A path request is first stored as its list of paths ({@code listed}, with no file
+     * IDs yet); its expansion into files' rows is a request that {@code expands} the stored one.
      */
-    record NewRequest(UUID requestId, List<String> ids, PathRows byPath, RequestOrigin origin) {
+    record NewRequest(UUID requestId, List<String> ids, PathRows byPath, RequestOrigin origin, PathList listed,
+                      boolean expands) {
         NewRequest(UUID requestId, List<String> ids) {
             this(requestId, ids, null, null);
         }
@@ -47,12 +49,41 @@ final class RequestWriter {
             this(requestId, ids, byPath, null);
         }
 
+        NewRequest(UUID requestId, List<String> ids, PathRows byPath, RequestOrigin origin) {
+            this(requestId, ids, byPath, origin, null, false);
+        }
+
+        /** A path request stored as its list, to be expanded later. */
+        static NewRequest listed(UUID requestId, PathList paths) {
+            return new NewRequest(requestId, List.of(), null, null, paths, false);
+        }
+
+        /** The expansion of a stored list into the files it names. */
+        static NewRequest expansion(UUID requestId, List<String> ids, PathRows byPath) {
+            return new NewRequest(requestId, ids, byPath, null, null, true);
+        }
+
+        /** Files, or paths of a list: what a transaction's size is counted in. */
+        int size() {
+            return listed != null ? listed.size() : ids.size();
+        }
+
+        /** Who asked, for a request named by paths; else null. */
+        String client() {
+            return listed != null ? listed.client() : byPath != null ? byPath.client() : null;
+        }
+
+        /** The pin asked for, for a request named by paths; else null. */
+        Long pinSeconds() {
+            return listed != null ? listed.pinSeconds() : byPath != null ? byPath.pinSeconds() : null;
+        }
+
         /**
          * Whether it is written in a transaction of its own: a request with an integer ID (a unique
          * key, drawn at random) may clash, and a clash must fail no other request.
          */
         boolean alone() {
-            return ids.size() > MOST_FILES_MERGED || (origin != null && origin.jdpRequestId() != null);
+            return size() > MOST_FILES_MERGED || (origin != null && origin.jdpRequestId() != null);
         }
     }
 
@@ -155,11 +186,11 @@ final class RequestWriter {
             } catch (InterruptedException e) {
                 return;
             }
-            int files = batch.get(0).request().ids().size();
+            int files = batch.get(0).request().size();
             QueuedRequest next;
             while (files < FILES_PER_TRANSACTION && (next = queue.poll()) != null) {
                 batch.add(next);
-                files += next.request().ids().size();
+                files += next.request().size();
             }
             write(batch);
             batch.clear();

@@ -80,13 +80,11 @@ public final class StagingRequestDao {
                         FROM UNNEST(:ids, :counts, :orcids, :clients, :pins)
                             AS u(request_id, file_count, orcid, client, pin_seconds)""")
                 .bind("ids", varchars(requests.stream().map(request -> request.requestId().toString()).toList()))
-                .bind("counts", integers(requests.stream().map(request -> request.ids().size()).toList()))
+                .bind("counts", integers(requests.stream().map(RequestWriter.NewRequest::size).toList()))
                 .bind("orcids", varchars(requests.stream().map(request -> request.origin() == null ? null
                         : request.origin().requesterOrcid()).toList()))
-                .bind("clients", varchars(requests.stream().map(request -> request.byPath() == null ? null
-                        : request.byPath().client()).toList()))
-                .bind("pins", bigints(requests.stream().map(request -> request.byPath() == null ? null
-                        : request.byPath().pinSeconds()).toList()))
+                .bind("clients", varchars(requests.stream().map(RequestWriter.NewRequest::client).toList()))
+                .bind("pins", bigints(requests.stream().map(RequestWriter.NewRequest::pinSeconds).toList()))
                 .bind("now", now)
                 .execute();
         insertPaths(requests.stream().filter(request -> request.byPath() != null).toList());
@@ -106,7 +104,7 @@ public final class StagingRequestDao {
      * The paths of requests named by path that their files' rows do not hold (paths naming no file,
      * later spellings of a file), in one statement, in the transaction that inserts the requests.
      */
-    private void insertPaths(List<RequestWriter.NewRequest> byPath) {
+    void insertPaths(List<RequestWriter.NewRequest> byPath) {
         List<String> requestIds = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -139,6 +137,21 @@ public final class StagingRequestDao {
                 .bind("fileIds", varchars(fileIds))
                 .bind("errors", varchars(errors))
                 .bind("metadata", varchars(metadata))
+                .execute();
+    }
+
+    /**
+     * Sets the file counts of expanded requests: each list counted its paths, its expansion the
+     * distinct files they name. Also what tells every instance that the answer changed.
+     */
+    void setFileCounts(List<RequestWriter.NewRequest> expanded) {
+        handle.createUpdate("""
+                        UPDATE staging_request SET file_count = (
+                            SELECT u.file_count FROM UNNEST(:ids, :counts) AS u(request_id, file_count)
+                            WHERE CAST(u.request_id AS uuid) = staging_request.request_id)
+                        WHERE request_id IN (SELECT CAST(u.id AS uuid) FROM UNNEST(:ids) AS u(id))""")
+                .bind("ids", varchars(expanded.stream().map(request -> request.requestId().toString()).toList()))
+                .bind("counts", integers(expanded.stream().map(request -> request.ids().size()).toList()))
                 .execute();
     }
 
@@ -221,7 +234,9 @@ public final class StagingRequestDao {
      */
     List<StatusRow> statusRows(UUID requestId) {
         return handle.createQuery("""
-                        SELECT r.created_at, r.cancelled_at, rf.state, count(rf.file_id) AS files,
+                        SELECT r.created_at, r.cancelled_at, r.file_count,
+                            (SELECT count(*) FROM request_path_list l WHERE l.request_id = r.request_id) AS listed,
+                            rf.state, count(rf.file_id) AS files,
                             coalesce(sum(c.bytes), 0) AS bytes, max(rf.completed_at) AS last_completed_at,
                             coalesce(sum(CASE WHEN rf.state = <RequestFileState.WAITING> AND s.waiting_for_space
                                          THEN 1 ELSE 0 END), 0) AS waiting_for_space,
@@ -231,7 +246,7 @@ public final class StagingRequestDao {
                         LEFT JOIN request_file rf ON rf.request_id = r.request_id
                         LEFT JOIN catalog_entry c ON c.file_id = rf.file_id
                         LEFT JOIN staged_file s ON s.file_id = rf.file_id
-                        WHERE r.request_id = :id GROUP BY r.created_at, r.cancelled_at, rf.state""")
+                        WHERE r.request_id = :id GROUP BY r.request_id, r.created_at, r.cancelled_at, r.file_count, rf.state""")
                 .bind("id", requestId)
                 .map(StagingRequestDao::statusRow)
                 .list();
@@ -241,9 +256,11 @@ public final class StagingRequestDao {
      * One row of {@link #statusRows}.
      *
      * @param summary the files in one state, or null for a request without files
+     * @param listed whether the request's paths are still to be expanded into its files (then it has none yet)
+     * @param fileCount the request's files, or for a listed request its paths
      */
     record StatusRow(Instant createdAt, Instant cancelledAt, RequestFileSummary summary, long waitingForSpace,
-                     long copying) {
+                     long copying, boolean listed, int fileCount) {
     }
 
     private static StatusRow statusRow(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -251,7 +268,7 @@ public final class StagingRequestDao {
         return new StatusRow(instant(rs, "created_at"), instant(rs, "cancelled_at"),
                 state == null ? null : new RequestFileSummary(RequestFileState.valueOf(state), rs.getLong("files"),
                         rs.getLong("bytes"), instant(rs, "last_completed_at")),
-                rs.getLong("waiting_for_space"), rs.getLong("copying"));
+                rs.getLong("waiting_for_space"), rs.getLong("copying"), rs.getLong("listed") > 0, rs.getInt("file_count"));
     }
 
     List<RequestFile> files(UUID requestId, String after, int limit) {

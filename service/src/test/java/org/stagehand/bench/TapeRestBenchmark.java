@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * pattern: 500 requests of 200 files, each polled every 10 s, with poll latency and the service's
  * CPU per poll. The service runs as a process of its own (so its CPU time, read from the OS, is its
  * own and not the client's) on an embedded PostgreSQL with durable commits. Work is paused: the
- * figures are the API's, and requests are stored exactly as usual.
+ * figures are the API's, and requests are stored exactly as usual. A stage stores its path list,
+ * expanded into the files' rows by a thread of the service while the scenario runs and after it:
+ * each stage scenario is followed by a wait until nothing is left to expand (so that the next
+ * scenario does not pay for it), and the rate of that expansion is printed too.
  *
  * <p>Usage: {@code TapeRestBenchmark [connections=16] [seconds=10] [rounds=3] [ftsSeconds=60]} (0: no FTS
  * pattern). {@code -Dstagehand.bench.pgStats=true} prints PostgreSQL's statements after each scenario.
@@ -78,6 +81,7 @@ public final class TapeRestBenchmark {
             for (int r = 0; r < POLLED_REQUESTS; r++) {
                 polled.add(stage(base, r * FILES_PER_STAGE, FILES_PER_STAGE));
             }
+            awaitExpanded(databaseUrl); // polled as the files' rows, not as their lists
             int realBytes = Bench.get(base + "/api/v1/stage/" + polled.get(0)).body().getBytes(StandardCharsets.UTF_8).length;
             int noOpBytes = Bench.get(base + "/bench/noop/stage/" + polled.get(0) + "?files=" + FILES_PER_STAGE).body()
                     .getBytes(StandardCharsets.UTF_8).length;
@@ -92,11 +96,15 @@ public final class TapeRestBenchmark {
                     pollLua(polled, "/api/v1/stage/", "")).toString()});
 
             System.out.println("warming up (" + Math.max(3, seconds / 2) + " s per scenario)...");
-            for (String[] scenario : scenarios.values()) {
-                Wrk.run(scenario[0], scenario[1], connections, Math.max(3, seconds / 2), "--timeout", "60s");
+            for (Map.Entry<String, String[]> scenario : scenarios.entrySet()) {
+                Wrk.run(scenario.getValue()[0], scenario.getValue()[1], connections, Math.max(3, seconds / 2), "--timeout", "60s");
+                if (scenario.getKey().startsWith("stage")) {
+                    awaitExpanded(databaseUrl);
+                }
             }
             Bench.printPgStats(databaseUrl, "warm-up");
             Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
+            List<Double> expansions = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 for (Map.Entry<String, String[]> scenario : scenarios.entrySet()) {
                     Wrk.Result result = Wrk.run(scenario.getValue()[0], scenario.getValue()[1], connections, seconds, "--timeout", "60s");
@@ -105,6 +113,15 @@ public final class TapeRestBenchmark {
                     System.out.printf(Locale.ROOT, "round %d  %-18s %9s req/s  p50 %7s ms  p99 %7s ms%s%n", round,
                             scenario.getKey(), Bench.f(result.rate()), Bench.f(result.p50()), Bench.f(result.p99()),
                             result.bad() > 0 ? "  NON-2XX " + result.bad() : "");
+                    if (scenario.getKey().startsWith("stage")) {
+                        // The next scenario starts on a service with nothing left to expand.
+                        Expansion expansion = awaitExpanded(databaseUrl);
+                        long stored = Math.round(result.rate() * seconds) * FILES_PER_STAGE;
+                        System.out.printf(Locale.ROOT, "         expansion: %d of ~%d paths left when the scenario ended, "
+                                + "expanded in %.1f s after it: ~%s paths/s over scenario and drain%n", expansion.paths(),
+                                stored, expansion.seconds(), Bench.f(stored / (seconds + expansion.seconds())));
+                        expansions.add(stored / (seconds + expansion.seconds()));
+                    }
                 }
             }
             System.out.println();
@@ -123,8 +140,11 @@ public final class TapeRestBenchmark {
                         Bench.f(Wrk.median(list.stream().mapToDouble(Wrk.Result::p99).toArray())),
                         name.startsWith("no-op") ? "1 (baseline)" : String.format(Locale.ROOT, "%.2f", rate / baseRate));
             }
+            System.out.printf(Locale.ROOT, "%nexpansion of the stored path lists into files' rows (one thread, while and after "
+                    + "the stage scenario): %s paths/s (mean of rounds)%n",
+                    Bench.f(expansions.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
             if (ftsSeconds > 0) {
-                ftsPattern(base, service, ftsSeconds);
+                ftsPattern(base, service, ftsSeconds, databaseUrl);
             }
         } finally {
             if (service != null) {
@@ -138,11 +158,12 @@ public final class TapeRestBenchmark {
     }
 
     /** 500 requests of 200 distinct files, each polled every 10 s from a moment of its own, for {@code seconds}. */
-    private static void ftsPattern(String base, Process service, int seconds) throws Exception {
+    private static void ftsPattern(String base, Process service, int seconds, String databaseUrl) throws Exception {
         List<String> requests = new ArrayList<>();
         for (int r = 0; r < FTS_REQUESTS; r++) {
             requests.add(stage(base, r * FTS_FILES % CATALOG, FTS_FILES));
         }
+        awaitExpanded(databaseUrl); // polled as the files' rows, not as their lists
         Duration idleCpuBefore = cpu(service);
         Thread.sleep(FTS_POLL_INTERVAL.toMillis());
         Duration idleCpu = cpu(service).minus(idleCpuBefore);
@@ -183,6 +204,32 @@ public final class TapeRestBenchmark {
                 Bench.f((pollCpu.toNanos() / 1e6 - idleShare) / polls));
         System.out.printf(Locale.ROOT, "%n(service CPU: %d ms over the polls; %d ms in %d s idle before them)%n",
                 pollCpu.toMillis(), idleCpu.toMillis(), FTS_POLL_INTERVAL.toSeconds());
+    }
+
+    /** What was left to expand when a stage scenario ended, and how long it took. */
+    private record Expansion(long paths, double seconds) {
+    }
+
+    /** Waits until every stored path list is expanded into its files' rows. */
+    private static Expansion awaitExpanded(String databaseUrl) throws Exception {
+        long started = System.nanoTime();
+        long left = -1;
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(databaseUrl, "postgres", "");
+             java.sql.Statement statement = connection.createStatement()) {
+            while (true) {
+                try (java.sql.ResultSet rows = statement.executeQuery("SELECT count(*), coalesce(sum(r.file_count), 0) "
+                        + "FROM request_path_list l JOIN staging_request r ON r.request_id = l.request_id")) {
+                    rows.next();
+                    if (left < 0) {
+                        left = rows.getLong(2);
+                    }
+                    if (rows.getLong(1) == 0) {
+                        return new Expansion(left, (System.nanoTime() - started) / 1e9);
+                    }
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     /** The service process's CPU time (user + system, every thread), as the OS counts it. */

@@ -45,7 +45,10 @@ final class TapeRequestReader {
             if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
                 throw ApiException.badRequest("files[" + i + "].targetedMetadata must be an object");
             }
-            lifetime(file.get("diskLifetime"), "files[" + i + "].diskLifetime");
+            JsonNode lifetime = file.get("diskLifetime");
+            if (lifetime != null) {
+                lifetime(lifetime, "files[" + i + "].diskLifetime"); // the field's name only when there is one
+            }
             String name = ArchivePaths.collapse(path.asText());
             if (byName.containsKey(name)) {
                 continue; // duplicates count once
@@ -66,7 +69,8 @@ final class TapeRequestReader {
         Optional<Duration> longest = lifetime(body.get("diskLifetime"), "diskLifetime");
         JsonNode files = body.get("files");
         for (int i = 0; files != null && i < files.size(); i++) {
-            Optional<Duration> own = lifetime(files.get(i).get("diskLifetime"), "files[" + i + "].diskLifetime");
+            JsonNode lifetime = files.get(i).get("diskLifetime");
+            Optional<Duration> own = lifetime == null ? Optional.empty() : lifetime(lifetime, "files[" + i + "].diskLifetime");
             if (own.isPresent() && (longest.isEmpty() || own.get().compareTo(longest.get()) > 0)) {
                 longest = own;
             }

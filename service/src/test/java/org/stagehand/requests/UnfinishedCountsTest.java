@@ -1,0 +1,49 @@
+package org.stagehand.requests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class UnfinishedCountsTest {
+
+    private final AtomicLong inDatabase = new AtomicLong();
+    private final AtomicInteger counted = new AtomicInteger();
+    private final UnfinishedCounts counts = new UnfinishedCounts((client, most) -> {
+        counted.incrementAndGet();
+        return inDatabase.get();
+    });
+
+    @Test
+    void belowHalfTheLimitTheKeptCountPlusTheRequestsStoredHereIsTrusted() {
+        inDatabase.set(10);
+        assertThat(counts.of("fts", 100)).isEqualTo(10);
+        counts.added("fts");
+        counts.added("fts");
+
+        assertThat(counts.of("fts", 100)).isEqualTo(12);
+        assertThat(counted).hasValue(1);
+    }
+
+    @Test
+    void fromHalfTheLimitOnEveryStageCountsAfresh() {
+        inDatabase.set(2);
+        assertThat(counts.of("fts", 4)).isEqualTo(2);
+        inDatabase.set(0); // its requests finished
+
+        assertThat(counts.of("fts", 4)).isZero();
+        assertThat(counted).hasValue(2);
+    }
+
+    @Test
+    void eachClientHasItsOwnCount() {
+        inDatabase.set(3);
+        assertThat(counts.of("fts", 100)).isEqualTo(3);
+        counts.added("fts");
+        inDatabase.set(7);
+
+        assertThat(counts.of("rucio", 100)).isEqualTo(7);
+        assertThat(counts.of("fts", 100)).isEqualTo(4);
+    }
+}
