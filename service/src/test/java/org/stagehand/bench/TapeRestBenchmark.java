@@ -1,5 +1,7 @@
 package org.stagehand.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -144,7 +146,7 @@ public final class TapeRestBenchmark {
                     + "the stage scenario): %s paths/s (mean of rounds)%n",
                     Bench.f(expansions.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
             if (ftsSeconds > 0) {
-                ftsPattern(base, service, ftsSeconds, databaseUrl);
+                ftsPattern(base, "http://127.0.0.1:" + adminPort, service, ftsSeconds, databaseUrl);
             }
         } finally {
             if (service != null) {
@@ -158,7 +160,8 @@ public final class TapeRestBenchmark {
     }
 
     /** 500 requests of 200 distinct files, each polled every 10 s from a moment of its own, for {@code seconds}. */
-    private static void ftsPattern(String base, Process service, int seconds, String databaseUrl) throws Exception {
+    private static void ftsPattern(String base, String admin, Process service, int seconds, String databaseUrl)
+            throws Exception {
         List<String> requests = new ArrayList<>();
         for (int r = 0; r < FTS_REQUESTS; r++) {
             requests.add(stage(base, r * FTS_FILES % CATALOG, FTS_FILES));
@@ -171,6 +174,7 @@ public final class TapeRestBenchmark {
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         AtomicLong failures = new AtomicLong();
         ScheduledExecutorService pollers = Executors.newScheduledThreadPool(32);
+        long[] cacheBefore = liveCacheCounts(admin);
         Duration cpuBefore = cpu(service);
         long started = System.nanoTime();
         for (int r = 0; r < FTS_REQUESTS; r++) {
@@ -190,6 +194,7 @@ public final class TapeRestBenchmark {
         pollers.awaitTermination(1, TimeUnit.MINUTES);
         double elapsed = (System.nanoTime() - started) / 1e9;
         Duration pollCpu = cpu(service).minus(cpuBefore);
+        long[] cacheAfter = liveCacheCounts(admin);
 
         double[] sorted = latencies.stream().mapToDouble(nanos -> nanos / 1e6).sorted().toArray();
         int polls = sorted.length;
@@ -204,6 +209,15 @@ public final class TapeRestBenchmark {
                 Bench.f((pollCpu.toNanos() / 1e6 - idleShare) / polls));
         System.out.printf(Locale.ROOT, "%n(service CPU: %d ms over the polls; %d ms in %d s idle before them)%n",
                 pollCpu.toMillis(), idleCpu.toMillis(), FTS_POLL_INTERVAL.toSeconds());
+        System.out.printf(Locale.ROOT, "(polls answered from the live cache: %d; read from the database while it was live: %d)%n",
+                cacheAfter[0] - cacheBefore[0], cacheAfter[1] - cacheBefore[1]);
+    }
+
+    /** The service's count of Tape REST polls answered from its live cache, and of those it missed. */
+    private static long[] liveCacheCounts(String admin) throws IOException {
+        JsonNode meters = new ObjectMapper().readTree(Bench.get(admin + "/metrics").body()).path("meters");
+        return new long[] {meters.path("stagehand.tape-status-cache.hits").path("count").asLong(),
+                meters.path("stagehand.tape-status-cache.misses").path("count").asLong()};
     }
 
     /** What was left to expand when a stage scenario ended, and how long it took. */
