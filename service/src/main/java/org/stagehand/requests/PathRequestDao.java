@@ -86,7 +86,9 @@ final class PathRequestDao {
      * the requests waiting for the file, the only rows whose answer reads it (a work row is inserted
      * PENDING and deleted only READY, which such an answer does not tell from no row); {@code work_since} only
      * while ACTIVE and until {@code started_at} is recorded, by the read itself, whose update notifies.
-     * The catalog is not read: a path is answered as it was sent.
+     * The catalog is not read: a path is answered as it was sent. (A request not expanded yet is
+     * answered from its {@code request_path_list} row, inserted with the request and deleted by its
+     * expansion in the transaction that updates the request, which notifies.)
      */
     List<PathRow> pathRows(UUID requestId) {
         return handle.createQuery("""
