@@ -28,8 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stagehand.area.RelativePath;
 import org.stagehand.area.StagingArea;
 import org.stagehand.db.NameCommentTemplateEngine;
+import org.stagehand.requests.PathRequest.RequestedPath;
 import org.stagehand.requests.PathStatus.State;
 import org.stagehand.testing.DaoDatabase;
 import org.stagehand.testing.rows.CatalogEntryFixture;
@@ -39,9 +41,10 @@ import org.stagehand.testing.rows.StagingRequestFixture;
  * The Tape REST poll answered from the live cache on real PostgreSQL: this instance's
  * {@link PathRequests} reads through a Jdbi that opens a connection of its own for every handle (no
  * pool), so a poll that touches the database is counted; its {@link StatusChangeListener} listens as
- * the service's does. Changes are made by another instance on the same database, or by plain SQL as
- * another writer would, so only the notifications can tell this instance of them. PostgreSQL only: H2
- * cannot notify, and there the cache stays dark.
+ * the service's does. Changes are made by another instance on the same database (its cancel, forget,
+ * the expansion of a stored path list), or by plain SQL as another writer would, so only the
+ * notifications can tell this instance of them. PostgreSQL only: H2 cannot notify, and there the
+ * cache stays dark.
  */
 class PathStatusCacheIT {
 
@@ -151,6 +154,21 @@ class PathStatusCacheIT {
         otherInstance.forget(request);
 
         await().atMost(TIMEOUT).until(() -> requests.status(request).isEmpty());
+    }
+
+    @Test
+    void aListedRequestsAnswerIsDroppedWhenAnotherInstanceExpandsIt() {
+        aCatalogEntry().withFileId("a").withStagingPath("data/a").insert(jdbi);
+        UUID request = otherInstance.submit(new PathRequest("fts", Optional.empty(), List.of(
+                RequestedPath.of("/archive/data/a", new RelativePath("data/a"), null),
+                RequestedPath.of("/archive/data/missing", new RelativePath("data/missing"), null))), 10, 10);
+        assertThat(answeredFromMemory(request).files()).extracting(PathStatus.PathFile::state)
+                .containsExactly(State.QUEUED, State.QUEUED);
+
+        assertThat(otherInstance.expandOldestLists()).isOne();
+
+        await().atMost(TIMEOUT).until(() -> stateOf(request, 1) == State.FAILED);
+        assertThat(answeredFromMemory(request).files().get(1).error()).isEqualTo("no such file: /archive/data/missing");
     }
 
     @Test
