@@ -74,7 +74,7 @@ public final class PathRequests implements Managed {
         this.cancellationSignal = cancellationSignal;
         this.clock = clock;
         // Polls must be answered while the database is down: FTS fails a whole batch on one failed poll.
-        this.statusReader = new PathStatusReader(jdbi, clock);
+        this.statusReader = new PathStatusReader(jdbi);
         this.liveAnswers = statusCache.answers("tape-status-cache");
         this.answers = reader.lastKnownAnswers("tape-status", id -> liveAnswers.readAndKeep(id, statusReader::read));
         this.expander = new PathListExpander(jdbi, intake, this.archive, clock);

@@ -1,6 +1,5 @@
 package org.stagehand.requests;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +21,9 @@ final class PathStatusReader {
     private static final Logger LOG = LoggerFactory.getLogger(PathStatusReader.class);
 
     private final Jdbi jdbi;
-    private final Clock clock;
 
-    PathStatusReader(Jdbi jdbi, Clock clock) {
+    PathStatusReader(Jdbi jdbi) {
         this.jdbi = jdbi;
-        this.clock = clock;
     }
 
     /**
