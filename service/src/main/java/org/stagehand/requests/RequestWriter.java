@@ -63,9 +63,17 @@ final class RequestWriter {
             return new NewRequest(requestId, ids, byPath, null, null, true);
         }
 
-        /** Files, or paths of a list: what a transaction's size is counted in. */
+        /** Its files, or the paths of its list. */
         int size() {
             return listed != null ? listed.size() : ids.size();
+        }
+
+        /**
+         * What it adds to a transaction, in files: a list is one row whatever its length, so a
+         * transaction takes more of them (and commits less often) than of requests with rows per file.
+         */
+        int weight() {
+            return listed != null ? Math.max(1, listed.size() / LIST_WEIGHT_DIVISOR) : ids.size();
         }
 
         /** Who asked, for a request named by paths; else null. */
@@ -96,6 +104,8 @@ final class RequestWriter {
     static final int MOST_FILES_MERGED = 1000;
     /** A writer stops taking requests once its transaction has this many files. */
     private static final int FILES_PER_TRANSACTION = 5000;
+    /** Paths of a list that weigh as much in a transaction as one file's rows. */
+    private static final int LIST_WEIGHT_DIVISOR = 4;
 
     private final Store store;
     private final int writers;
@@ -186,11 +196,11 @@ final class RequestWriter {
             } catch (InterruptedException e) {
                 return;
             }
-            int files = batch.get(0).request().size();
+            int files = batch.get(0).request().weight();
             QueuedRequest next;
             while (files < FILES_PER_TRANSACTION && (next = queue.poll()) != null) {
                 batch.add(next);
-                files += next.request().size();
+                files += next.request().weight();
             }
             write(batch);
             batch.clear();
