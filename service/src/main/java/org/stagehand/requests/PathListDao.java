@@ -70,13 +70,7 @@ final class PathListDao {
 
     /** The request's list, if it is not expanded yet. */
     Optional<Listed> find(UUID requestId) {
-        return handle.createQuery("""
-                        SELECT l.request_id, l.created_at, l.paths, r.client, r.pin_seconds
-                        FROM request_path_list l JOIN staging_request r ON r.request_id = l.request_id
-                        WHERE l.request_id = :id""")
-                .bind("id", requestId)
-                .map((rs, ctx) -> listed(rs))
-                .findOne();
+        return find(List.of(requestId)).stream().findFirst();
     }
 
     /**
@@ -105,11 +99,6 @@ final class PathListDao {
                         DELETE FROM request_path_list WHERE request_id IN (SELECT CAST(u.id AS uuid) FROM UNNEST(:ids) AS u(id))""")
                 .bind("ids", varchars(requestIds.stream().map(UUID::toString).toList()))
                 .execute();
-    }
-
-    /** How many lists wait to be expanded. */
-    long count() {
-        return handle.createQuery("SELECT count(*) FROM request_path_list").mapTo(Long.class).one();
     }
 
     private static Listed listed(ResultSet rs) throws SQLException {

@@ -286,13 +286,14 @@ public final class RequestIntake implements Managed {
                                                 Map<String, CatalogEntry> entries) {
         Instant now = clock.instant();
         List<NewRequest> fresh = requests.stream().filter(request -> !request.expands()).toList();
-        List<NewRequest> expansions = stillListed(new PathListDao(handle), requests);
+        PathListDao lists = new PathListDao(handle);
+        List<NewRequest> expansions = stillListed(lists, requests);
         StagingRequestDao requestDao = dao(handle);
         if (!fresh.isEmpty()) {
             requestDao.insertRequests(fresh, now);
             List<NewRequest> listed = fresh.stream().filter(request -> request.listed() != null).toList();
             if (!listed.isEmpty()) {
-                new PathListDao(handle).insert(listed, now);
+                lists.insert(listed, now);
             }
         }
         List<NewRequest> withFiles = new ArrayList<>(fresh.size() + expansions.size());
@@ -317,7 +318,7 @@ public final class RequestIntake implements Managed {
         }
         rows.flush();
         if (!expansions.isEmpty()) {
-            new PathListDao(handle).delete(expansions.stream().map(NewRequest::requestId).toList());
+            lists.delete(expansions.stream().map(NewRequest::requestId).toList());
             requestDao.setFileCounts(expansions);
         }
         return stateByFile;
