@@ -207,6 +207,7 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
         });
 
         StatusCache statusCache = StatusCache.create(config.getStaging().getStatusCacheEntries(),
+                config.getStaging().getStatusCacheFiles(),
                 config.getStaging().getStatusCacheMaxAge().toJavaDuration(), environment.metrics());
         StagingAreaCleaner cleaner = new StagingAreaCleaner(jdbi, area, config.getLifecycle(), clock,
                 statusCache::invalidate);
@@ -230,7 +231,8 @@ public class StagehandApplication extends Application<StagehandConfiguration> {
                 backend instanceof EstimatesReadiness readiness ? Optional.of(readiness) : Optional.empty(),
                 () -> dispatcher.tapePlan().map(PlanAhead::of), clock);
         RequestStatusReader reader = new RequestStatusReader(jdbi, statusCache, estimates,
-                config.getStaging().getLastKnownStatusEntries(), clock, environment.metrics());
+                config.getStaging().getLastKnownStatusEntries(), config.getStaging().getLastKnownStatusFiles(), clock,
+                environment.metrics());
         RequestIntake intake = new RequestIntake(jdbi, postgres, reader, area, config.getStaging(), dispatcher::signal,
                 clock);
         RequestOperations operations = new RequestOperations(jdbi, postgres, statusCache, area, dispatcher::signal,

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,9 +82,13 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
     private volatile long outageUntilNanos;
     private volatile boolean outage;
 
-    private LastKnownAnswers(String name, int maxEntries, Reader<T> reader, Clock clock, MetricRegistry metrics) {
+    private LastKnownAnswers(String name, int bound, ToIntFunction<T> weight, Reader<T> reader, Clock clock,
+                             MetricRegistry metrics) {
         this.name = name;
-        this.kept = Caffeine.newBuilder().maximumSize(maxEntries).build();
+        // Evictions run on the caller's thread: the bound holds once remember() returns, not some time after.
+        this.kept = Caffeine.newBuilder().maximumWeight(bound)
+                .<UUID, Kept<T>>weigher((id, known) -> Math.max(1, weight.applyAsInt(known.value())))
+                .executor(Runnable::run).build();
         this.reader = reader;
         this.clock = clock;
         this.changed = new RefreshRounds("stagehand-" + name + "-refresher", REFRESH_INTERVAL, REFRESH_BATCH,
@@ -101,7 +106,22 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
      */
     public static <T> LastKnownAnswers<T> create(String name, int maxEntries, Reader<T> reader, Clock clock,
                                                  MetricRegistry metrics) {
-        return new LastKnownAnswers<>(name, maxEntries, reader, clock, metrics);
+        return new LastKnownAnswers<>(name, maxEntries, answer -> 1, reader, clock, metrics);
+    }
+
+    /**
+     * A memory of answers that list a request's files (a door's per-file view), bounded by the
+     * files they list together, at most {@code maxFiles} (0 keeps none): a bound by answers would let
+     * a few thousand requests of a thousand files each fill the heap. The gauge
+     * {@code stagehand.<name>.remembered-files} gives the files held; the rest is as {@link #create}.
+     *
+     * @param filesOf how many files an answer lists (it counts as at least one)
+     */
+    public static <T> LastKnownAnswers<T> listingFiles(String name, int maxFiles, ToIntFunction<T> filesOf,
+                                                       Reader<T> reader, Clock clock, MetricRegistry metrics) {
+        LastKnownAnswers<T> answers = new LastKnownAnswers<>(name, maxFiles, filesOf, reader, clock, metrics);
+        metrics.register("stagehand." + name + ".remembered-files", (Gauge<Long>) answers::weight);
+        return answers;
     }
 
     /**
@@ -200,6 +220,11 @@ public final class LastKnownAnswers<T> implements StatusCache.ChangeSubscriber, 
     /** How many answers are remembered (approximately). */
     public long size() {
         return kept.estimatedSize();
+    }
+
+    /** What the remembered answers weigh together: one each, or the files each lists. */
+    public long weight() {
+        return kept.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
     }
 
     @Override

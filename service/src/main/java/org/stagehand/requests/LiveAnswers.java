@@ -65,6 +65,11 @@ public final class LiveAnswers<T> {
         answers.invalidateAll(requestIds);
     }
 
+    /** Runs the evictions due now (Caffeine runs them soon after a write, on a pool of its own). */
+    void cleanUp() {
+        answers.cleanUp();
+    }
+
     void dropAll() {
         answers.invalidateAll();
     }

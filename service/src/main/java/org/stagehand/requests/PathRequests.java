@@ -75,8 +75,9 @@ public final class PathRequests implements Managed {
         this.clock = clock;
         // Polls must be answered while the database is down: FTS fails a whole batch on one failed poll.
         this.statusReader = new PathStatusReader(jdbi);
-        this.liveAnswers = statusCache.answers("tape-status-cache");
-        this.answers = reader.lastKnownAnswers("tape-status", id -> liveAnswers.readAndKeep(id, statusReader::read));
+        this.liveAnswers = statusCache.answersListingFiles("tape-status-cache", status -> status.files().size());
+        this.answers = reader.lastKnownAnswers("tape-status", status -> status.files().size(),
+                id -> liveAnswers.readAndKeep(id, statusReader::read));
         this.expander = new PathListExpander(jdbi, intake, this.archive, clock);
         this.unfinishedCounts = new UnfinishedCounts((client, most) ->
                 jdbi.withHandle(handle -> new PathRequestDao(handle).unfinishedRequestsOf(client, most)));

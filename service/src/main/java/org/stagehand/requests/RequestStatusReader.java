@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.stagehand.catalog.CatalogEntry;
@@ -32,7 +33,7 @@ public final class RequestStatusReader implements Managed {
     private final StatusCache cache;
     private final ReadyEstimates estimates;
     private final LastKnownAnswers<StagingStatus> lastKnown;
-    private final int lastKnownEntries;
+    private final int lastKnownFiles;
     private final Clock clock;
     private final MetricRegistry metrics;
     /** Memories of answers of the doors' own shapes, started and stopped with this reader. */
@@ -41,15 +42,17 @@ public final class RequestStatusReader implements Managed {
     /**
      * @param cache answers kept in memory, live only while changes are notified
      * @param estimates the estimate of when a waiting request will be ready, worked out at each reading
-     * @param lastKnownEntries {@code staging.lastKnownStatusEntries}: the bound of each memory of last-known answers
+     * @param lastKnownEntries {@code staging.lastKnownStatusEntries}: the bound of the memory of last-known status answers
+     * @param lastKnownFiles {@code staging.lastKnownStatusFiles}: the bound, in files, of each door's memory of
+     *     answers that list files
      * @param metrics where the answers served from memory are counted
      */
-    public RequestStatusReader(Jdbi jdbi, StatusCache cache, ReadyEstimates estimates, int lastKnownEntries, Clock clock,
-                               MetricRegistry metrics) {
+    public RequestStatusReader(Jdbi jdbi, StatusCache cache, ReadyEstimates estimates, int lastKnownEntries,
+                               int lastKnownFiles, Clock clock, MetricRegistry metrics) {
         this.jdbi = jdbi;
         this.cache = cache;
         this.estimates = estimates;
-        this.lastKnownEntries = lastKnownEntries;
+        this.lastKnownFiles = lastKnownFiles;
         this.clock = clock;
         this.metrics = metrics;
         this.lastKnown = LastKnownAnswers.create("status", lastKnownEntries, this::readAndKeep, clock, metrics);
@@ -71,16 +74,18 @@ public final class RequestStatusReader implements Managed {
     }
 
     /**
-     * A memory of last-known answers in a door's own shape (e.g. a per-file view), to answer its
+     * A memory of last-known answers in a door's own shape, listing a request's files, to answer its
      * polls while the database cannot be reached: told of the same changes as the status answers,
-     * bounded by {@code staging.lastKnownStatusEntries}, started and stopped with this reader.
-     * Call it at wiring, before the reader starts.
+     * bounded by the files its answers list ({@code staging.lastKnownStatusFiles}), started and
+     * stopped with this reader. Call it at wiring, before the reader starts.
      *
      * @param name its name in metrics: {@code stagehand.<name>.answered-from-memory} and others
+     * @param filesOf how many files an answer lists
      * @param reader reads a request's answer from the database
      */
-    public <T> LastKnownAnswers<T> lastKnownAnswers(String name, LastKnownAnswers.Reader<T> reader) {
-        LastKnownAnswers<T> answers = LastKnownAnswers.create(name, lastKnownEntries, reader, clock, metrics);
+    public <T> LastKnownAnswers<T> lastKnownAnswers(String name, ToIntFunction<T> filesOf,
+                                                    LastKnownAnswers.Reader<T> reader) {
+        LastKnownAnswers<T> answers = LastKnownAnswers.listingFiles(name, lastKnownFiles, filesOf, reader, clock, metrics);
         cache.subscribe(answers);
         doorAnswers.add(answers);
         return answers;

@@ -39,7 +39,13 @@ public class StagingConfiguration {
     private Duration statusCacheMaxAge = Duration.minutes(10);
 
     @Min(0)
+    private int statusCacheFiles = 1_000_000;
+
+    @Min(0)
     private int lastKnownStatusEntries = 100_000;
+
+    @Min(0)
+    private int lastKnownStatusFiles = 1_000_000;
 
     @JsonProperty
     public String getRoot() {
@@ -115,9 +121,9 @@ public class StagingConfiguration {
     }
 
     /**
-     * How many status answers each instance keeps in memory (PostgreSQL only, where the database
-     * notifies every instance of changes), for each kind of answer: the DTS status, and the Tape REST
-     * door's per-path answers; 0 reads every status from the database.
+     * How many DTS status answers each instance keeps in memory (PostgreSQL only, where the database
+     * notifies every instance of changes); 0 reads every status from the database. Answers that
+     * list every file of a request (the Tape REST door's) are bounded by {@link #getStatusCacheFiles}.
      */
     @JsonProperty
     public int getStatusCacheEntries() {
@@ -127,6 +133,21 @@ public class StagingConfiguration {
     @JsonProperty
     public void setStatusCacheEntries(int statusCacheEntries) {
         this.statusCacheEntries = statusCacheEntries;
+    }
+
+    /**
+     * How many files the kept answers that list a request's files (the Tape REST door's per-path
+     * answers) may list together, in each instance: about 150 bytes of heap each, so the default
+     * holds some 1,000 answers of 1,000 files in about 150 MB; 0 keeps none.
+     */
+    @JsonProperty
+    public int getStatusCacheFiles() {
+        return statusCacheFiles;
+    }
+
+    @JsonProperty
+    public void setStatusCacheFiles(int statusCacheFiles) {
+        this.statusCacheFiles = statusCacheFiles;
     }
 
     /**
@@ -144,9 +165,10 @@ public class StagingConfiguration {
     }
 
     /**
-     * How many last-known status answers each instance keeps to answer polls while the database
+     * How many last-known DTS status answers each instance keeps to answer polls while the database
      * cannot be reached (requests created or answered here, and on PostgreSQL every request whose
      * change the database notified); 0 keeps none, and a poll then answers 503 during an outage.
+     * Answers that list every file of a request are bounded by {@link #getLastKnownStatusFiles}.
      */
     @JsonProperty
     public int getLastKnownStatusEntries() {
@@ -156,5 +178,20 @@ public class StagingConfiguration {
     @JsonProperty
     public void setLastKnownStatusEntries(int lastKnownStatusEntries) {
         this.lastKnownStatusEntries = lastKnownStatusEntries;
+    }
+
+    /**
+     * How many files the last-known answers that list a request's files (the Tape REST door's) may
+     * list together, in each instance, to answer polls while the database cannot be reached: about
+     * 150 bytes of heap each; the least used go first; 0 keeps none.
+     */
+    @JsonProperty
+    public int getLastKnownStatusFiles() {
+        return lastKnownStatusFiles;
+    }
+
+    @JsonProperty
+    public void setLastKnownStatusFiles(int lastKnownStatusFiles) {
+        this.lastKnownStatusFiles = lastKnownStatusFiles;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 
 /**
  * Status answers kept in memory, so that a client polling a request costs no database query: the
@@ -52,6 +53,7 @@ public final class StatusCache {
     }
 
     private final int maxEntries;
+    private final int maxFiles;
     private final Duration maxAge;
     private final MetricRegistry metrics;
     private final AtomicLong generation = new AtomicLong();
@@ -61,8 +63,9 @@ public final class StatusCache {
     private final List<ChangeSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean live;
 
-    private StatusCache(int maxEntries, Duration maxAge, MetricRegistry metrics) {
+    private StatusCache(int maxEntries, int maxFiles, Duration maxAge, MetricRegistry metrics) {
         this.maxEntries = maxEntries;
+        this.maxFiles = maxFiles;
         this.maxAge = maxAge;
         this.metrics = metrics;
         this.statuses = answers("status-cache");
@@ -70,22 +73,38 @@ public final class StatusCache {
     }
 
     /**
-     * A cache of at most {@code maxEntries} answers of each kind, each kept at most {@code maxAge};
-     * dark until {@link #goLive}. Its DTS status answers count {@code stagehand.status-cache.hits}
-     * and {@code .misses}.
+     * A cache of at most {@code maxEntries} answers of each kind, or, for a kind whose answers list
+     * files, of answers listing at most {@code maxFiles} files together; each kept at most
+     * {@code maxAge}; dark until {@link #goLive}. Its DTS status answers count
+     * {@code stagehand.status-cache.hits} and {@code .misses}.
      */
-    public static StatusCache create(int maxEntries, Duration maxAge, MetricRegistry metrics) {
-        return new StatusCache(maxEntries, maxAge, metrics);
+    public static StatusCache create(int maxEntries, int maxFiles, Duration maxAge, MetricRegistry metrics) {
+        return new StatusCache(maxEntries, maxFiles, maxAge, metrics);
     }
 
     /**
-     * A further kind of answer kept by this cache (e.g. a door's own view of a request), with the
-     * same bound and age as the status answers, live and dropped with them. Call it at wiring.
+     * A further kind of answer kept by this cache, one entry each (like the status answers), with
+     * the same bound and age as the status answers, live and dropped with them. Call it at wiring.
      *
      * @param name its name in metrics: meters {@code stagehand.<name>.hits} and {@code .misses}
      */
     public <T> LiveAnswers<T> answers(String name) {
-        Cache<UUID, T> kept = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build();
+        return kind(name, Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build());
+    }
+
+    /**
+     * A further kind of answer that lists a request's files (a door's per-file view), bounded by the
+     * files its answers list together ({@code maxFiles}); otherwise as {@link #answers(String)}.
+     *
+     * @param filesOf how many files an answer lists (it counts as at least one)
+     */
+    public <T> LiveAnswers<T> answersListingFiles(String name, ToIntFunction<T> filesOf) {
+        return kind(name, Caffeine.newBuilder().maximumWeight(maxFiles)
+                .<UUID, T>weigher((id, answer) -> Math.max(1, filesOf.applyAsInt(answer)))
+                .expireAfterWrite(maxAge).build());
+    }
+
+    private <T> LiveAnswers<T> kind(String name, Cache<UUID, T> kept) {
         LiveAnswers<T> kind = new LiveAnswers<>(this, kept, metrics.meter("stagehand." + name + ".hits"),
                 metrics.meter("stagehand." + name + ".misses"));
         kinds.add(kind);

@@ -185,4 +185,29 @@ class LastKnownAnswersTest {
 
         assertThatThrownBy(() -> answers.answer(request)).isInstanceOf(UnableToExecuteStatementException.class);
     }
+
+    @Test
+    void aMemoryOfAnswersListingFilesIsBoundedByTheFilesTheyListNotByHowManyTheyAre() {
+        // Answers of 1,000 files each: a bound of 100 answers would hold 100,000 files.
+        LastKnownAnswers<String> perFile = LastKnownAnswers.listingFiles("per-file", 2500, String::length,
+                id -> Optional.empty(), Clock.systemUTC(), metrics);
+        for (int i = 0; i < 10; i++) {
+            perFile.remember(UUID.randomUUID(), "f".repeat(1000));
+        }
+        perFile.remember(UUID.randomUUID(), "small");
+
+        assertThat(perFile.weight()).isLessThanOrEqualTo(2500);
+        assertThat(perFile.size()).isLessThanOrEqualTo(3);
+        assertThat(metrics.getGauges().get("stagehand.per-file.remembered-files").getValue()).isEqualTo(perFile.weight());
+    }
+
+    @Test
+    void aMemoryOfStatusAnswersCountsOneAnswerAsOne() {
+        for (int i = 0; i < 150; i++) {
+            answers.remember(UUID.randomUUID(), "a long answer of one request, whatever its length");
+        }
+
+        assertThat(answers.size()).isEqualTo(100);
+        assertThat(answers.weight()).isEqualTo(100);
+    }
 }

@@ -43,9 +43,9 @@ class PathListExpansionDaoIT extends DaoTest {
     void engine() throws IOException {
         Clock clock = Clock.systemUTC();
         MetricRegistry metrics = new MetricRegistry();
-        StatusCache cache = StatusCache.create(100, Duration.ofMinutes(1), metrics);
+        StatusCache cache = StatusCache.create(100, 100_000, Duration.ofMinutes(1), metrics);
         reader = new RequestStatusReader(jdbi, cache, new ReadyEstimates(jdbi, Optional.empty(), Optional::empty, clock),
-                100, clock, metrics);
+                100, 100_000, clock, metrics);
         StagingArea area = StagingArea.open(stagingRoot, true);
         // Neither started: requests are stored on the caller's thread, lists expanded only when the test says.
         intake = new RequestIntake(jdbi, database.isPostgres(), reader, area, new StagingConfiguration(), () -> { }, clock);

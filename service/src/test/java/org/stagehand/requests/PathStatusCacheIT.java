@@ -69,9 +69,9 @@ class PathStatusCacheIT {
             return connect();
         });
         counted.setTemplateEngine(new NameCommentTemplateEngine());
-        cache = StatusCache.create(100, Duration.ofMinutes(10), metrics);
+        cache = StatusCache.create(100, 100_000, Duration.ofMinutes(10), metrics);
         requests = pathRequests(counted, cache, staging);
-        otherInstance = pathRequests(jdbi, StatusCache.create(100, Duration.ofMinutes(10), new MetricRegistry()), staging);
+        otherInstance = pathRequests(jdbi, StatusCache.create(100, 100_000, Duration.ofMinutes(10), new MetricRegistry()), staging);
         listener = new StatusChangeListener(this::connect, cache);
         listener.start();
         await().atMost(TIMEOUT).until(cache::isLive);
@@ -227,7 +227,7 @@ class PathStatusCacheIT {
         Clock clock = Clock.systemUTC();
         StagingArea area = StagingArea.open(staging, true);
         RequestStatusReader reader = new RequestStatusReader(jdbi, cache,
-                new ReadyEstimates(jdbi, Optional.empty(), Optional::empty, clock), 1000, clock, new MetricRegistry());
+                new ReadyEstimates(jdbi, Optional.empty(), Optional::empty, clock), 1000, 1_000_000, clock, new MetricRegistry());
         RequestIntake intake = new RequestIntake(jdbi, true, reader, area, new StagingConfiguration(), () -> { }, clock);
         return new PathRequests(jdbi, intake, reader, area, cache, () -> { }, clock, Optional.empty());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,7 +15,7 @@ import org.stagehand.requests.StagingStatus.FileCounts;
 class StatusCacheTest {
 
     private final MetricRegistry metrics = new MetricRegistry();
-    private final StatusCache cache = StatusCache.create(100, Duration.ofMinutes(1), metrics);
+    private final StatusCache cache = StatusCache.create(100, 100_000, Duration.ofMinutes(1), metrics);
     private final UUID request = UUID.randomUUID();
     private final StagingStatus staging = answer(request, RequestStatus.WAITING);
 
@@ -127,6 +128,22 @@ class StatusCacheTest {
         assertThat(perPath.get(request)).isEmpty();
         cache.goLive();
         assertThat(perPath.get(request)).as("live again starts empty").isEmpty();
+    }
+
+    @Test
+    void aKindOfAnswerListingFilesIsBoundedByTheFilesItsAnswersList() {
+        StatusCache small = StatusCache.create(100, 2500, Duration.ofMinutes(1), new MetricRegistry());
+        LiveAnswers<String> perFile = small.answersListingFiles("per-file", String::length);
+        small.goLive();
+        List<UUID> requests = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            requests.add(UUID.randomUUID());
+            perFile.fill(requests.get(i), "f".repeat(1000), small.generation());
+        }
+        perFile.cleanUp();
+
+        long kept = requests.stream().filter(id -> perFile.get(id).isPresent()).count();
+        assertThat(kept).as("answers of 1,000 files kept under a bound of 2,500 files").isBetween(1L, 2L);
     }
 
     private static StagingStatus answer(UUID id, RequestStatus status) {
