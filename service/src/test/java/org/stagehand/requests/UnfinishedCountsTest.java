@@ -2,6 +2,9 @@ package org.stagehand.requests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -10,10 +13,16 @@ class UnfinishedCountsTest {
 
     private final AtomicLong inDatabase = new AtomicLong();
     private final AtomicInteger counted = new AtomicInteger();
+    private final Queue<Runnable> backgroundCounts = new ArrayDeque<>();
+    private final AtomicLong nanos = new AtomicLong();
     private final UnfinishedCounts counts = new UnfinishedCounts((client, most) -> {
         counted.incrementAndGet();
         return inDatabase.get();
-    });
+    }, backgroundCounts::add, nanos::get);
+
+    private void wait(Duration duration) {
+        nanos.addAndGet(duration.toNanos());
+    }
 
     @Test
     void belowHalfTheLimitTheKeptCountPlusTheRequestsStoredHereIsTrusted() {
@@ -45,5 +54,32 @@ class UnfinishedCountsTest {
 
         assertThat(counts.of("rucio", 100)).isEqualTo(7);
         assertThat(counts.of("fts", 100)).isEqualTo(4);
+    }
+
+    @Test
+    void aCountOlderThanASecondIsCountedAgainInTheBackgroundWhileTheStageUsesTheKeptOne() {
+        inDatabase.set(10);
+        assertThat(counts.of("fts", 100)).isEqualTo(10);
+        inDatabase.set(30);
+        wait(Duration.ofMillis(1500));
+
+        assertThat(counts.of("fts", 100)).as("the stage does not wait for the count").isEqualTo(10);
+        assertThat(counted).hasValue(1);
+        while (!backgroundCounts.isEmpty()) {
+            backgroundCounts.remove().run();
+        }
+        assertThat(counts.of("fts", 100)).isEqualTo(30);
+        assertThat(counted).hasValue(2);
+    }
+
+    @Test
+    void aCountOlderThanTenSecondsIsNotUsed() {
+        inDatabase.set(10);
+        assertThat(counts.of("fts", 100)).isEqualTo(10);
+        inDatabase.set(40);
+        wait(Duration.ofSeconds(11));
+
+        assertThat(counts.of("fts", 100)).as("counted before the stage goes on, in its thread").isEqualTo(40);
+        assertThat(counted).hasValue(2);
     }
 }
