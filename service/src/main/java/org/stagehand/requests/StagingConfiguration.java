@@ -137,8 +137,9 @@ public class StagingConfiguration {
 
     /**
      * How many files the kept answers that list a request's files (the Tape REST door's per-path
-     * answers) may list together, in each instance: about 150 bytes of heap each, so the default
-     * holds some 1,000 answers of 1,000 files in about 150 MB; 0 keeps none.
+     * answers) may list together, in each instance: 110 bytes of heap each with 30-character paths,
+     * more with longer ones, so the default holds 1,000 answers of 1,000 files in 110 to 200 MB; 0
+     * keeps none.
      */
     @JsonProperty
     public int getStatusCacheFiles() {
@@ -183,7 +184,7 @@ public class StagingConfiguration {
     /**
      * How many files the last-known answers that list a request's files (the Tape REST door's) may
      * list together, in each instance, to answer polls while the database cannot be reached: about
-     * 150 bytes of heap each; the least used go first; 0 keeps none.
+     * 110 bytes of heap or more each; the least used go first; 0 keeps none.
      */
     @JsonProperty
     public int getLastKnownStatusFiles() {
