@@ -33,6 +33,7 @@ final class UnfinishedCounts {
         long count(String client, int most);
     }
 
+    private final Counter counter;
     private final LoadingCache<String, AtomicLong> counts;
     /** The limit the last stage was checked against: what a background count counts up to. */
     private volatile int most = Integer.MAX_VALUE;
@@ -43,6 +44,7 @@ final class UnfinishedCounts {
 
     /** @param recounts runs the background counts; {@code ticker} tells their age */
     UnfinishedCounts(Counter counter, Executor recounts, Ticker ticker) {
+        this.counter = counter;
         this.counts = Caffeine.newBuilder().maximumSize(MOST_CLIENTS).refreshAfterWrite(FRESHNESS)
                 .expireAfterWrite(STALEST).executor(recounts).ticker(ticker)
                 .build(client -> new AtomicLong(counter.count(client, most)));
@@ -52,11 +54,15 @@ final class UnfinishedCounts {
     long of(String client, int most) {
         this.most = most;
         AtomicLong kept = counts.getIfPresent(client); // starts a background count when this one is old
-        if (kept != null && kept.get() * 2 < most) {
+        if (kept == null) {
+            return counts.get(client).get(); // stages arriving meanwhile wait for this one count
+        }
+        if (kept.get() * 2 < most) {
             return kept.get();
         }
-        counts.invalidate(client);
-        return counts.get(client).get();
+        long counted = counter.count(client, most);
+        counts.put(client, new AtomicLong(counted));
+        return counted;
     }
 
     /** A request of this client was stored here. */

@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -81,5 +88,40 @@ class UnfinishedCountsTest {
 
         assertThat(counts.of("fts", 100)).as("counted before the stage goes on, in its thread").isEqualTo(40);
         assertThat(counted).hasValue(2);
+    }
+
+    @Test
+    void stagesArrivingWhileTheFirstCountIsMadeWaitForItInsteadOfCountingAgain() throws Exception {
+        CountDownLatch counting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        UnfinishedCounts slow = new UnfinishedCounts((client, most) -> {
+            counted.incrementAndGet();
+            counting.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 5;
+        }, Runnable::run, nanos::get);
+        ExecutorService stages = Executors.newFixedThreadPool(4);
+        try {
+            Future<Long> first = stages.submit(() -> slow.of("fts", 100));
+            assertThat(counting.await(10, TimeUnit.SECONDS)).isTrue();
+            List<Future<Long>> others = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                others.add(stages.submit(() -> slow.of("fts", 100)));
+            }
+            Thread.sleep(200); // let them reach the cache while the count is under way
+            release.countDown();
+
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(5);
+            for (Future<Long> other : others) {
+                assertThat(other.get(10, TimeUnit.SECONDS)).isEqualTo(5);
+            }
+            assertThat(counted).as("one count for all of them").hasValue(1);
+        } finally {
+            stages.shutdownNow();
+        }
     }
 }
