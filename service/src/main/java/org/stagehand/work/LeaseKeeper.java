@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -35,8 +36,9 @@ public final class LeaseKeeper {
         Set<String> tokens();
 
         /**
-         * The files of a claim that it has not yet settled (asked after the database said which
-         * files are still held, so a file settled meanwhile is not taken for lost).
+         * The files of a claim that it has not yet settled: asked before a renewal (a file claimed
+         * while it runs is not judged in that round) and after it (a file settled meanwhile is not
+         * taken for lost).
          */
         Set<String> unsettled(String token);
 
@@ -92,7 +94,8 @@ public final class LeaseKeeper {
         connection.close();
     }
 
-    private void renewRound() {
+    /** One round: renews the leases, finds the claims lost, keeps the epoch alive (package-private for tests). */
+    void renewRound() {
         try {
             freezePoints.reached(FreezePoints.Point.RENEWING_LEASES);
         } catch (InterruptedException e) {
@@ -104,8 +107,13 @@ public final class LeaseKeeper {
         Set<String> tokens = Set.copyOf(claims.tokens());
         try {
             if (!tokens.isEmpty()) {
+                // A file is judged only if its claim was known before the renewal: one claimed while it
+                // runs (its token is live before its claim commits) is missing from its answer without
+                // being lost, and is renewed in the next round.
+                Map<String, Set<String>> claimedBefore = new HashMap<>();
+                tokens.forEach(token -> claimedBefore.put(token, claims.unsettled(token)));
                 Map<String, String> held = dao.renew(tokens, expires);
-                findLost(tokens, held);
+                findLost(claimedBefore, held);
             }
             if (dao.epochs().keepEpoch(epoch, expires) == 0) {
                 LOG.error("this run's epoch {} was ended by another start of the same work.instanceName:"
@@ -121,9 +129,16 @@ public final class LeaseKeeper {
         }
     }
 
-    private void findLost(Set<String> tokens, Map<String, String> held) {
-        for (String token : tokens) {
-            Set<String> lost = new LinkedHashSet<>(claims.unsettled(token));
+    /**
+     * The files each claim had before the renewal, still unsettled after it (asked after the
+     * database said which files are still held, so a file settled meanwhile is not taken for lost),
+     * that the database no longer holds under the claim.
+     */
+    private void findLost(Map<String, Set<String>> claimedBefore, Map<String, String> held) {
+        for (Map.Entry<String, Set<String>> claim : claimedBefore.entrySet()) {
+            String token = claim.getKey();
+            Set<String> lost = new LinkedHashSet<>(claim.getValue());
+            lost.retainAll(claims.unsettled(token));
             lost.removeIf(fileId -> token.equals(held.get(fileId)));
             if (!lost.isEmpty()) {
                 LOG.warn("lost the claims on {} files to another instance (their leases ran out), stopping their work: {}",
