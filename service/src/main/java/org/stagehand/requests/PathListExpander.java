@@ -4,6 +4,7 @@ import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,8 +51,7 @@ final class PathListExpander implements Managed {
     private final Semaphore wake = new Semaphore(0);
     /** Lists whose expansion failed on its own, until when they are left alone (this instance's own). */
     private final Map<UUID, Long> setAside = new ConcurrentHashMap<>();
-    private volatile boolean running;
-    private Thread thread;
+    private final DaemonLoop loop = new DaemonLoop("stagehand-path-list-expander", this::expandUntilStopped);
 
     PathListExpander(Jdbi jdbi, RequestIntake intake, Optional<UncatalogedPaths> archive, Clock clock) {
         this.jdbi = jdbi;
@@ -67,19 +67,12 @@ final class PathListExpander implements Managed {
 
     @Override
     public void start() {
-        running = true;
-        thread = new Thread(this::expandUntilStopped, "stagehand-path-list-expander");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
     }
 
     @Override
     public void stop() throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            thread.join(Duration.ofSeconds(10).toMillis());
-        }
+        loop.stop();
     }
 
     /**
@@ -145,7 +138,7 @@ final class PathListExpander implements Managed {
     }
 
     private void expandUntilStopped() {
-        while (running) {
+        while (loop.running()) {
             try {
                 if (expandOldest() == 0 && wake.tryAcquire(IDLE_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
                     wake.drainPermits();
@@ -153,7 +146,7 @@ final class PathListExpander implements Managed {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                if (!running) {
+                if (!loop.running()) {
                     return;
                 }
                 LOG.warn("cannot expand path lists now; trying again in {} s: {}", OUTAGE_WAIT.toSeconds(), e.toString());
@@ -175,23 +168,25 @@ final class PathListExpander implements Managed {
                 .forEach(path -> wanted.add(path.stagingPath().value())));
         jdbi.useHandle(handle -> {
             PathRequestDao dao = new PathRequestDao(handle);
-            for (List<String> chunk : WorkAttachment.chunks(wanted)) {
-                dao.entriesByStagingPath(chunk).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
-            }
+            lookUp(dao, wanted, byPath);
             List<String> unknown = wanted.stream().filter(path -> !byPath.containsKey(path)).toList();
             if (archive.isPresent() && !unknown.isEmpty()) {
                 handle.attach(CatalogDao.class).insertDiscovered(archive.get().discover(unknown, archiveErrors),
                         clock.instant());
-                for (List<String> chunk : WorkAttachment.chunks(unknown)) {
-                    dao.entriesByStagingPath(chunk).forEach(state -> byPath.put(state.entry().stagingPath().value(),
-                            state.entry()));
-                }
+                lookUp(dao, unknown, byPath); // as cataloged just now
             }
         });
         List<NewRequest> expansions = lists.stream().map(listed -> expansionOf(listed, byPath, archiveErrors)).toList();
         Map<String, CatalogEntry> byId = new HashMap<>(byPath.size() * 4 / 3 + 1);
         byPath.values().forEach(entry -> byId.put(entry.fileId(), entry));
         intake.expand(expansions, byId);
+    }
+
+    /** Puts the catalog entries at these staging paths into {@code byPath}, a chunk to a statement. */
+    private static void lookUp(PathRequestDao dao, Collection<String> stagingPaths, Map<String, CatalogEntry> byPath) {
+        for (List<String> chunk : WorkAttachment.chunks(stagingPaths)) {
+            dao.entriesByStagingPath(chunk).forEach(state -> byPath.put(state.entry().stagingPath().value(), state.entry()));
+        }
     }
 
     private static NewRequest expansionOf(Listed listed, Map<String, CatalogEntry> byPath, Map<String, String> archiveErrors) {

@@ -22,15 +22,13 @@ final class RefreshRounds implements Managed {
     }
 
     private final Set<UUID> pending = ConcurrentHashMap.newKeySet();
-    private final String threadName;
     private final Duration interval;
     private final int batchSize;
     private final Round round;
-    private volatile boolean running;
-    private Thread thread;
+    private final DaemonLoop loop;
 
     RefreshRounds(String threadName, Duration interval, int batchSize, Round round) {
-        this.threadName = threadName;
+        this.loop = new DaemonLoop(threadName, this::runUntilStopped);
         this.interval = interval;
         this.batchSize = batchSize;
         this.round = round;
@@ -59,23 +57,16 @@ final class RefreshRounds implements Managed {
 
     @Override
     public void start() {
-        running = true;
-        thread = new Thread(this::runUntilStopped, threadName);
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
     }
 
     @Override
     public void stop() throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            thread.join(Duration.ofSeconds(10).toMillis());
-        }
+        loop.stop();
     }
 
     private void runUntilStopped() {
-        while (running) {
+        while (loop.running()) {
             try {
                 Thread.sleep(interval.toMillis());
             } catch (InterruptedException e) {
